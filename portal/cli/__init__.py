@@ -1,0 +1,57 @@
+"""`portal`: the command line, a thin layer over the library.
+
+Every command builds nothing itself: it calls a library function with the
+settings made once in the callback, and prints its result.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from portal.cli import datasets, localgov
+from portal.cli.render import render_error
+from portal.cli.state import CliState, console
+from portal.settings import load_settings
+
+app = typer.Typer(
+    name="portal",
+    help="Open-data portal for Japanese municipalities (自治体標準オープンデータセット).",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(datasets.app, name="datasets")
+app.add_typer(localgov.app, name="localgov")
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of unexpected errors.")
+    ] = False,
+) -> None:
+    settings = load_settings()
+    if debug:
+        settings = settings.model_copy(update={"debug": True})
+    ctx.obj = CliState(settings=settings, out=console(), err=console(stderr=True))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `portal` script; returns the exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    err = console(stderr=True)
+    try:
+        result = app(args=args, prog_name="portal", standalone_mode=False)
+    except typer.Abort:
+        err.print("aborted / 中止しました")
+        return 1
+    except typer.TyperException as exc:  # usage errors: the parser's own message, exit 2
+        exc.show()  # type: ignore[attr-defined]
+        return int(getattr(exc, "exit_code", 2))
+    except Exception as exc:
+        return render_error(exc, err, debug="--debug" in args)
+    return result if isinstance(result, int) else 0

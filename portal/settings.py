@@ -1,0 +1,67 @@
+"""The portal's configuration: one typed object, built at start-up and passed in.
+
+Nothing here runs at import time; call `Settings()` (environment) or
+`Settings(datasets_dir=...)` (tests) where the program starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+# The checkout this package was installed from (editable install). The data
+# folders (datasets/, pipelines/, validators/) live beside the package.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Every setting, its environment variable and its default.
+
+    Environment variables are `PORTAL_<NAME>` unless noted; the README's
+    configuration table is checked against this class by a test.
+    """
+
+    model_config = SettingsConfigDict(env_prefix="PORTAL_", extra="ignore")
+
+    datasets_dir: Path = Field(
+        default=PROJECT_ROOT / "datasets",
+        description="Folder of standard dataset definitions (schema.json + dataset.yaml).",
+    )
+    reference_dir: Path = Field(
+        default=PROJECT_ROOT.parent / "shared" / "reference",
+        description="Reference material that `portal datasets build` and "
+        "`portal localgov build` read (standard-datasets/, localgov/).",
+    )
+    data_dir: Path = Field(
+        default=PROJECT_ROOT / "var",
+        description="Where the portal keeps its runtime data (embedded catalogue, rows store).",
+    )
+    ckan_url: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CKAN_URL", "PORTAL_CKAN_URL"),
+        description="Base URL of a CKAN to publish to (CKAN_URL). Unset: embedded catalogue.",
+    )
+    ckan_api_token: str | None = Field(
+        default=None,
+        validation_alias=AliasChoices("CKAN_API_TOKEN", "PORTAL_CKAN_API_TOKEN"),
+        description="API token of a CKAN user allowed to publish (CKAN_API_TOKEN).",
+    )
+    debug: bool = Field(
+        default=False,
+        description="Show tracebacks for unexpected errors (also `portal --debug`).",
+    )
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment, with a clear error instead of a validation dump."""
+    from pydantic import ValidationError
+
+    from portal.errors import ConfigInvalid
+
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        raise ConfigInvalid(detail=problems) from None

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Run the whole test suite: lint, types, then pytest with a real CKAN when one can run.
+# Called by `make test` (which installs the test dependencies first) and so by .ci/run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+VENV=${VENV:-.venv}
+
+# A real CKAN for the integration tests: use the one in CKAN_URL if given, else
+# start the loopback stack (needs root and apt) and stop it again on exit.
+if [ -z "${CKAN_URL:-}" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    export CKAN_BASE=${CKAN_BASE:-/tmp/ckan-local}
+    trap 'bash scripts/ckan-down.sh' EXIT   # set first: also cleans up after a failed start
+    bash scripts/ckan-up.sh
+    # shellcheck disable=SC1091
+    . "$CKAN_BASE/env.sh"
+  else
+    echo "test.sh: cannot start CKAN here (needs root and apt-get); CKAN tests will be skipped" >&2
+  fi
+fi
+
+"$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
+"$VENV/bin/mypy"
+"$VENV/bin/python" -m pytest "$@"

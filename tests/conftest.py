@@ -1,0 +1,63 @@
+"""Fixtures shared by every test.
+
+CKAN: tests marked `ckan` get a `ckanapi.RemoteCKAN` built from CKAN_URL and
+CKAN_API_TOKEN (scripts/ckan-up.sh writes them to /tmp/ckan-local/env.sh).
+Without a reachable CKAN they are skipped locally with the reason shown, and
+fail under CI=true, so CI cannot pass without exercising a real CKAN.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import ckanapi
+import pytest
+
+from portal.settings import PROJECT_ROOT, Settings
+
+REFERENCE_DIR = PROJECT_ROOT.parent / "shared" / "reference"
+SAMPLES_DIR = PROJECT_ROOT.parent / "shared" / "samples"
+DATASETS_DIR = PROJECT_ROOT / "datasets"
+TEST_DATA = Path(__file__).parent / "data"
+
+
+def _no_ckan(reason: str) -> None:
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"CI=true but {reason}: .ci/run must start CKAN (scripts/ckan-up.sh)")
+    pytest.skip(f"no CKAN: {reason} (run scripts/ckan-up.sh and source /tmp/ckan-local/env.sh)")
+
+
+@pytest.fixture(scope="session")
+def ckan() -> ckanapi.RemoteCKAN:
+    url, token = os.environ.get("CKAN_URL"), os.environ.get("CKAN_API_TOKEN")
+    if not (url and token):
+        _no_ckan("CKAN_URL / CKAN_API_TOKEN are not set")
+    client = ckanapi.RemoteCKAN(url, apikey=token, user_agent="portal-tests/0.1")
+    try:
+        client.action.status_show()
+    except Exception as exc:  # any failure to reach it means the same thing here
+        _no_ckan(f"CKAN at {url} does not answer ({type(exc).__name__}: {exc})")
+    return client
+
+
+@pytest.fixture(scope="session")
+def reference_dir() -> Path:
+    assert (REFERENCE_DIR / "standard-datasets" / "fields.csv").is_file(), (
+        f"the reference material must sit beside the project: {REFERENCE_DIR}"
+    )
+    return REFERENCE_DIR
+
+
+@pytest.fixture
+def datasets_copy(tmp_path: Path) -> Path:
+    """A scratch copy of datasets/ that a test may change."""
+    target = tmp_path / "datasets"
+    shutil.copytree(DATASETS_DIR, target)
+    return target
+
+
+@pytest.fixture
+def settings(tmp_path: Path, datasets_copy: Path, reference_dir: Path) -> Settings:
+    return Settings(datasets_dir=datasets_copy, reference_dir=reference_dir, data_dir=tmp_path / "var")
