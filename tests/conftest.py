@@ -60,4 +60,6 @@ def datasets_copy(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path, datasets_copy: Path, reference_dir: Path) -> Settings:
-    return Settings(datasets_dir=datasets_copy, reference_dir=reference_dir, data_dir=tmp_path / "var")
+    return Settings(
+        datasets_dir=datasets_copy, reference_dir=reference_dir, data_dir=tmp_path / "var"
+    )

@@ -23,8 +23,26 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-app.add_typer(datasets.app, name="datasets")
-app.add_typer(localgov.app, name="localgov")
+GROUPS = {"datasets": datasets.app, "localgov": localgov.app}
+for _name, _group in GROUPS.items():
+    app.add_typer(_group, name=_name)
+
+
+def commands() -> list[tuple[str, str]]:
+    """(command line, first line of its help) for every command."""
+    out = []
+    for group_name, group in GROUPS.items():
+        for command in group.registered_commands:
+            callback = command.callback
+            assert callback is not None
+            name = command.name or callback.__name__.replace("_", "-")
+            doc = (callback.__doc__ or "").strip().splitlines()[0]
+            out.append((f"portal {group_name} {name}", doc))
+    return out
+
+
+# Typer's help lists only the groups; the epilog lists every command under them.
+app.info.epilog = "\n\n".join(f"{line}: {doc}" for line, doc in commands())
 
 
 @app.callback()

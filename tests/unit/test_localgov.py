@@ -14,8 +14,14 @@ from portal.localgov.directory import DATA_FILE
 
 @pytest.mark.parametrize(
     ("code", "name"),
-    [("272248", "大阪府摂津市"), ("272108", "大阪府枚方市"), ("202193", "長野県東御市"),
-     ("011002", "北海道札幌市"), ("270008", "大阪府"), ("131016", "東京都千代田区")],
+    [
+        ("272248", "大阪府摂津市"),
+        ("272108", "大阪府枚方市"),
+        ("202193", "長野県東御市"),
+        ("011002", "北海道札幌市"),
+        ("270008", "大阪府"),
+        ("131016", "東京都千代田区"),
+    ],
 )
 def test_lookup_known_codes(code: str, name: str) -> None:
     assert load().lookup(code).full_name == name

@@ -49,7 +49,9 @@ def test_every_dataset_of_the_reference_has_a_folder(reference_dir, registry) ->
 
 
 def test_legacy_versions_are_separate(registry, reference_rows) -> None:
-    with_legacy = {r["dataset_slug"] for r in reference_rows if r["spec_version"].startswith("legacy")}
+    with_legacy = {
+        r["dataset_slug"] for r in reference_rows if r["spec_version"].startswith("legacy")
+    }
     legacy = {d.slug for d in registry.all() if d.version == "legacy"}
     assert legacy == with_legacy and len(legacy) == 14
     assert registry.get("aed", "legacy").key == "legacy/aed"
@@ -68,11 +70,15 @@ def test_every_schema_passes_frictionless_validation(registry) -> None:
         assert report.valid, (d.key, [e.message for e in report.errors])
 
 
-def test_layout_follows_the_preference_current_then_observed_then_legacy(registry, reference_rows) -> None:
+def test_layout_follows_the_preference_current_then_observed_then_legacy(
+    registry, reference_rows
+) -> None:
     labels: dict[str, set[str]] = {}
     for r in reference_rows:
         labels.setdefault(r["dataset_slug"], set()).add(r["spec_version"])
-    chosen = {d.slug: d.meta.get("layout_source", "") for d in registry.all() if d.version == "current"}
+    chosen = {
+        d.slug: d.meta.get("layout_source", "") for d in registry.all() if d.version == "current"
+    }
     assert chosen["public_toilet"] == "current_2026-08-01"
     assert chosen["evacuation_space"].startswith("current_rev_unknown(2021+")
     assert chosen["aed"] == "current (observed header)"  # not the 7-field partial copy
@@ -85,7 +91,9 @@ def test_layout_follows_the_preference_current_then_observed_then_legacy(registr
 
 def test_required_counts_match_the_reference(registry, reference_rows) -> None:
     required = Counter(
-        (r["dataset_slug"], r["spec_version"]) for r in reference_rows if r["requirement"] == "required"
+        (r["dataset_slug"], r["spec_version"])
+        for r in reference_rows
+        if r["requirement"] == "required"
     )
     checked = 0
     for d in registry.all():
@@ -140,10 +148,17 @@ def test_hazard_flags_are_required_but_blank_means_no(registry, tmp_path) -> Non
     names = [f["name"] for f in flags]
     path = tmp_path / "flags.csv"
     path.write_text(
-        ",".join(names) + "\n" + ",".join(["1"] + [""] * 7) + "\n" + ",".join(["2"] + [""] * 7) + "\n",
+        ",".join(names)
+        + "\n"
+        + ",".join(["1"] + [""] * 7)
+        + "\n"
+        + ",".join(["2"] + [""] * 7)
+        + "\n",
         encoding="utf-8",
     )
-    report = Resource(path.name, basepath=str(tmp_path), schema=Schema.from_descriptor(schema)).validate()
+    report = Resource(
+        path.name, basepath=str(tmp_path), schema=Schema.from_descriptor(schema)
+    ).validate()
     errors = report.flatten(["rowNumber", "fieldName", "type"])
     assert errors == [[3, "災害種別_洪水", "constraint-error"]]
 
