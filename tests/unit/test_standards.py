@@ -30,7 +30,7 @@ def reference_rows(reference_dir: Path) -> list[dict[str, str]]:
 def test_committed_definitions_are_what_the_build_generates(reference_dir, tmp_path) -> None:
     out = tmp_path / "datasets"
     build(reference_dir, out)
-    cmp = filecmp.dircmp(out, DATASETS_DIR)
+    cmp = filecmp.dircmp(out, DATASETS_DIR, ignore=["README.md"])
     stack, differing = [cmp], []
     while stack:
         c = stack.pop()
