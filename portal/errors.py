@@ -157,3 +157,26 @@ class ConfigInvalid(PortalError):
     template_ja = "設定が正しくありません: {detail}"
     hint_en = "check the PORTAL_* / CKAN_* environment variables (see the README)"
     hint_ja = "PORTAL_* / CKAN_* の環境変数を確認してください（README 参照）"
+
+
+class InputUnreadable(PortalError):
+    """A file that cannot be read as a table at all (empty, binary, too big, a zip bomb…)."""
+
+    code = "input-unreadable"
+    status = 422
+    exit_code = 2
+    template_en = "{detail}"
+    template_ja = "{detail_ja}"
+    hint_en = "{hint}"
+    hint_ja = "{hint_ja}"
+
+    def __init__(
+        self,
+        location: Location | None = None,
+        *,
+        detail: str,
+        detail_ja: str,
+        hint: str = "save the table as CSV (UTF-8) or .xlsx and try again",
+        hint_ja: str = "表を CSV（UTF-8）または .xlsx で保存し直してから、もう一度お試しください",
+    ) -> None:
+        super().__init__(location, detail=detail, detail_ja=detail_ja, hint=hint, hint_ja=hint_ja)
