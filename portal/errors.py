@@ -56,7 +56,7 @@ class PortalError(Exception):
 
     code: ClassVar[str] = "portal-error"
     status: ClassVar[int] = 500
-    exit_code: ClassVar[int] = 1
+    exit_code: int = 1  # an instance may change it (e.g. `portal validate` uses 2)
     template_en: ClassVar[str] = "{detail}"
     template_ja: ClassVar[str] = "{detail}"
     hint_en: ClassVar[str] = ""

@@ -29,6 +29,10 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "datasets",
         description="Folder of standard dataset definitions (schema.json + dataset.yaml).",
     )
+    validators_dir: Path = Field(
+        default=PROJECT_ROOT / "validators",
+        description="Validation rule sets (default.yaml, datasets/<slug>.yaml, cities/<lgcode>.yaml).",
+    )
     reference_dir: Path = Field(
         default=PROJECT_ROOT.parent / "shared" / "reference",
         description="Reference material that `portal datasets build` and "

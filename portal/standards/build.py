@@ -188,6 +188,8 @@ def compose_field(row: RefField, ctx: Context) -> tuple[dict[str, Any], dict[str
     if not constraints:
         del descriptor["constraints"]
     descriptor["requirement"] = requirement
+    if shape.rule != "text":
+        descriptor["kind"] = shape.rule
     _add_custom(descriptor, row, fmt_row)
     return descriptor, notes
 

@@ -123,6 +123,8 @@ def field_descriptor(row: SpecRow, rules: field_rules.FieldRules) -> dict[str, A
     if row.requirement == "required":
         descriptor.setdefault("constraints", {})["required"] = True
     descriptor["requirement"] = row.requirement
+    if shape.rule != "text":
+        descriptor["kind"] = shape.rule
     for key, value in (
         ("spec_format", row.spec_format),
         ("example", row.example),

@@ -1,0 +1,76 @@
+"""Where the table sits in a sheet: title rows above, the header row, notes below.
+
+Department spreadsheets put a title (and a date, a unit, a note) above the
+header, and footnotes under the table. The machine-readability rules forbid
+both, but the portal must still find the table to say so — and to convert it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+HEAD_ROWS = 30  # rows read before deciding where the header is
+NOTE_START = re.compile(r"^\s*(※|＊|\*|注|（注|\(注|出典|出所|資料|備考|作成|更新|［注|\[注)")
+DASHES = str.maketrans({"―": "ー", "‐": "ー", "‑": "ー", "–": "ー", "—": "ー"})
+
+
+def normalise_label(label: str) -> str:
+    """A column name as compared with the standard's: width, spaces and dash look-alikes ignored."""
+    text = unicodedata.normalize("NFKC", label.replace("\ufeff", "")).translate(DASHES)
+    return re.sub(r"\s+", "", text)
+
+
+def filled(row: Sequence[str | None]) -> int:
+    return sum(1 for cell in row if cell and cell.strip())
+
+
+def is_blank(row: Sequence[str | None]) -> bool:
+    return filled(row) == 0
+
+
+def is_note_row(row: Sequence[str | None], width: int) -> bool:
+    """A footnote line under a table: one or two cells, starting with ※/注/出典… or long text."""
+    cells = [c for c in row if c and c.strip()]
+    if not cells or width < 3 or len(cells) > 2:
+        return False
+    return bool(NOTE_START.match(cells[0])) or (len(cells) == 1 and len(cells[0]) > 40)
+
+
+@dataclass
+class Layout:
+    header_row: int  # 1-based; 0 when the sheet is empty
+    header: list[str]
+    title_rows: list[int] = field(default_factory=list)
+
+    @property
+    def width(self) -> int:
+        """Columns up to the last named one."""
+        named = [i for i, label in enumerate(self.header) if label.strip()]
+        return named[-1] + 1 if named else 0
+
+
+def find_header(head: Sequence[Sequence[str]], known: Iterable[str] = ()) -> Layout:
+    """The header among the first rows: the row naming most known fields, else the first full one."""
+    known_set = {normalise_label(k) for k in known}
+    counts = [filled(r) for r in head]
+    if not any(counts):
+        return Layout(header_row=0, header=[])
+    best = _by_known_names(head, known_set)
+    if best is None:
+        widest = max(counts)
+        need = max(2, math.ceil(0.6 * widest)) if widest > 1 else 1
+        best = next(i for i, n in enumerate(counts) if n >= need)
+    titles = [i + 1 for i in range(best) if counts[i]]
+    return Layout(header_row=best + 1, header=[c or "" for c in head[best]], title_rows=titles)
+
+
+def _by_known_names(head: Sequence[Sequence[str]], known: set[str]) -> int | None:
+    if not known:
+        return None
+    scores = [sum(1 for c in row if c and normalise_label(c) in known) for row in head]
+    top = max(scores)
+    return scores.index(top) if top >= 3 else None
