@@ -1,0 +1,90 @@
+"""Character width and katakana: the 全角カナ fields (名称_カナ and friends).
+
+The 形式 of a カナ field is 文字列（全角カナ）. `katakana_problem` names what is
+wrong with a value so the validator can say it in words; `fix_katakana`
+applies only repairs that cannot change the reading.
+
+Decisions:
+- Allowed in a カナ value: full-width katakana (ァ–ヺ), ー, ・, ヽ, ヾ, spaces
+  (U+0020 and U+3000), full-width digits and Latin letters, and （）. Real
+  values need them (市川市: ダイ１チョウシャ).
+- A dash-like character counts as a long-vowel mark only right after a
+  katakana or ー, so センタ― at the end of a word is repaired too; "between
+  katakana" would miss it.
+- Look-alike kanji (二口工力夕卜八) are repaired only next to a katakana, and
+  一 (kanji one) only after a katakana, like a long-vowel mark; a value made of
+  look-alikes alone is left for a person to read.
+- `fix_katakana` also widens half-width ASCII letters, digits and brackets,
+  since the format is full-width throughout.
+"""
+
+from __future__ import annotations
+
+import re
+
+import jaconv
+
+_KATAKANA = "ァ-ヺ"
+_ALLOWED = re.compile(r"[ァ-ヺー・ヽヾ \u3000０-９Ａ-Ｚａ-ｚ（）]*")
+_HALFWIDTH_KANA = re.compile(r"[\uff65-\uff9f]")
+_HIRAGANA = re.compile(r"[\u3041-\u309f]")
+# Hyphens and dashes (U+2010–U+2015), the minus signs and ｰ (half-width
+# long-vowel mark), all typed where ー was meant (ハ―トリンク in 焼津市's data).
+_DASH_CHARS = "\\-\u2010-\u2015\u2212\uff0d\uff70"
+_DASH = re.compile(f"[{_DASH_CHARS}]")
+_DASH_AFTER_KANA = re.compile(f"(?<=[{_KATAKANA}ー])[{_DASH_CHARS}一]")
+_KANJI = re.compile(r"[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LOOKALIKES = {"二": "ニ", "口": "ロ", "工": "エ", "力": "カ", "夕": "タ", "卜": "ト", "八": "ハ"}
+_LOOKALIKE = "".join(_LOOKALIKES)
+_LOOKALIKE_NEAR_KANA = re.compile(
+    f"(?<=[{_KATAKANA}ー])[{_LOOKALIKE}]|[{_LOOKALIKE}](?=[{_KATAKANA}ー])"
+)
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width ASCII letters, digits, symbols and U+3000 → half-width; kana untouched."""
+    return jaconv.z2h(text, kana=False, ascii=True, digit=True)
+
+
+def to_katakana(text: str) -> str:
+    """Half-width katakana → full-width (ｶﾞ → ガ) and hiragana → katakana."""
+    return jaconv.hira2kata(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+
+
+def katakana_problem(text: str) -> str | None:
+    """What keeps `text` from being 全角カナ, or None when it is.
+
+    One of "halfwidth", "hiragana", "dash", "kanji", "other", checked in
+    that order so the most mechanical cause is named first.
+    """
+    if _ALLOWED.fullmatch(text):
+        return None
+    for problem, pattern in (
+        ("halfwidth", _HALFWIDTH_KANA),
+        ("hiragana", _HIRAGANA),
+        ("dash", _DASH),
+        ("kanji", _KANJI),
+    ):
+        if pattern.search(text):
+            return problem
+    return "other"
+
+
+def _replace_lookalikes(text: str) -> str:
+    # Each pass fixes only characters next to katakana, so a run such as 口二ア
+    # or ハ――ト is repaired from the katakana outwards until nothing changes.
+    while True:
+        fixed = _LOOKALIKE_NEAR_KANA.sub(lambda m: _LOOKALIKES[m.group()], text)
+        fixed = _DASH_AFTER_KANA.sub("ー", fixed)
+        if fixed == text:
+            return fixed
+        text = fixed
+
+
+def fix_katakana(text: str) -> str | None:
+    """The mechanically repaired 全角カナ value, or None when no repair makes it clean."""
+    fixed = to_katakana(text)
+    fixed = _replace_lookalikes(fixed)
+    # Spaces are allowed in both widths; widening them would be a pointless change.
+    fixed = jaconv.h2z(fixed, ignore=" ", kana=False, ascii=True, digit=True)
+    return fixed if _ALLOWED.fullmatch(fixed) else None
