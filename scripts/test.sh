@@ -19,6 +19,13 @@ if [ -z "${CKAN_URL:-}" ]; then
   fi
 fi
 
+# Chromium for the browser tests (Playwright drives Debian's build; it never downloads its own).
+# A Japanese font, so that screenshots show text rather than empty boxes.
+if { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa; } \
+   && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium fonts-ipafont-gothic >/dev/null
+fi
+
 "$VENV/bin/ruff" check .
 "$VENV/bin/ruff" format --check .
 "$VENV/bin/mypy"

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ckanapi
 import pytest
 
 from portal.settings import PROJECT_ROOT, Settings
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser
 
 REFERENCE_DIR = PROJECT_ROOT.parent / "shared" / "reference"
 SAMPLES_DIR = PROJECT_ROOT.parent / "shared" / "samples"
@@ -23,10 +28,30 @@ DATASETS_DIR = PROJECT_ROOT / "datasets"
 TEST_DATA = Path(__file__).parent / "data"
 
 
-def _no_ckan(reason: str) -> None:
+CHROMIUM = os.environ.get("PORTAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    # The machine's network is closed: without these Chromium keeps trying to reach Google.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _missing(what: str, reason: str, fix: str) -> None:
     if os.environ.get("CI") == "true":
-        pytest.fail(f"CI=true but {reason}: .ci/run must start CKAN (scripts/ckan-up.sh)")
-    pytest.skip(f"no CKAN: {reason} (run scripts/ckan-up.sh and source /tmp/ckan-local/env.sh)")
+        pytest.fail(f"CI=true but {reason}: {fix}")
+    pytest.skip(f"no {what}: {reason} ({fix})")
+
+
+def _no_ckan(reason: str) -> None:
+    _missing(
+        "CKAN",
+        reason,
+        "scripts/test.sh starts it: scripts/ckan-up.sh, then source /tmp/ckan-local/env.sh",
+    )
 
 
 @pytest.fixture(scope="session")
@@ -63,3 +88,16 @@ def settings(tmp_path: Path, datasets_copy: Path, reference_dir: Path) -> Settin
     return Settings(
         datasets_dir=datasets_copy, reference_dir=reference_dir, data_dir=tmp_path / "var"
     )
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium (Debian's), driven by Playwright."""
+    if not Path(CHROMIUM).is_file():
+        _missing("Chromium", f"{CHROMIUM} not found", "scripts/test.sh installs Debian's chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

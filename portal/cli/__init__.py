@@ -14,6 +14,7 @@ import typer
 from portal.cli import datasets, localgov
 from portal.cli.render import render_error
 from portal.cli.state import CliState, console
+from portal.cli.validate import validate_command
 from portal.settings import load_settings
 
 app = typer.Typer(
@@ -26,11 +27,16 @@ app = typer.Typer(
 GROUPS = {"datasets": datasets.app, "localgov": localgov.app}
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)
+app.command("validate")(validate_command)
 
 
 def commands() -> list[tuple[str, str]]:
     """(command line, first line of its help) for every command."""
     out = []
+    for command in app.registered_commands:
+        assert command.callback is not None
+        doc = (command.callback.__doc__ or "").strip().splitlines()[0]
+        out.append((f"portal {command.name}", doc))
     for group_name, group in GROUPS.items():
         for command in group.registered_commands:
             callback = command.callback

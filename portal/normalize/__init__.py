@@ -29,7 +29,13 @@ from portal.normalize.text import (
     surrounding_space,
 )
 from portal.normalize.times import parse_time, parse_time_range
-from portal.normalize.width import fix_katakana, katakana_problem, to_halfwidth, to_katakana
+from portal.normalize.width import (
+    fix_katakana,
+    katakana_problem,
+    to_halfwidth,
+    to_katakana,
+    widen_kana,
+)
 from portal.normalize.yesno import to_yes_no
 
 __all__ = [
@@ -62,4 +68,5 @@ __all__ = [
     "to_katakana",
     "to_yes_no",
     "wareki_to_year",
+    "widen_kana",
 ]

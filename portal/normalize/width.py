@@ -46,6 +46,11 @@ def to_halfwidth(text: str) -> str:
     return jaconv.z2h(text, kana=False, ascii=True, digit=True)
 
 
+def widen_kana(text: str) -> str:
+    """Half-width katakana → full-width (ｶﾞ → ガ); everything else, hiragana included, unchanged."""
+    return str(jaconv.h2z(text, kana=True, ascii=False, digit=False))
+
+
 def to_katakana(text: str) -> str:
     """Half-width katakana → full-width (ｶﾞ → ガ) and hiragana → katakana."""
     return jaconv.hira2kata(jaconv.h2z(text, kana=True, ascii=False, digit=False))

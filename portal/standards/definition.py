@@ -14,6 +14,9 @@ from frictionless import Schema
 from portal.errors import DefinitionInvalid
 
 SCHEMA_FILE = "schema.json"
+# libyaml's loader when PyYAML was built with it (the wheels are): 10x faster on the
+# 38 definitions read at every start.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 META_FILE = "dataset.yaml"
 
 
@@ -90,7 +93,7 @@ class Definition:
         folder = root / key
         try:
             schema = json.loads((folder / SCHEMA_FILE).read_text(encoding="utf-8"))
-            meta = yaml.safe_load((folder / META_FILE).read_text(encoding="utf-8"))
+            meta = yaml.load((folder / META_FILE).read_text(encoding="utf-8"), Loader=SAFE_LOADER)
         except (OSError, ValueError, yaml.YAMLError) as exc:
             raise DefinitionInvalid(detail=f"{folder}: {exc}") from exc
         if not isinstance(meta, dict) or "slug" not in meta or "fields" not in schema:

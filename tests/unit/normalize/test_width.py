@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from portal.normalize.width import fix_katakana, katakana_problem, to_halfwidth, to_katakana
+from portal.normalize.width import (
+    fix_katakana,
+    katakana_problem,
+    to_halfwidth,
+    to_katakana,
+    widen_kana,
+)
 
 
 @pytest.mark.parametrize(
@@ -174,3 +180,15 @@ def test_fixed_katakana_is_clean_and_stable(text: str) -> None:
     assert fixed is not None
     assert katakana_problem(fixed) is None
     assert fix_katakana(fixed) == fixed
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("海岸ﾊﾟｰｷﾝｸﾞの北", "海岸パーキングの北"),  # hiragana の stays: this is free text
+        ("丸大行徳ﾋﾞﾙ2階", "丸大行徳ビル2階"),  # digits stay half-width
+        ("ﾃﾞｨｽｶﾊﾞﾘｰﾊﾟｰｸ焼津水夢館", "ディスカバリーパーク焼津水夢館"),
+    ],
+)
+def test_widen_kana_touches_only_half_width_katakana(text: str, expected: str) -> None:
+    assert widen_kana(text) == expected

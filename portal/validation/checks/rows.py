@@ -1,0 +1,225 @@
+"""Row checks: values in one row that must agree with each other or with the municipality."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from portal.localgov import LocalGov
+from portal.normalize import haversine_km, in_japan, is_ditto, looks_swapped, parse_date
+from portal.validation.checks.base import Columns, Issue, RowCheck
+
+DASH_LIKE = str.maketrans({"－": "-", "ー": "-", "−": "-", "‐": "-", "―": "-", "ｰ": "-"})
+
+
+def _address_key(text: str) -> str:
+    """An address as compared: width, spaces, dash look-alikes and ヶ/ケ ignored."""
+    norm = unicodedata.normalize("NFKC", text).translate(DASH_LIKE)
+    return re.sub(r"\s+", "", norm).replace("ヶ", "ケ").replace("ｹ", "ケ")
+
+
+def _float(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return float(unicodedata.normalize("NFKC", text).strip())
+    except ValueError:
+        return None
+
+
+class Coordinates(RowCheck):
+    """Swapped latitude/longitude, both the same, or a point far from the municipality."""
+
+    name = "coordinates"
+    columns = ("latitude", "longitude")
+    optional = ("site_code",)
+
+    def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
+        lat_f, lon_f = self.spec["latitude"], self.spec["longitude"]
+        site = cols.get(self.spec.get("site_code") or "", [None] * len(rows))
+        cache: dict[tuple[str | None, str | None, str | None], list[tuple[str, Issue]]] = {}
+        for i in range(len(rows)):
+            key = (cols[lat_f][i], cols[lon_f][i], site[i])
+            if key not in cache:
+                cache[key] = self._issues(*key)
+            for field_name, issue in cache[key]:
+                yield i, field_name, issue
+
+    def _issues(
+        self, lat_s: str | None, lon_s: str | None, site: str | None
+    ) -> list[tuple[str, Issue]]:
+        lat, lon = _float(lat_s), _float(lon_s)
+        if lat is None or lon is None:
+            return []
+        lat_f, lon_f = self.spec["latitude"], self.spec["longitude"]
+        shown = {"latitude": lat_s, "longitude": lon_s}
+        if lat == lon:  # one was copied over the other; the longitude is then outside Japan
+            return [(lon_f, Issue("coordinates-same", params=shown))]
+        if looks_swapped(lat, lon):
+            return [
+                (lat_f, Issue("coordinates-swapped", fix=lon_s, params=shown)),
+                (lon_f, Issue("coordinates-swapped", fix=lat_s, params=shown)),
+            ]
+        if not in_japan(lat, lon):
+            return []  # the range constraints report it
+        return self._far(lat, lon, site, shown)
+
+    def _far(
+        self, lat: float, lon: float, site: str | None, shown: dict[str, str | None]
+    ) -> list[tuple[str, Issue]]:
+        office = self._office(site)
+        if office is None:
+            return []
+        limit = float(self.spec.get("max_distance_km", 30))
+        km = haversine_km(lat, lon, office.lat, office.lng)
+        if km <= limit:
+            return []
+        params = {
+            **shown,
+            "distance_km": f"{km:.1f}",
+            "max_distance_km": f"{limit:g}",
+            "name": office.full_name,
+        }
+        return [(self.spec["latitude"], Issue("coordinates-far", params=params))]
+
+    def _office(self, site: str | None) -> LocalGov | None:
+        if site:
+            body = self.ctx.directory.get(site.strip())
+            if body is not None:
+                return body
+        return self.ctx.publisher
+
+
+class LgcodeAddress(RowCheck):
+    """所在地_全国地方公共団体コード names the municipality the address is in."""
+
+    name = "lgcode-address"
+    columns = ("code", "address")
+
+    def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
+        code_f, addr_f = self.spec["code"], self.spec["address"]
+        agrees: dict[tuple[str | None, str | None], bool] = {}
+        for i in range(len(rows)):
+            code, address = cols[code_f][i], cols[addr_f][i]
+            body = self.ctx.directory.get((code or "").strip())
+            if body is None or not address:
+                continue
+            key = (code, address)
+            if key not in agrees:
+                agrees[key] = within(address, body)
+            if agrees[key]:
+                continue
+            yield (
+                i,
+                code_f,
+                Issue(
+                    "lgcode-address-mismatch", params={"name": body.full_name, "address": address}
+                ),
+            )
+
+
+def within(address: str, body: LocalGov) -> bool:
+    """Whether an address lies in the body: with or without the prefecture, 郡 allowed."""
+    key = _address_key(address)
+    prefecture = _address_key(body.prefecture)
+    if body.kind == "prefecture":
+        return key.startswith(prefecture)
+    if key.startswith(prefecture):
+        key = key[len(prefecture) :]
+    key = re.sub(r"^[^市区町村]{1,6}郡", "", key)
+    return key.startswith(_address_key(body.name))
+
+
+class Publisher(RowCheck):
+    """地方公共団体名 is the name of the body with that 全国地方公共団体コード."""
+
+    name = "publisher"
+    columns = ("code", "name")
+
+    def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
+        code_f, name_f = self.spec["code"], self.spec["name"]
+        agrees: dict[tuple[str | None, str | None], bool] = {}
+        for i in range(len(rows)):
+            body = self.ctx.directory.get((cols[code_f][i] or "").strip())
+            name = cols[name_f][i]
+            if body is None or not name:
+                continue
+            key = (body.lgcode, name)
+            if key not in agrees:
+                agrees[key] = _address_key(name) == _address_key(body.full_name)
+            if agrees[key]:
+                continue
+            yield (
+                i,
+                name_f,
+                Issue("publisher-name", fix=body.full_name, params={"lgcode": body.lgcode}),
+            )
+
+
+class AddressParts(RowCheck):
+    """所在地_連結表記 begins with its parts (都道府県, 市区町村, 町字, 番地以下) joined."""
+
+    name = "address-parts"
+    columns = ("full", "parts")
+
+    def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
+        full_f, parts_f = self.spec["full"], list(self.spec["parts"])
+        for i in range(len(rows)):
+            full = cols[full_f][i]
+            parts = [cols[p][i] or "" for p in parts_f]
+            joined = "".join(p.strip() for p in parts)
+            if not full or not parts[-1].strip() or any(is_ditto(p) for p in parts):
+                continue  # a 〃 in a part is reported on its own; the join would only echo it
+            if _address_key(full).startswith(_address_key(joined)):
+                continue
+            yield i, full_f, Issue("address-parts-mismatch", params={"joined": joined})
+
+
+class Total(RowCheck):
+    """A total equals the sum of its parts (公衆トイレ counts)."""
+
+    name = "total"
+    columns = ("total", "parts")
+
+    def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
+        total_f, parts_f = self.spec["total"], list(self.spec["parts"])
+        for i in range(len(rows)):
+            total = _int(cols[total_f][i])
+            parts = [_int(cols[p][i]) for p in parts_f]
+            if total is None or any(p is None for p in parts):
+                continue
+            s = sum(p for p in parts if p is not None)
+            if s != total:
+                yield (
+                    i,
+                    total_f,
+                    Issue("total-mismatch", params={"parts": "+".join(parts_f), "sum": str(s)}),
+                )
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text and text.strip().isdigit() else None
+
+
+class DateOrder(RowCheck):
+    """An end date is not before its start date."""
+
+    name = "date-order"
+    columns = ("start", "end")
+
+    def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
+        start_f, end_f = self.spec["start"], self.spec["end"]
+        for i in range(len(rows)):
+            start, end = _day(cols[start_f][i]), _day(cols[end_f][i])
+            if start and end and end < start:
+                params = {"start_field": start_f, "start": start.isoformat()}
+                yield i, end_f, Issue("date-order", params=params)
+
+
+def _day(text: str | None) -> date | None:
+    parsed = parse_date(text or "")
+    if parsed is None or not parsed.exact:
+        return None
+    return date.fromisoformat(parsed.iso)

@@ -1,0 +1,429 @@
+"""The columnar driver: frictionless's semantics, the standard's rules, one pass.
+
+Rows arrive in chunks and are turned into columns. Each distinct value of a
+column is judged once — by frictionless's own cell reader (types and
+constraints, exactly as `frictionless validate` judges them) and by the
+standard's cell checks — and the verdict is cached, so a 200k-row file with a
+few thousand distinct values per column costs a few thousand judgements.
+Structure (labels, blank rows, short and long rows, unique IDs) follows
+frictionless's rules; row checks compare columns within a row.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from portal.localgov import Directory, LocalGov
+from portal.standards import Definition
+from portal.validation import catalogue
+from portal.validation.catalogue import Finding
+from portal.validation.checks import (
+    CELL_CHECKS,
+    ROW_CHECKS,
+    CellCheck,
+    CellContext,
+    Issue,
+    RowCheck,
+    RowContext,
+)
+from portal.validation.checks.base import SCREENS
+from portal.validation.report import Findings
+from portal.validation.rulesets import RuleSet
+from portal.validation.structure import REQUIRED_NOTE, Frame
+
+CONSTRAINT_CODES = {
+    "required": "required",
+    "pattern": "pattern",
+    "enum": "enum",
+    "minimum": "out-of-range",
+    "maximum": "out-of-range",
+    "exclusiveMinimum": "out-of-range",
+    "exclusiveMaximum": "out-of-range",
+    "minLength": "length",
+    "maxLength": "length",
+}
+TYPE_JA = {
+    "integer": "整数",
+    "number": "数値",
+    "date": "日付（YYYY-MM-DD）",
+    "time": "時刻",
+    "datetime": "日時",
+    "boolean": "真偽値",
+    "year": "年",
+    "string": "文字列",
+}
+KIND_JA = {
+    "lgcode": "半角数字6桁の全国地方公共団体コード",
+    "katakana": "全角カナ",
+    "time": "hh:mm 形式の時刻",
+    "postcode": "ハイフンなしの半角7桁",
+    "corporate-number": "半角13桁",
+    "phone": "半角数字とハイフン",
+    "id": "半角英数字",
+    "choazi-id": "半角数字",
+    "extension": "半角数字",
+}
+
+
+@dataclass
+class Column:
+    index: int
+    name: str
+    descriptor: dict[str, Any]
+    read: Callable[[Any], tuple[Any, dict[str, str] | None]]
+    checks: list[CellCheck]
+    unique: bool
+    cache: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    missing: frozenset[str] = frozenset({""})
+    first_seen: dict[str, int] = field(default_factory=dict)
+    cast: dict[str, str] = field(default_factory=dict)
+    last_value: str | None = None  # the last value that was not a ditto mark (〃)
+    has_data: bool = False
+    screen: re.Pattern[str] | None = None  # values not matching it cannot fail our checks
+    needs_read: bool = True  # False when frictionless cannot object to any value (plain text)
+    bad: set[str] = field(default_factory=set)  # values with a finding
+
+    @property
+    def kind(self) -> str | None:
+        return self.descriptor.get("kind")
+
+
+class TableValidator:
+    """Validates one table against one definition; findings go to `findings`."""
+
+    def __init__(
+        self,
+        definition: Definition,
+        header: list[str],
+        ruleset: RuleSet,
+        directory: Directory,
+        publisher: LocalGov | None,
+        findings: Findings,
+    ) -> None:
+        self.definition = definition
+        self.header = header
+        self.ruleset = ruleset
+        self.directory = directory
+        self.findings = findings
+        schema = definition.table_schema
+        self.width = len(schema.fields)
+        self.columns = [
+            Column(
+                index=i,
+                name=f.name,
+                descriptor=definition.fields[i],
+                read=f.create_cell_reader(),
+                checks=[
+                    CELL_CHECKS[n]
+                    for n in ruleset.cell_checks(f.name, definition.fields[i].get("kind"))
+                ],
+                unique=bool(f.constraints.get("unique")),
+                screen=_screen(ruleset.cell_checks(f.name, definition.fields[i].get("kind"))),
+                needs_read=f.type != "string"
+                or bool(f.format and f.format != "default")
+                or bool(f.constraints),
+                missing=frozenset(
+                    f.missing_values if f.has_defined("missing_values") else schema.missing_values
+                ),
+            )
+            for i, f in enumerate(schema.fields)
+        ]
+        self.frame = Frame.build(header, schema)
+        self.every_field_checks = [CELL_CHECKS[n] for n in ruleset.every_field]
+        ctx = RowContext(directory=directory, publisher=publisher)
+        present = set(definition.field_names)
+        self.row_checks: list[RowCheck] = []
+        for spec in ruleset.row_checks():
+            check = ROW_CHECKS[spec["check"]](spec, ctx)
+            if set(check.required_fields()) <= present:
+                self.row_checks.append(check)
+        self.by_name = {c.name: c for c in self.columns}
+        self.rows = 0
+
+    # Findings
+
+    def _make(self, code: str, **kwargs: Any) -> Finding:
+        severity = self.ruleset.severity.get(code)
+        return catalogue.make(code, severity=severity, **kwargs)
+
+    # Header
+
+    def check_labels(self) -> None:
+        """Labels against the schema by position, as frictionless does."""
+        self.findings.extend(self.frame.label_findings(self._make, self.header))
+
+    # Rows
+
+    def check_chunk(self, numbers: Sequence[int], rows: Sequence[list[str]]) -> None:
+        pending: dict[tuple[int, str], list[Finding]] = {}
+        kept_numbers, kept = self._structure(numbers, rows, pending)
+        if kept:
+            columns = list(zip(*kept, strict=True))
+            for col in self.columns:
+                self._column(col, columns[col.index], kept_numbers, pending)
+            by_name = {col.name: columns[col.index] for col in self.columns}
+            for check in self.row_checks:
+                self._row_check(check, kept_numbers, by_name, pending)
+        for found in pending.values():
+            self.findings.extend(found)
+
+    def _structure(
+        self,
+        numbers: Sequence[int],
+        rows: Sequence[list[str]],
+        pending: dict[tuple[int, str], list[Finding]],
+    ) -> tuple[list[int], list[Sequence[str | None]]]:
+        """Blank, short and long rows; returns the rows to check cell by cell, as schema columns."""
+        kept_numbers: list[int] = []
+        kept: list[Sequence[str | None]] = []
+        frame, width = self.frame, self.width
+        plain = frame.checked == width == len(frame.expected)
+        expected, first_missing = (
+            len(frame.expected),
+            frame.missing[0] if frame.missing else frozenset(),
+        )
+        self.rows += len(rows)
+        for number, row in zip(numbers, rows, strict=True):
+            if plain and len(row) == expected and row[0] not in first_missing:
+                kept_numbers.append(number)  # the common case: a full row, not blank
+                kept.append(row)
+                continue
+            if frame.is_blank(row):
+                self.findings.add(self._make("blank-row", row=number))
+                continue
+            if not any(row):
+                # Empty cells that a field takes as a value ("" for the hazard flags): not blank
+                # for frictionless, which checks the row; still a blank row to a person.
+                self.findings.add(self._make("blank-row", row=number))
+            if len(row) != len(frame.expected):
+                for f in frame.shape_findings(number, row, self._make, self._required_missing):
+                    pending.setdefault((number, f.field or ""), []).append(f)
+            kept_numbers.append(number)
+            kept.append(row if plain and len(row) == width else frame.schema_cells(row))
+        return kept_numbers, kept
+
+    def _required_missing(self, number: int, name: str) -> Finding:
+        col = self.by_name[name]
+        where = {"field": name, "field_number": col.index + 1, "value": None}
+        finding = self._generic(col, "required", REQUIRED_NOTE, "constraint-error", where)
+        return dataclasses.replace(finding, row=number)
+
+    def _column(
+        self,
+        col: Column,
+        values: Sequence[str | None],
+        numbers: list[int],
+        pending: dict[tuple[int, str], list[Finding]],
+    ) -> None:
+        present = set(values)
+        present.discard(None)  # absent cells (short rows) are reported as missing-cell
+        texts = cast(set[str], present)
+        new = texts.difference(col.cache)
+        if new:
+            self._judge_all(col, new)
+        bad = texts & col.bad
+        if not col.has_data and any(values):
+            col.has_data = True
+        if col.unique:
+            self._unique(col, values, numbers, pending)
+        if not bad:
+            col.last_value = _last_filled(values, col.last_value)
+            return
+        ditto = {v for v in bad if any(f.code == "ditto-mark" for f in col.cache[v])}
+        for i, value in enumerate(values):
+            if value in bad:
+                for template in col.cache[value]:
+                    finding = dataclasses.replace(template, row=numbers[i])
+                    if finding.code == "ditto-mark":
+                        finding = self._ditto(col, finding)
+                    pending.setdefault((numbers[i], col.name), []).append(finding)
+            if ditto and value and value not in ditto:
+                col.last_value = value
+        if not ditto:
+            col.last_value = _last_filled(values, col.last_value)
+
+    def _ditto(self, col: Column, finding: Finding) -> Finding:
+        fix = col.last_value
+        shown = {"fix_en": f" ({fix})" if fix else "", "fix_ja": f"（{fix}）" if fix else ""}
+        return self._make(
+            "ditto-mark", row=finding.row, field=col.name, field_number=col.index + 1,
+            value=finding.value, fix=fix, type=finding.type, **shown,
+        )  # fmt: skip
+
+    def _unique(
+        self,
+        col: Column,
+        values: Sequence[str | None],
+        numbers: list[int],
+        pending: dict[tuple[int, str], list[Finding]],
+    ) -> None:
+        """Duplicates compared as frictionless compares them: after casting (1, 01, +1 collide)."""
+        seen, casts = col.first_seen, col.cast
+        for i, value in enumerate(values):
+            if value is None or value in col.missing:
+                continue
+            key = casts.get(value)
+            if key is None:
+                key = casts[value] = repr(self._read(col, value)[0])
+            first = seen.get(key)
+            if first is None:
+                seen[key] = numbers[i]
+                continue
+            finding = self._make(
+                "unique-error", row=numbers[i], field=col.name, field_number=col.index + 1, value=value,
+                note=f"the same as in the row at position {first}", note_ja=f"{first}行目と同じ",
+                type="unique-error",
+            )  # fmt: skip
+            pending.setdefault((numbers[i], col.name), []).append(finding)
+
+    @staticmethod
+    def _read(col: Column, value: str) -> tuple[Any, dict[str, str]]:
+        """frictionless's verdict on one value; a value that crashes it (e.g. "sNaN" against a
+        numeric minimum: decimal.InvalidOperation) is a type error, not an exception."""
+        try:
+            value_cast, notes = col.read(value)
+        except (ArithmeticError, ValueError, TypeError):
+            return None, {"type": f'type is "{col.descriptor["type"]}/default"'}
+        return value_cast, notes or {}
+
+    def _judge_all(self, col: Column, values: set[str]) -> None:
+        """Judge values not seen before; with a screen and nothing for frictionless to
+        check, only the values the screen picks out are judged, the rest are clean."""
+        if col.screen is not None and not col.needs_read:
+            search = col.screen.search
+            suspects = [v for v in values if search(v)]
+            col.cache.update(dict.fromkeys(values, ()))
+        else:
+            suspects = list(values)
+        for value in suspects:
+            verdict = col.cache[value] = self._judge(col, value)
+            if verdict:
+                col.bad.add(value)
+
+    def _judge(self, col: Column, value: str) -> tuple[Finding, ...]:
+        """Everything wrong with one value of one column, rows left blank."""
+        _, notes = self._read(col, value)
+        issues: list[Issue] = []
+        if value != "":
+            ctx = CellContext(col.name, col.kind, col.descriptor, self.directory, notes)
+            checks = col.checks
+            stripped = value.strip()
+            if stripped != value and stripped and not self._read(col, stripped)[1]:
+                # Only the spaces are wrong: `surrounding-space` says so; other checks would echo it.
+                checks = [c for c in checks if c in self.every_field_checks]
+            for check in checks:
+                issues += check(value, ctx)
+        return tuple(self._merge(col, value, notes, issues))
+
+    def _merge(
+        self, col: Column, value: str, notes: dict[str, str], issues: list[Issue]
+    ) -> list[Finding]:
+        """One finding per problem: ours where it explains frictionless's, frictionless's otherwise."""
+        open_types = {("type-error" if k == "type" else "constraint-error"): k for k in notes}
+        out: list[Finding] = []
+        where: dict[str, Any] = {"field": col.name, "field_number": col.index + 1, "value": value}
+        for issue in issues:
+            fl_type = next((t for t in catalogue.explains(issue.code) if t in open_types), None)
+            note = notes.get(open_types.pop(fl_type), "") if fl_type else issue.note
+            severity = "error" if fl_type else self.ruleset.severity.get(issue.code)
+            out.append(
+                catalogue.make(
+                    issue.code,
+                    fix=issue.fix,
+                    note=note,
+                    type=fl_type,
+                    severity=severity,
+                    **where,
+                    **issue.params,
+                )
+            )
+        for fl_type, key in open_types.items():
+            out.append(self._generic(col, key, notes[key], fl_type, where))
+        return out
+
+    def _generic(
+        self, col: Column, key: str, note: str, fl_type: str, where: dict[str, Any]
+    ) -> Finding:
+        desc = col.descriptor
+        if key == "type":
+            expected = desc["type"] + (f"/{desc['format']}" if "format" in desc else "")
+            return self._make("type-error", note=note, type=fl_type, expected=expected,
+                              expected_ja=TYPE_JA.get(desc["type"], desc["type"]), **where)  # fmt: skip
+        code = CONSTRAINT_CODES.get(key, "pattern")
+        constraints = desc.get("constraints", {})
+        params = {
+            "expected": constraints.get("pattern", ""),
+            "expected_ja": KIND_JA.get(col.kind or "", constraints.get("pattern", "")),
+            "allowed": " / ".join(
+                str(v) if v != "" else "（空欄）" for v in constraints.get("enum", [])
+            ),
+        }
+        return self._make(code, note=note, type=fl_type, **where, **params)
+
+    def _row_check(
+        self,
+        check: RowCheck,
+        numbers: list[int],
+        columns: Mapping[str, Sequence[str | None]],
+        pending: dict[tuple[int, str], list[Finding]],
+    ) -> None:
+        for index, field_name, issue in check.run(numbers, columns):
+            self._place(index, field_name, issue, columns, numbers, pending)
+
+    def _place(
+        self,
+        index: int,
+        field_name: str,
+        issue: Issue,
+        columns: Mapping[str, Sequence[str | None]],
+        numbers: list[int],
+        pending: dict[tuple[int, str], list[Finding]],
+    ) -> None:
+        """Add a row check's finding, taking the place of the frictionless error it explains."""
+        row = numbers[index]
+        explained = catalogue.explains(issue.code)
+        cell = pending.get((row, field_name), [])
+        generic = [f for f in cell if f.type in explained and f.code in CONSTRAINT_CODES.values()]
+        fl_type = generic[0].type if generic else None
+        if generic:
+            cell.remove(generic[0])
+        col = self.by_name[field_name]
+        finding = catalogue.make(
+            issue.code, row=row, field=field_name, field_number=col.index + 1,
+            value=columns[field_name][index], fix=issue.fix, note=issue.note, type=fl_type,
+            severity="error" if fl_type else self.ruleset.severity.get(issue.code), **issue.params,
+        )  # fmt: skip
+        pending.setdefault((row, field_name), []).append(finding)
+
+    def finish(self) -> None:
+        """Column-wide findings: blank columns, and columns that should not be empty."""
+        for col in self.columns:
+            label = self.header[col.index] if col.index < len(self.header) else None
+            where = {"field": col.name, "field_number": col.index + 1}
+            if label is not None and not label.strip() and not col.has_data:
+                self.findings.add(self._make("blank-column", **where))
+            elif (
+                self.rows
+                and not col.has_data
+                and col.index < self.frame.checked
+                and col.name in self.ruleset.empty_columns
+            ):
+                self.findings.add(self._make("column-empty", **where))
+
+
+def _last_filled(values: Sequence[str | None], default: str | None) -> str | None:
+    for value in reversed(values):
+        if value:
+            return value
+    return default
+
+
+def _screen(check_names: list[str]) -> re.Pattern[str] | None:
+    """One regex for all of a column's checks, if every one of them has a screen."""
+    if any(name not in SCREENS for name in check_names):
+        return None
+    return re.compile("|".join(f"(?:{SCREENS[name].pattern})" for name in check_names))

@@ -1,0 +1,214 @@
+"""`validate()`: one file against the standard, start to finish."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+
+from portal.errors import InputUnreadable, Location
+from portal.formats import Limits, SourceInfo, Table, open_table
+from portal.layout import HEAD_ROWS, Layout, find_header, is_blank, is_note_row
+from portal.localgov import Directory, LocalGov, is_valid
+from portal.localgov import load as load_directory
+from portal.settings import Settings
+from portal.standards import Definition, Registry
+from portal.standards.detect import Detection, compare, detect
+from portal.validation import catalogue, rulesets
+from portal.validation.engine import TableValidator
+from portal.validation.report import Findings, Report
+
+PUBLISHER_FIELDS = ("全国地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード")
+
+
+@dataclass
+class Options:
+    dataset: str | None = None  # a dataset key (aed, legacy/aed); detected from the header if None
+    definition: Definition | None = None  # or a definition not under datasets/ (a city's own)
+    sheet: str | int | None = None
+    encoding: str | None = None
+    lgcode: str | None = None  # the publishing body; taken from the data if None
+    per_group: int | None = 100  # findings kept per (code, field); all are counted
+    chunk_rows: int = 10_000
+    limits: Limits = field(default_factory=Limits)
+
+
+def validate(path: Path, settings: Settings, options: Options | None = None) -> Report:
+    """Validate a CSV or spreadsheet against its standard dataset; raises only if unreadable."""
+    options = options or Options()
+    started = time.perf_counter()
+    registry = Registry(settings.datasets_dir)
+    report = Report(file=path.name, format="", findings=Findings(options.per_group))
+    with open_table(
+        path, sheet=options.sheet, encoding=options.encoding, limits=options.limits
+    ) as table:
+        _describe_source(report, table.info)
+        rows = iter(table.rows())
+        head = list(islice(rows, HEAD_ROWS))
+        known = {name for d in registry.all() for name in d.field_names}
+        layout = find_header(head, known)
+        if layout.header_row == 0:
+            raise InputUnreadable(Location(file=path.name), detail="no table found: every row is empty",
+                                  detail_ja="表が見つかりません（すべての行が空です）")  # fmt: skip
+        report.header_row = layout.header_row
+        _file_findings(report, table, layout)
+        definition: Definition | None
+        if options.definition is not None:
+            definition, detection = options.definition, compare(layout.header, options.definition)
+        else:
+            definition, detection = _choose(registry, layout.header, options.dataset)
+        report.detection = detection.to_dict()
+        if definition is None:
+            report.findings.add(_needs_conversion(detection))
+        else:
+            body = head[layout.header_row :]
+            _validate_rows(report, settings, options, definition, layout, body, rows)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _describe_source(report: Report, info: SourceInfo) -> None:
+    report.format = info.format
+    report.encoding = info.encoding
+    report.sheet = info.sheet
+
+
+def _file_findings(report: Report, table: Table, layout: Layout) -> None:
+    info, add = table.info, report.findings.add
+    if info.format == "csv" and info.encoding not in ("utf-8", "utf-8-sig"):
+        add(catalogue.make("encoding-not-utf8", encoding=info.encoding))
+    if layout.title_rows:
+        add(catalogue.make("title-rows", row=layout.title_rows[0], rows=_span(layout.title_rows)))
+    for feature in table.features:
+        code = feature.kind
+        value = feature.column if code == "hidden-column" else feature.ref
+        add(catalogue.make(code, row=feature.row, value=value))
+
+
+def _span(rows: Sequence[int]) -> str:
+    return f"{rows[0]}–{rows[-1]}" if len(rows) > 1 else str(rows[0])
+
+
+def _choose(
+    registry: Registry, header: list[str], key: str | None
+) -> tuple[Definition | None, Detection]:
+    if key:
+        chosen = registry.get(key)
+        return chosen, compare(header, chosen)
+    detection = detect(header, registry)
+    return detection.definition, detection
+
+
+def _needs_conversion(detection: Detection) -> catalogue.Finding:
+    target = detection.resembles
+    if detection.layout and target:
+        en = f"this is the {detection.layout} layout ({detection.layout_title}), not the standard; it converts to {target.key} ({target.title_ja})"
+        ja = f"これは{detection.layout_title}の形式で、標準の形式ではありません。{target.title_ja}（{target.key}）に変換できます"
+    elif target:
+        en = f"the columns do not follow a standard dataset; the closest is {target.key} ({target.title_ja}, {detection.score:.0%} of the columns match)"
+        ja = f"列の構成が標準データセットの形式ではありません。最も近いのは{target.title_ja}（{target.key}、列の一致 {detection.score:.0%}）です"
+    else:
+        en = "the columns do not resemble any standard dataset"
+        ja = "列の構成がどの標準データセットにも当てはまりません"
+    return catalogue.make("needs-conversion", detail_en=en, detail_ja=ja)
+
+
+def _publisher(
+    directory: Directory, lgcode: str | None, definition: Definition, body: Sequence[list[str]]
+) -> LocalGov | None:
+    """The publishing body: as given, else the most common valid code in the data."""
+    if lgcode:
+        return directory.lookup(lgcode)
+    index = next(
+        (definition.field_names.index(f) for f in PUBLISHER_FIELDS if f in definition.field_names),
+        None,
+    )
+    if index is None:
+        return None
+    codes = Counter(r[index].strip() for r in body if len(r) > index and is_valid(r[index].strip()))
+    for code, _ in codes.most_common():
+        if directory.get(code):
+            return directory.get(code)
+    return None
+
+
+def _validate_rows(
+    report: Report,
+    settings: Settings,
+    options: Options,
+    definition: Definition,
+    layout: Layout,
+    body: list[list[str]],
+    rest: Iterator[list[str]],
+) -> None:
+    report.dataset, report.version, report.title_ja = (
+        definition.key,
+        definition.version,
+        definition.title_ja,
+    )
+    report.fields = len(definition.fields)
+    if definition.version == "legacy":
+        report.findings.add(
+            catalogue.make(
+                "legacy-layout", title_ja=definition.title_ja, current_key=definition.slug
+            )
+        )
+    directory = load_directory()
+    publisher = _publisher(directory, options.lgcode, definition, body)
+    ruleset = rulesets.load(
+        settings.validators_dir, definition.slug, publisher.lgcode if publisher else None
+    )
+    validator = TableValidator(
+        definition, layout.header, ruleset, directory, publisher, report.findings
+    )
+    validator.check_labels()
+    rows = chain(body, rest)
+    tail = _feed(validator, rows, layout.header_row + 1, options.chunk_rows, layout.width)
+    _finish_tail(validator, report, tail, layout.width)
+    validator.finish()
+    report.rows = validator.rows
+
+
+def _sparse(row: list[str], width: int) -> bool:
+    """Blank or a footnote line; most rows fill their first three cells and are neither."""
+    if len(row) > 2 and row[0] and row[1] and row[2]:
+        return False
+    return is_blank(row) or is_note_row(row, width)
+
+
+def _feed(
+    validator: TableValidator, rows: Iterator[list[str]], first: int, chunk_rows: int, width: int
+) -> list[tuple[int, list[str]]]:
+    """Send rows in chunks. Blank and note-like rows at the end of a chunk are held back
+    until a data row follows them, so that notes under the table can be told apart.
+    Returns the rows still held at the end of the file."""
+    held: list[tuple[int, list[str]]] = []
+    number = first
+    while batch := list(islice(rows, chunk_rows)):
+        numbers = range(number, number + len(batch))
+        number += len(batch)
+        keep = len(batch)
+        while keep and _sparse(batch[keep - 1], width):
+            keep -= 1
+        if keep == 0:
+            held += zip(numbers, batch, strict=True)
+            continue
+        send_numbers = [n for n, _ in held] + list(numbers[:keep])
+        validator.check_chunk(send_numbers, [r for _, r in held] + batch[:keep])
+        held = list(zip(numbers[keep:], batch[keep:], strict=True))
+    return held
+
+
+def _finish_tail(
+    validator: TableValidator, report: Report, tail: list[tuple[int, list[str]]], width: int
+) -> None:
+    """Rows after the last data row: notes are reported once; blank rows as frictionless does."""
+    notes = [n for n, r in tail if not is_blank(r)]
+    if notes and any(is_note_row(r, width) for _, r in tail):
+        report.findings.add(catalogue.make("note-rows", row=notes[0], rows=_span(notes)))
+        tail = [(n, r) for n, r in tail if is_blank(r)]
+    if tail:
+        validator.check_chunk([n for n, _ in tail], [r for _, r in tail])

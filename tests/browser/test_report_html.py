@@ -1,0 +1,35 @@
+"""The HTML validation report in a real browser, at a phone's width."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from portal.settings import Settings
+from portal.validation import validate
+from portal.validation.render import to_html
+from tests.conftest import SAMPLES_DIR
+
+pytestmark = pytest.mark.browser
+
+
+def test_report_reads_on_a_phone_without_sideways_scrolling(
+    browser, settings: Settings, tmp_path: Path
+) -> None:
+    report = validate(SAMPLES_DIR / "tourism" / "ichikawa_keikan100.csv", settings)
+    page_file = tmp_path / "report.html"
+    page_file.write_text(to_html(report), encoding="utf-8")
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    page.goto(page_file.as_uri())
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"page is {widths[0]}px wide in a {widths[1]}px window"
+    assert page.locator(".verdict").inner_text() == "要修正"
+    headings = page.locator("section.group h2").all_inner_texts()
+    assert any("URLとして正しくない" in h and "画像" in h for h in headings)
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    assert shot.stat().st_size > 10_000
+    page.close()
