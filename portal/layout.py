@@ -74,3 +74,43 @@ def _by_known_names(head: Sequence[Sequence[str]], known: set[str]) -> int | Non
     scores = [sum(1 for c in row if c and normalise_label(c) in known) for row in head]
     top = max(scores)
     return scores.index(top) if top >= 3 else None
+
+
+NUMERIC = re.compile(r"^[\s\d０-９.,，．:：/／\-－+]+$")
+
+
+def is_subheader(header: Sequence[str], below: Sequence[str]) -> bool:
+    """Whether the row under the header continues it (a two-row or merged header).
+
+    The header has gaps (a merged cell spans several columns; its value sits in the
+    first) and the row below names those columns, with nothing that looks like data.
+    """
+    width = max(len(header), len(below))
+    gaps = [i for i in range(width) if i >= len(header) or not (header[i] or "").strip()]
+    named = [i for i in gaps if i < len(below) and (below[i] or "").strip()]
+    data_like = any(c and NUMERIC.match(c) for c in below)
+    return bool(named) and filled(below) >= 2 and not data_like
+
+
+def join_header(rows: Sequence[Sequence[str]], join: str = "") -> list[str]:
+    """One name per column from several header rows: a merged cell's name is carried
+    to the columns it spans, then the parts are joined top to bottom (男性 + 0-4歳 → 男性0-4歳)."""
+    width = max((len(r) for r in rows), default=0)
+    filled_rows = []
+    for depth, row in enumerate(rows):
+        cells = [(row[i] if i < len(row) else "").strip() for i in range(width)]
+        if depth < len(rows) - 1:  # a merged cell spans right until the next name
+            last = ""
+            for i, cell in enumerate(cells):
+                last = cell or last
+                below = rows[depth + 1][i] if i < len(rows[depth + 1]) else ""
+                cells[i] = cell or (last if (below or "").strip() else "")
+        filled_rows.append(cells)
+    names = []
+    for i in range(width):
+        parts: list[str] = []
+        for row in filled_rows:
+            if row[i] and (not parts or parts[-1] != row[i]):
+                parts.append(row[i])
+        names.append(join.join(parts))
+    return names

@@ -1,0 +1,282 @@
+"""The normalisers a recipe can name, each a thin adapter over a pure function in portal.normalize.
+
+A normaliser takes the cell's text (never empty: empty cells pass through
+untouched, except for `default`), its option from the recipe and the context,
+and returns the new text or raises NormalizeError saying why it could not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from portal.errors import PortalError
+from portal.localgov import Directory, LocalGov
+from portal.normalize import (
+    fix_katakana,
+    normalize_corporate_number,
+    normalize_list,
+    normalize_phone,
+    normalize_postcode,
+    parse_coordinate,
+    parse_date,
+    parse_time,
+    parse_time_range,
+    replace_platform_dependent,
+    strip_spaces,
+    to_halfwidth,
+    to_katakana,
+    to_yes_no,
+    widen_kana,
+)
+
+
+class NormalizeError(Exception):
+    def __init__(self, reason_en: str, reason_ja: str) -> None:
+        super().__init__(reason_en)
+        self.reason_en = reason_en
+        self.reason_ja = reason_ja
+
+
+@dataclass
+class Context:
+    directory: Directory
+    publisher: LocalGov | None
+
+
+Normalizer = Callable[[str, Any, Context], str]
+
+
+@dataclass(frozen=True)
+class Spec:
+    fn: Normalizer
+    option: dict[str, Any] | None  # JSON Schema of the option; None: takes none
+    help: str
+
+
+REGISTRY: dict[str, Spec] = {}
+
+
+def normalizer(
+    name: str, help: str, option: dict[str, Any] | None = None
+) -> Callable[[Normalizer], Normalizer]:
+    def register(fn: Normalizer) -> Normalizer:
+        REGISTRY[name] = Spec(fn, option, help)
+        return fn
+
+    return register
+
+
+def _fail(en: str, ja: str) -> NormalizeError:
+    return NormalizeError(en, ja)
+
+
+@normalizer("trim", "remove spaces around the value (half- and full-width)")
+def trim(value: str, option: Any, ctx: Context) -> str:
+    return strip_spaces(value)
+
+
+@normalizer("halfwidth", "full-width letters, digits and symbols → half-width")
+def halfwidth(value: str, option: Any, ctx: Context) -> str:
+    return to_halfwidth(value)
+
+
+@normalizer("katakana", "a reading in full-width katakana (half-width, hiragana, ― fixed)")
+def katakana(value: str, option: Any, ctx: Context) -> str:
+    fixed = fix_katakana(value)
+    if fixed is None:
+        converted = to_katakana(strip_spaces(value))
+        raise _fail(
+            f"not a katakana reading (best effort: {converted})",
+            f"カナの読みではありません（変換案: {converted}）",
+        )
+    return fixed
+
+
+@normalizer("kana_widen", "half-width katakana in free text → full-width")
+def kana_widen(value: str, option: Any, ctx: Context) -> str:
+    return widen_kana(value)
+
+
+@normalizer(
+    "date",
+    "a date in YYYY-MM-DD (和暦, 2026/4/2, 2026年4月2日 …)",
+    {
+        "type": "object",
+        "properties": {"excel_serial": {"type": "boolean"}},
+        "additionalProperties": False,
+    },
+)
+def date(value: str, option: Any, ctx: Context) -> str:
+    serial = bool(option and option.get("excel_serial"))
+    parsed = parse_date(value, excel_serial=serial)
+    if parsed is None:
+        raise _fail("not a date", "日付として読めません")
+    return parsed.iso
+
+
+@normalizer("time", "a time in hh:mm (9:00, ９：００, 9時 …)")
+def time(value: str, option: Any, ctx: Context) -> str:
+    parsed = parse_time(value)
+    if parsed is None:
+        raise _fail("not a time", "時刻として読めません")
+    return parsed
+
+
+def _time_range(value: str, index: int) -> str:
+    span = parse_time_range(value)
+    if span is None:
+        single = parse_time(value)
+        if single is not None and index == 0:
+            return single
+        raise _fail(
+            "no time range (like 9:00～17:00) found", "時間帯（9:00～17:00 など）が見つかりません"
+        )
+    return span[index]
+
+
+@normalizer("time_start", "the start of a time range (9時～17時 → 09:00)")
+def time_start(value: str, option: Any, ctx: Context) -> str:
+    return _time_range(value, 0)
+
+
+@normalizer("time_end", "the end of a time range (9時～17時 → 17:00)")
+def time_end(value: str, option: Any, ctx: Context) -> str:
+    return _time_range(value, 1)
+
+
+@normalizer("phone", "a Japanese phone number, half-width with hyphens (054-626-1139)")
+def phone(value: str, option: Any, ctx: Context) -> str:
+    fixed = normalize_phone(value)
+    if fixed is None:
+        raise _fail("not a valid Japanese phone number", "電話番号として正しくありません")
+    return fixed
+
+
+@normalizer("postcode", "7 digits without a hyphen")
+def postcode(value: str, option: Any, ctx: Context) -> str:
+    fixed = normalize_postcode(value)
+    if fixed is None:
+        raise _fail("not a 7-digit postcode", "7桁の郵便番号ではありません")
+    return fixed
+
+
+@normalizer("lgcode", "a 6-digit 全国地方公共団体コード (5-digit and zero-stripped codes repaired)")
+def lgcode(value: str, option: Any, ctx: Context) -> str:
+    try:
+        return ctx.directory.repair(value)
+    except PortalError as exc:
+        raise _fail(exc.message_en, exc.message_ja) from None
+
+
+@normalizer("yes_no", "有 or 無 (from ○ × あり なし 1 0 …)")
+def yes_no(value: str, option: Any, ctx: Context) -> str:
+    fixed = to_yes_no(value)
+    if fixed is None:
+        raise _fail("not a yes/no value", "有/無として読めません")
+    return fixed
+
+
+@normalizer("flag", "1 when it applies, empty when not (for the hazard flags)")
+def flag(value: str, option: Any, ctx: Context) -> str:
+    answer = to_yes_no(value)
+    if answer is None:
+        raise _fail("not a yes/no value", "該当の有無として読めません")
+    return "1" if answer == "有" else ""
+
+
+@normalizer("list", "several values separated by a half-width ;")
+def value_list(value: str, option: Any, ctx: Context) -> str:
+    return normalize_list(value)
+
+
+@normalizer("coordinate", "decimal degrees with 6 decimals (DMS converted)")
+def coordinate(value: str, option: Any, ctx: Context) -> str:
+    parsed = parse_coordinate(value)
+    if parsed is None:
+        raise _fail("not a coordinate", "座標として読めません")
+    return f"{parsed:.6f}"
+
+
+@normalizer("integer", "a whole number: units, commas and full-width digits removed (40人 → 40)")
+def integer(value: str, option: Any, ctx: Context) -> str:
+    half = to_halfwidth(value).strip()
+    m = re.fullmatch(r"([+-]?\d{1,3}(?:,\d{3})+|[+-]?\d+)(?:\.0+)?\s*[^\d\s]*", half)
+    if m is None:
+        raise _fail("not a whole number", "整数として読めません")
+    return m.group(1).replace(",", "")
+
+
+@normalizer("corporate_number", "a 13-digit 法人番号")
+def corporate_number(value: str, option: Any, ctx: Context) -> str:
+    fixed = normalize_corporate_number(value)
+    if fixed is None:
+        raise _fail("not a valid 13-digit 法人番号", "13桁の法人番号として正しくありません")
+    return fixed
+
+
+@normalizer("platform_chars", "platform-dependent characters replaced (① → (1), ㈱ → (株))")
+def platform_chars(value: str, option: Any, ctx: Context) -> str:
+    return replace_platform_dependent(value)
+
+
+ADDRESS_PARTS = ["full", "prefecture", "city", "town", "block", "building"]
+
+
+@normalizer(
+    "address",
+    "one part of an address split with the local government list",
+    {"enum": ADDRESS_PARTS},
+)
+def address(value: str, option: Any, ctx: Context) -> str:
+    from portal.normalize.address import split_address
+
+    publisher = ctx.publisher
+    parts = split_address(
+        value,
+        ctx.directory,
+        default_prefecture=publisher.prefecture if publisher else None,
+        default_city=publisher.name if publisher and publisher.kind != "prefecture" else None,
+    )
+    if parts is None:
+        raise _fail("not an address", "住所として読めません")
+    return str(parts.full if option == "full" else getattr(parts, option))
+
+
+@normalizer(
+    "map",
+    "replace whole values: {map: {○: 有, ×: 無}}",
+    {"type": "object", "additionalProperties": {"type": ["string", "number"]}},
+)
+def value_map(value: str, option: Any, ctx: Context) -> str:
+    mapping = {str(k): str(v) for k, v in option.items()}
+    if value not in mapping:
+        raise _fail(
+            f"no mapping for this value (known: {', '.join(mapping)})",
+            f"対応表にない値です（{', '.join(mapping)}）",
+        )
+    return mapping[value]
+
+
+@normalizer(
+    "replace",
+    "regular-expression replacement: {replace: {pattern: '様$', with: ''}}",
+    {
+        "type": "object",
+        "required": ["pattern"],
+        "properties": {"pattern": {"type": "string"}, "with": {"type": "string"}},
+        "additionalProperties": False,
+    },
+)
+def replace(value: str, option: Any, ctx: Context) -> str:
+    return re.sub(option["pattern"], option.get("with", ""), value)
+
+
+@normalizer("default", "the value for empty cells: {default: 不明}", {"type": ["string", "number"]})
+def default(value: str, option: Any, ctx: Context) -> str:
+    return value if value else str(option)
+
+
+PASSES_EMPTY = {"default"}  # the only normaliser that runs on an empty cell

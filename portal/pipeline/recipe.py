@@ -1,0 +1,283 @@
+"""Recipes: load, check against recipe.schema.json, and explain mistakes by line.
+
+A clerk edits these files by hand, so every mistake is reported with the
+recipe's line number and, where there is a closed list, the valid choices.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import dataclasses
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from portal.errors import Location, PortalError
+from portal.localgov import Directory, is_valid
+from portal.pipeline.normalizers import REGISTRY
+from portal.standards import Definition, Registry
+
+SCHEMA_FILE = Path(__file__).with_name("recipe.schema.json")
+
+
+class RecipeInvalid(PortalError):
+    code = "recipe-invalid"
+    status = 422
+    exit_code = 2
+    template_en = "{detail}"
+    template_ja = "{detail_ja}"
+    hint_en = "fix the recipe (see the README: Recipes) and run again"
+    hint_ja = "レシピを修正してから、もう一度実行してください（README「レシピ」参照）"
+
+
+@dataclass
+class Column:
+    field: str
+    sources: list[str]
+    join: str = ""
+    normalize: list[tuple[str, Any]] = dataclasses.field(default_factory=list)
+    fill_down: bool = False
+    on_error: str = "keep"
+
+
+@dataclass
+class Filter:
+    column: str
+    test: str  # equals, not_equals, in, not_in, empty, matches
+    value: Any
+    reason: str
+
+
+@dataclass
+class Recipe:
+    path: Path
+    title: str
+    source: Path
+    sheet: str | int | None
+    header_row: int | None
+    header_rows: int
+    header_join: str
+    encoding: str | None
+    dataset: str
+    lgcode: str
+    stem: str | None
+    constants: dict[str, str]
+    columns: dict[str, Column]
+    filters: list[Filter]
+    ids: tuple[str, str] | None
+    lines: dict[tuple[str, ...], int]  # where each key of the recipe is, for later messages
+
+    def line(self, *path: str) -> int | None:
+        return self.lines.get(tuple(path))
+
+    def error(self, path: tuple[str, ...], en: str, ja: str) -> RecipeInvalid:
+        return RecipeInvalid(
+            Location(file=self.path.name, row=self.line(*path)), detail=en, detail_ja=ja
+        )
+
+
+@lru_cache(maxsize=1)
+def schema() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _lines(node: yaml.Node, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
+    """Line (1-based) of every mapping key and sequence item in the YAML."""
+    out = {path: node.start_mark.line + 1}
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            out.update(_lines(value, (*path, str(key.value))))
+            out[(*path, str(key.value))] = key.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out.update(_lines(item, (*path, str(i))))
+    return out
+
+
+def _parse(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
+    if not path.is_file():
+        raise RecipeInvalid(
+            Location(file=str(path)), detail="recipe not found", detail_ja="レシピが見つかりません"
+        )
+    text = path.read_text(encoding="utf-8")
+    try:
+        node = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        row = mark.line + 1 if mark else None
+        raise RecipeInvalid(
+            Location(file=path.name, row=row),
+            detail=f"not valid YAML: {getattr(exc, 'problem', exc)}",
+            detail_ja="YAML として読めません（インデントや「:」の後の空白を確認してください）",
+        ) from None
+    return data, (_lines(node) if node is not None else {})
+
+
+def _schema_error(
+    path: Path, error: jsonschema.ValidationError, lines: dict[tuple[str, ...], int]
+) -> RecipeInvalid:
+    where = tuple(str(p) for p in error.absolute_path)
+    dotted = ".".join(where) or "(top level)"
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        extra = (
+            sorted(set(error.instance) - set(allowed)) if isinstance(error.instance, dict) else []
+        )
+        key = extra[0] if extra else "?"
+        en = f"'{key}' is not a key of {dotted}; valid keys: {', '.join(allowed)}"
+        ja = f"「{key}」は {dotted} に書けるキーではありません。使えるキー: {', '.join(allowed)}"
+        return RecipeInvalid(
+            Location(file=path.name, row=lines.get((*where, key), lines.get(where))),
+            detail=en,
+            detail_ja=ja,
+        )
+    if error.validator == "required":
+        en = f"{dotted}: {error.message}"
+        ja = f"{dotted} に必要な項目がありません: {error.message}"
+    elif error.validator in ("enum", "const"):
+        choices = error.validator_value if error.validator == "enum" else [error.validator_value]
+        en = f"{dotted}: '{error.instance}' is not allowed; valid: {', '.join(map(str, choices))}"
+        ja = f"{dotted}: 「{error.instance}」は使えません。使える値: {', '.join(map(str, choices))}"
+    else:
+        en = f"{dotted}: {error.message}"
+        ja = f"{dotted} の書き方が正しくありません: {error.message}"
+    return RecipeInvalid(Location(file=path.name, row=lines.get(where)), detail=en, detail_ja=ja)
+
+
+def load(path: Path, registry: Registry, directory: Directory) -> Recipe:
+    """Read and check a recipe; raises RecipeInvalid naming the line of the first mistake."""
+    data, lines = _parse(path)
+    validator = jsonschema.Draft202012Validator(schema())
+    errors = sorted(
+        validator.iter_errors(data), key=lambda e: (len(e.absolute_path), str(e.absolute_path))
+    )
+    if errors:
+        raise _schema_error(path, errors[0], lines)
+    recipe = _build(path, data, lines)
+    definition = _check_target(recipe, registry, directory)
+    _check_fields(recipe, definition)
+    _check_normalizers(recipe)
+    return recipe
+
+
+def _build(path: Path, data: dict[str, Any], lines: dict[tuple[str, ...], int]) -> Recipe:
+    src, target = data["source"], data["target"]
+    columns = {}
+    for name, spec in data["columns"].items():
+        sources = spec.get("from", [])
+        columns[name] = Column(
+            field=name,
+            sources=[sources] if isinstance(sources, str) else list(sources),
+            join=spec.get("join", ""),
+            normalize=[_normalizer(n) for n in spec.get("normalize", [])],
+            fill_down=bool(spec.get("fill_down", False)),
+            on_error=spec.get("on_error", "keep"),
+        )
+    filters = []
+    for f in data.get("filters", []):
+        test = next(
+            k for k in ("equals", "not_equals", "in", "not_in", "empty", "matches") if k in f
+        )
+        filters.append(Filter(f["column"], test, f[test], f.get("reason", "")))
+    ids = data.get("ids")
+    return Recipe(
+        path=path,
+        title=data.get("title", path.stem),
+        source=_resolve_source(path, src["path"], lines),
+        sheet=src.get("sheet"),
+        header_row=src.get("header_row"),
+        header_rows=src.get("header_rows", 1),
+        header_join=src.get("header_join", ""),
+        encoding=src.get("encoding"),
+        dataset=target["dataset"],
+        lgcode=target["lgcode"],
+        stem=target.get("stem"),
+        constants={k: str(v) for k, v in (data.get("constants") or {}).items()},
+        columns=columns,
+        filters=filters,
+        ids=(ids["field"], ids["template"]) if ids else None,
+        lines=lines,
+    )
+
+
+def _normalizer(entry: str | dict[str, Any]) -> tuple[str, Any]:
+    if isinstance(entry, str):
+        return entry, None
+    ((name, option),) = entry.items()
+    return str(name), option
+
+
+def _resolve_source(recipe: Path, pattern: str, lines: dict[tuple[str, ...], int]) -> Path:
+    base = recipe.parent
+    if any(c in pattern for c in "*?["):
+        matches = sorted(base.glob(pattern), key=lambda p: p.stat().st_mtime)
+        if not matches:
+            raise RecipeInvalid(Location(file=recipe.name, row=lines.get(("source", "path"))),
+                                detail=f"no file matches {pattern}", detail_ja=f"{pattern} に当てはまるファイルがありません")  # fmt: skip
+        return matches[-1]  # the newest: a department drops this month's file beside last month's
+    return (base / pattern).resolve()
+
+
+def _check_target(recipe: Recipe, registry: Registry, directory: Directory) -> Definition:
+    if recipe.dataset not in registry:
+        keys = [d.key for d in registry.all() if d.fields]
+        close = difflib.get_close_matches(recipe.dataset, keys, n=3)
+        raise recipe.error(("target", "dataset"), f"unknown dataset '{recipe.dataset}'" + (f"; did you mean {', '.join(close)}?" if close else f"; valid: {', '.join(keys)}"),
+                           f"標準データセット「{recipe.dataset}」はありません" + (f"（{'、'.join(close)} ですか？）" if close else ""))  # fmt: skip
+    if not is_valid(recipe.lgcode) or directory.get(recipe.lgcode) is None:
+        raise recipe.error(("target", "lgcode"), f"'{recipe.lgcode}' is not an existing 全国地方公共団体コード",
+                           f"「{recipe.lgcode}」は存在する全国地方公共団体コードではありません")  # fmt: skip
+    return registry.get(recipe.dataset)
+
+
+def _check_fields(recipe: Recipe, definition: Definition) -> None:
+    names = definition.field_names
+    named = [("columns", f) for f in recipe.columns] + [("constants", f) for f in recipe.constants]
+    if recipe.ids:
+        named.append(("ids", recipe.ids[0]))
+    for section, name in named:
+        if name not in names:
+            close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
+            hint = f"; did you mean {', '.join(close)}?" if close else ""
+            path = (section, name) if section != "ids" else ("ids", "field")
+            raise recipe.error(path, f"'{name}' is not a field of {definition.key}{hint}",
+                               f"「{name}」は {definition.title_ja} の項目ではありません" + (f"（{'、'.join(close)} ですか？）" if close else ""))  # fmt: skip
+
+
+def _check_normalizers(recipe: Recipe) -> None:
+    for name, column in recipe.columns.items():
+        for i, (norm, option) in enumerate(column.normalize):
+            path = ("columns", name, "normalize", str(i))
+            spec = REGISTRY.get(norm)
+            if spec is None:
+                raise recipe.error(path, f"unknown normaliser '{norm}'; valid: {', '.join(sorted(REGISTRY))}",
+                                   f"正規化「{norm}」はありません。使えるもの: {', '.join(sorted(REGISTRY))}")  # fmt: skip
+            if spec.option is None and option is not None:
+                raise recipe.error(
+                    path,
+                    f"normaliser '{norm}' takes no option",
+                    f"正規化「{norm}」にはオプションを付けられません",
+                )
+            if spec.option is not None:
+                if option is None and norm not in ("date",):
+                    raise recipe.error(
+                        path,
+                        f"normaliser '{norm}' needs an option: {spec.help}",
+                        f"正規化「{norm}」にはオプションが必要です: {spec.help}",
+                    )
+                if option is not None:
+                    try:
+                        jsonschema.validate(option, spec.option)
+                    except jsonschema.ValidationError as exc:
+                        raise recipe.error(
+                            path,
+                            f"option of '{norm}': {exc.message}",
+                            f"正規化「{norm}」のオプションが正しくありません: {exc.message}",
+                        ) from None

@@ -1,0 +1,143 @@
+"""The converted dataset's files: CSV (canonical), JSON, GeoJSON and datapackage.json.
+
+Files are written into a staging folder and moved into place only when all are
+complete, so a failed run never leaves a half-written file where a good one was.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import shutil
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from portal.standards import Definition
+
+LAT, LON = "緯度", "経度"
+
+
+def typed(value: str, kind: str) -> Any:
+    """A JSON value for a cell: numbers as numbers, empty as null, the rest as text."""
+    if value == "":
+        return None
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        pass  # an unreadable value stays text; the validation report already names it
+    return value
+
+
+class DatasetWriter:
+    def __init__(self, out_dir: Path, stem: str, definition: Definition, bom: bool = False) -> None:
+        self.out_dir = out_dir
+        self.stem = stem
+        self.definition = definition
+        self.fields = definition.field_names
+        self.types = [f["type"] for f in definition.fields]
+        self.geo = LAT in self.fields and LON in self.fields
+        self.encoding = "utf-8-sig" if bom else "utf-8"
+        out_dir.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
+        self.names = {"csv": f"{stem}.csv", "json": f"{stem}.json"}
+        if self.geo:
+            self.names["geojson"] = f"{stem}.geojson"
+        self.handles: dict[str, IO[str]] = {
+            kind: (self.staging / name).open(
+                "w", encoding=self.encoding if kind == "csv" else "utf-8", newline=""
+            )
+            for kind, name in self.names.items()
+        }
+        self.csv = csv.writer(self.handles["csv"], lineterminator="\r\n")
+        self.csv.writerow(self.fields)
+        self.handles["json"].write("[")
+        if self.geo:
+            self.handles["geojson"].write('{"type": "FeatureCollection", "features": [')
+        self.count = 0
+
+    def write(self, rows: Sequence[list[str]]) -> None:
+        self.csv.writerows(rows)
+        lat, lon = (self.fields.index(LAT), self.fields.index(LON)) if self.geo else (0, 0)
+        for row in rows:
+            record = {
+                name: typed(v, t) for name, v, t in zip(self.fields, row, self.types, strict=True)
+            }
+            sep = ",\n" if self.count else "\n"
+            self.handles["json"].write(sep + json.dumps(record, ensure_ascii=False))
+            if self.geo:
+                feature = {
+                    "type": "Feature",
+                    "geometry": _point(row[lat], row[lon]),
+                    "properties": record,
+                }
+                self.handles["geojson"].write(sep + json.dumps(feature, ensure_ascii=False))
+            self.count += 1
+
+    def finish(self, extra: dict[str, Any]) -> dict[str, Path]:
+        """Close the files, write datapackage.json, move everything into place."""
+        self.handles["json"].write("\n]\n")
+        if self.geo:
+            self.handles["geojson"].write("\n]}\n")
+        for handle in self.handles.values():
+            handle.close()
+        package = self._package(extra)
+        (self.staging / "datapackage.json").write_text(
+            json.dumps(package, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        placed = {}
+        for kind, name in [*self.names.items(), ("datapackage", "datapackage.json")]:
+            target = self.out_dir / name
+            (self.staging / name).replace(target)
+            placed[kind] = target
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return placed
+
+    def abandon(self) -> None:
+        for handle in self.handles.values():
+            handle.close()
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def _package(self, extra: dict[str, Any]) -> dict[str, Any]:
+        d = self.definition
+        csv_path = self.staging / self.names["csv"]
+        resources: list[dict[str, Any]] = [
+            {
+                "name": self.stem.lower(),
+                "path": self.names["csv"],
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": self.encoding,
+                "bytes": csv_path.stat().st_size,
+                "hash": "sha256:" + hashlib.sha256(csv_path.read_bytes()).hexdigest(),
+                "schema": d.schema,
+            },
+            {
+                "name": f"{self.stem.lower()}-json",
+                "path": self.names["json"],
+                "format": "json",
+                "mediatype": "application/json",
+            },
+        ]
+        if self.geo:
+            resources.append({"name": f"{self.stem.lower()}-geojson", "path": self.names["geojson"],
+                              "format": "geojson", "mediatype": "application/geo+json"})  # fmt: skip
+        return {
+            "name": self.stem.lower(),
+            "title": d.title_ja,
+            "keywords": list(d.meta.get("tags", [])),
+            "resources": resources,
+            **extra,
+        }
+
+
+def _point(lat: str, lon: str) -> dict[str, Any] | None:
+    try:
+        return {"type": "Point", "coordinates": [float(lon), float(lat)]}
+    except ValueError:
+        return None  # GeoJSON allows a feature without geometry; the row is still published
