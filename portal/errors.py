@@ -22,6 +22,7 @@ class Location:
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    line: int | None = None  # in a text file a person edits (a recipe), not a table row
 
     def describe_en(self) -> str:
         parts = []
@@ -29,6 +30,8 @@ class Location:
             parts.append(self.file)
         if self.sheet:
             parts.append(f"sheet '{self.sheet}'")
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:
@@ -41,6 +44,8 @@ class Location:
             parts.append(self.file)
         if self.sheet:
             parts.append(f"シート「{self.sheet}」")
+        if self.line is not None:
+            parts.append(f"{self.line}行目")
         if self.row is not None:
             parts.append(f"{self.row}行目")
         if self.column:

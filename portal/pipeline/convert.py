@@ -76,7 +76,10 @@ class Layout:
         if self.note_rows:
             out.append(
                 (
-                    f"rows {_span(self.note_rows)} are notes under the table, skipped",
+                    ("rows {} are notes" if len(self.note_rows) > 1 else "row {} is a note").format(
+                        _span(self.note_rows)
+                    )
+                    + " under the table, skipped",
                     f"{_span(self.note_rows)}行目は表の下の注記のため読み飛ばしました",
                 )
             )

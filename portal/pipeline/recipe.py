@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,20 @@ from portal.pipeline.normalizers import REGISTRY
 from portal.standards import Definition, Registry
 
 SCHEMA_FILE = Path(__file__).with_name("recipe.schema.json")
+
+
+class _Loader(yaml.SafeLoader):
+    """YAML with 1.2 booleans: only true/false. Under YAML 1.1 a column named NO (the
+    legacy 推奨 ID column) or ON/OFF would silently become a boolean."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 
 class RecipeInvalid(PortalError):
@@ -77,7 +92,7 @@ class Recipe:
 
     def error(self, path: tuple[str, ...], en: str, ja: str) -> RecipeInvalid:
         return RecipeInvalid(
-            Location(file=self.path.name, row=self.line(*path)), detail=en, detail_ja=ja
+            Location(file=self.path.name, line=self.line(*path)), detail=en, detail_ja=ja
         )
 
 
@@ -107,13 +122,13 @@ def _parse(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
         )
     text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text)
-        data = yaml.safe_load(text)
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
         raise RecipeInvalid(
-            Location(file=path.name, row=row),
+            Location(file=path.name, line=row),
             detail=f"not valid YAML: {getattr(exc, 'problem', exc)}",
             detail_ja="YAML として読めません（インデントや「:」の後の空白を確認してください）",
         ) from None
@@ -134,7 +149,7 @@ def _schema_error(
         en = f"'{key}' is not a key of {dotted}; valid keys: {', '.join(allowed)}"
         ja = f"「{key}」は {dotted} に書けるキーではありません。使えるキー: {', '.join(allowed)}"
         return RecipeInvalid(
-            Location(file=path.name, row=lines.get((*where, key), lines.get(where))),
+            Location(file=path.name, line=lines.get((*where, key), lines.get(where))),
             detail=en,
             detail_ja=ja,
         )
@@ -145,10 +160,13 @@ def _schema_error(
         choices = error.validator_value if error.validator == "enum" else [error.validator_value]
         en = f"{dotted}: '{error.instance}' is not allowed; valid: {', '.join(map(str, choices))}"
         ja = f"{dotted}: 「{error.instance}」は使えません。使える値: {', '.join(map(str, choices))}"
+    elif error.validator in ("oneOf", "anyOf") and "description" in error.schema:
+        en = f"{dotted}: '{error.instance}' does not fit: {error.schema['description']}"
+        ja = f"{dotted} の書き方が正しくありません（「{error.instance}」）: {error.schema['description']}"
     else:
         en = f"{dotted}: {error.message}"
         ja = f"{dotted} の書き方が正しくありません: {error.message}"
-    return RecipeInvalid(Location(file=path.name, row=lines.get(where)), detail=en, detail_ja=ja)
+    return RecipeInvalid(Location(file=path.name, line=lines.get(where)), detail=en, detail_ja=ja)
 
 
 def load(path: Path, registry: Registry, directory: Directory) -> Recipe:
@@ -219,7 +237,7 @@ def _resolve_source(recipe: Path, pattern: str, lines: dict[tuple[str, ...], int
     if any(c in pattern for c in "*?["):
         matches = sorted(base.glob(pattern), key=lambda p: p.stat().st_mtime)
         if not matches:
-            raise RecipeInvalid(Location(file=recipe.name, row=lines.get(("source", "path"))),
+            raise RecipeInvalid(Location(file=recipe.name, line=lines.get(("source", "path"))),
                                 detail=f"no file matches {pattern}", detail_ja=f"{pattern} に当てはまるファイルがありません")  # fmt: skip
         return matches[-1]  # the newest: a department drops this month's file beside last month's
     return (base / pattern).resolve()

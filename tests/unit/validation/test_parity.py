@@ -51,7 +51,9 @@ def test_frictionless_findings_are_a_subset_of_ours(name: str, settings: Setting
     key = entry["schema"].split("/")[1]
     if path.name in NOT_COMPARABLE:
         report = portal_validate(path, settings, Options(dataset=key, per_group=None))
-        assert report.header_row == 2 and [f.code for f in report.findings.kept()][0] == "title-rows"
+        assert (
+            report.header_row == 2 and [f.code for f in report.findings.kept()][0] == "title-rows"
+        )
         return
     theirs = frictionless_triples(path, PROJECT_ROOT / entry["schema"])
     if any(kind == "source-error" for _, _, kind in theirs):
