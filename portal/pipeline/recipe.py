@@ -6,10 +6,10 @@ recipe's line number and, where there is a closed list, the valid choices.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import json
 import re
-import dataclasses
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
