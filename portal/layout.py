@@ -32,6 +32,14 @@ def is_blank(row: Sequence[str | None]) -> bool:
     return filled(row) == 0
 
 
+def is_sparse(row: Sequence[str], width: int) -> bool:
+    """Blank or a footnote line. Most rows fill their first three cells and are neither,
+    which is checked first because this runs on every row of a file."""
+    if len(row) > 2 and row[0] and row[1] and row[2]:
+        return False
+    return is_blank(row) or is_note_row(row, width)
+
+
 def is_note_row(row: Sequence[str | None], width: int) -> bool:
     """A footnote line under a table: one or two cells, starting with ※/注/出典… or long text."""
     cells = [c for c in row if c and c.strip()]

@@ -13,7 +13,7 @@ from typing import Any
 
 from portal.errors import InputUnreadable, Location, PortalError
 from portal.formats import SourceInfo, open_table
-from portal.layout import HEAD_ROWS, find_header, is_blank, is_note_row, is_subheader, join_header
+from portal.layout import HEAD_ROWS, find_header, is_blank, is_sparse, is_subheader, join_header
 from portal.localgov import load as load_directory
 from portal.pipeline import recipe as recipes
 from portal.pipeline.normalizers import Context
@@ -21,7 +21,7 @@ from portal.pipeline.transform import Outcome, Transformer
 from portal.pipeline.writers import DatasetWriter
 from portal.settings import Settings
 from portal.standards import Definition, Registry
-from portal.validation import Options, Report, validate
+from portal.validation import Report, StreamValidator
 from portal.validation.render import to_html, to_json
 
 CHUNK = 5_000
@@ -173,8 +173,10 @@ def convert(
         first = layout.header_row + layout.header_rows
         data = _data_rows(chain(head[first - 1 :], rows), first, len(layout.header), layout)
         writer = DatasetWriter(out_dir, stem, definition, bom=bom)
+        checker = StreamValidator(settings, definition, recipe.lgcode, f"{stem}.csv")
         try:
-            _write(transformer.rows(data), writer, progress)
+            _write(transformer, data, (writer, checker), progress)
+            transformer.outcome.sort()
             if strict and (transformer.outcome.skipped or transformer.outcome.unread):
                 raise _rejected(transformer.outcome)
         except BaseException:
@@ -182,7 +184,7 @@ def convert(
             raise
         files = writer.finish(_package_extra(recipe, table.info))
         info = table.info
-    report = validate(files["csv"], settings, Options(dataset=definition.key, lgcode=recipe.lgcode))
+    report = checker.finish()
     conversion = Conversion(
         recipe, definition, info, layout, transformer.outcome, files, report, 0.0
     )
@@ -223,7 +225,7 @@ def _data_rows(
     (both recorded in `layout`, so the report lists every row that was not read)."""
     held: list[tuple[int, list[str]]] = []
     for number, row in enumerate(rows, start=first):
-        if is_blank(row) or is_note_row(row, width):
+        if is_sparse(row, width):
             held.append((number, row))
             continue
         for n, r in held:
@@ -238,12 +240,19 @@ def _data_rows(
 
 
 def _write(
-    rows: Iterator[list[str]], writer: DatasetWriter, progress: Callable[[int], None] | None
+    transformer: Transformer,
+    rows: Iterator[tuple[int, list[str]]],
+    sinks: tuple[DatasetWriter, StreamValidator],
+    progress: Callable[[int], None] | None,
 ) -> None:
-    while chunk := list(islice(rows, CHUNK)):
-        writer.write(chunk)
+    """Each chunk of standard rows goes to the files and to the validator."""
+    writer, checker = sinks
+    while batch := list(islice(rows, CHUNK)):
+        out = transformer.chunk([n for n, _ in batch], [r for _, r in batch])
+        writer.write(out)
+        checker.add(out)
         if progress:
-            progress(len(chunk))
+            progress(len(batch))
 
 
 def _rejected(outcome: Outcome) -> ConversionRejected:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.errors import PortalError
-from portal.localgov import Directory, LocalGov
+from portal.localgov import Directory, LocalGov, candidates, check_digit
+from portal.localgov.codes import clean as clean_code
 from portal.normalize import (
     fix_katakana,
     normalize_corporate_number,
@@ -163,8 +164,35 @@ def postcode(value: str, option: Any, ctx: Context) -> str:
     return fixed
 
 
-@normalizer("lgcode", "a 6-digit 全国地方公共団体コード (5-digit and zero-stripped codes repaired)")
+@normalizer(
+    "lgcode",
+    "a 6-digit 全国地方公共団体コード; 5-digit and zero-stripped codes repaired. "
+    "{lgcode: jis5}: the column holds 5-digit JIS codes; {lgcode: lg6}: 6-digit codes that may have lost leading zeros",
+    {"enum": ["jis5", "lg6"]},
+)
 def lgcode(value: str, option: Any, ctx: Context) -> str:
+    digits = clean_code(value)
+    if option == "jis5" and digits.isdigit() and len(digits) <= 5:
+        code = digits.zfill(5) + check_digit(digits.zfill(5))
+    elif option == "lg6" and digits.isdigit() and len(digits) <= 6:
+        code = digits.zfill(6)
+    else:
+        return _repair(value, ctx)
+    if ctx.directory.get(code) is None:
+        raise _fail(
+            f"no local government has the code {code}",
+            f"全国地方公共団体コード {code} の団体はありません",
+        )
+    return code
+
+
+def _repair(value: str, ctx: Context) -> str:
+    """A damaged code; when it could be two existing codes, the one in the publisher's prefecture."""
+    existing = [c for c in candidates(value) if ctx.directory.get(c)]
+    if len(existing) > 1 and ctx.publisher is not None:
+        local = [c for c in existing if ctx.directory.get(c).prefecture == ctx.publisher.prefecture]  # type: ignore[union-attr]
+        if len(local) == 1:
+            return local[0]
     try:
         return ctx.directory.repair(value)
     except PortalError as exc:

@@ -24,6 +24,7 @@ from portal.pipeline.normalizers import REGISTRY
 from portal.standards import Definition, Registry
 
 SCHEMA_FILE = Path(__file__).with_name("recipe.schema.json")
+OPTIONAL = {"date", "lgcode"}  # normalisers whose option may be left out
 
 
 class _Loader(yaml.SafeLoader):
@@ -284,7 +285,7 @@ def _check_normalizers(recipe: Recipe) -> None:
                     f"正規化「{norm}」にはオプションを付けられません",
                 )
             if spec.option is not None:
-                if option is None and norm not in ("date",):
+                if option is None and norm not in OPTIONAL:
                     raise recipe.error(
                         path,
                         f"normaliser '{norm}' needs an option: {spec.help}",

@@ -4,13 +4,16 @@ Every row left out (a filter, a value that could not be read with
 `on_error: skip-row`) is recorded with its source row number and the reason;
 every value a normaliser could not read is recorded too (and kept as it was,
 unless the recipe says otherwise) so the validator reports it.
+
+Rows are processed a chunk at a time, column by column: each distinct value of
+a column is normalised once, as in the validator.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from portal.layout import normalise_label
@@ -18,6 +21,8 @@ from portal.normalize import is_ditto
 from portal.pipeline.normalizers import PASSES_EMPTY, REGISTRY, Context, NormalizeError
 from portal.pipeline.recipe import Column, Filter, Recipe
 from portal.standards import Definition
+
+Verdict = tuple[str, NormalizeError | None]  # the output value, and why the input could not be read
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,19 @@ class Outcome:
     def unread_counts(self) -> Counter[tuple[str, str]]:
         return Counter((u.field, u.reason_en) for u in self.unread)
 
+    def sort(self) -> None:
+        self.skipped.sort(key=lambda s: s.row)
+        self.unread.sort(key=lambda u: u.row)  # stable: fields stay in recipe order within a row
+
+
+@dataclass
+class _Field:
+    column: Column
+    positions: list[int]
+    cache: dict[str, Verdict] = field(default_factory=dict)
+    bad: set[str] = field(default_factory=set)
+    previous: str = ""  # for fill_down, carried across chunks
+
 
 class Transformer:
     def __init__(
@@ -59,18 +77,19 @@ class Transformer:
         self.recipe = recipe
         self.fields = definition.field_names
         self.ctx = ctx
+        self.width = len(header)
         self.outcome = Outcome()
         index = _index(header)
-        self.sources = {
-            name: [self._column(index, name, s, header) for s in col.sources]
+        self.mapped = {
+            name: _Field(col, [self._position(index, name, s, header) for s in col.sources])
             for name, col in recipe.columns.items()
         }
-        self.filters = [(f, self._column(index, None, f.column, header)) for f in recipe.filters]
-        self.cache: dict[tuple[str, str], tuple[str, NormalizeError | None]] = {}
-        self.previous: dict[str, str] = {}  # last value per field, for fill_down
+        self.filters: list[tuple[Filter, int, dict[str, bool]]] = [
+            (f, self._position(index, None, f.column, header), {}) for f in recipe.filters
+        ]
         self.count = 0
 
-    def _column(
+    def _position(
         self, index: dict[str, int], field_name: str | None, source: str, header: Sequence[str]
     ) -> int:
         position = index.get(normalise_label(source))
@@ -84,70 +103,116 @@ class Transformer:
             )
         return position
 
-    def rows(self, rows: Iterator[tuple[int, list[str]]]) -> Iterator[list[str]]:
-        """Standard rows, in the standard's field order."""
-        for number, row in rows:
-            self.outcome.rows_in += 1
-            out = self._row(number, row)
-            if out is not None:
-                self.outcome.rows_out += 1
-                yield out
+    def chunk(self, numbers: Sequence[int], rows: Sequence[list[str]]) -> list[list[str]]:
+        """Standard rows (in the standard's field order) for a chunk of source rows."""
+        self.outcome.rows_in += len(rows)
+        width = self.width
+        padded = [r if len(r) == width else (r + [""] * width)[:width] for r in rows]
+        columns = list(zip(*padded, strict=True)) if padded else []
+        keep = [True] * len(rows)
+        self._filter(numbers, columns, keep)
+        out: dict[str, Sequence[str]] = {}
+        for name, mapped in self.mapped.items():
+            out[name] = self._values(mapped, numbers, columns, keep)
+        n = len(rows)
+        for name, value in self.recipe.constants.items():
+            out.setdefault(name, [value] * n)
+        blank = [""] * n
+        result = [
+            list(r)
+            for r, k in zip(
+                zip(*(out.get(f, blank) for f in self.fields), strict=True), keep, strict=True
+            )
+            if k
+        ]
+        self._ids(result, [num for num, k in zip(numbers, keep, strict=True) if k])
+        self.outcome.rows_out += len(result)
+        return result
 
-    def _row(self, number: int, row: list[str]) -> list[str] | None:
-        for f, position in self.filters:
-            if not _keeps(f, row[position] if position < len(row) else ""):
-                reason = f.reason or f"filter on {f.column}"
+    def _filter(
+        self, numbers: Sequence[int], columns: list[tuple[str, ...]], keep: list[bool]
+    ) -> None:
+        for f, position, verdicts in self.filters:
+            for i, value in enumerate(columns[position] if columns else ()):
+                ok = verdicts.get(value)
+                if ok is None:
+                    ok = verdicts[value] = _keeps(f, value)
+                if not ok and keep[i]:
+                    keep[i] = False
+                    reason = f.reason or f"filter on {f.column}"
+                    self.outcome.skipped.append(
+                        Skipped(numbers[i], reason, f.reason or f"{f.column} の条件で除外")
+                    )
+
+    def _values(
+        self,
+        mapped: _Field,
+        numbers: Sequence[int],
+        columns: list[tuple[str, ...]],
+        keep: list[bool],
+    ) -> list[str]:
+        col = mapped.column
+        if len(mapped.positions) == 1:
+            raw: Sequence[str] = columns[mapped.positions[0]] if columns else ()
+        else:
+            raw = [
+                col.join.join(parts)
+                for parts in zip(*(columns[p] for p in mapped.positions), strict=True)
+            ]
+        if col.fill_down:
+            raw = self._fill_down(mapped, raw)
+        cache = mapped.cache
+        for value in set(raw).difference(cache):
+            verdict = cache[value] = _apply(col, value, self.ctx)
+            if verdict[1] is not None:
+                mapped.bad.add(value)
+        if mapped.bad.intersection(raw):
+            self._unread(mapped, raw, numbers, keep)
+        return [cache[v][0] for v in raw]
+
+    def _fill_down(self, mapped: _Field, raw: Sequence[str]) -> list[str]:
+        out = []
+        for value in raw:
+            if value.strip() and not is_ditto(value.strip()):
+                mapped.previous = value
+            out.append(mapped.previous if not value.strip() or is_ditto(value.strip()) else value)
+        return out
+
+    def _unread(
+        self, mapped: _Field, raw: Sequence[str], numbers: Sequence[int], keep: list[bool]
+    ) -> None:
+        col = mapped.column
+        action = {"keep": "kept", "empty": "emptied", "skip-row": "row skipped"}[col.on_error]
+        for i, value in enumerate(raw):
+            if value not in mapped.bad or not keep[i]:
+                continue
+            error = mapped.cache[value][1]
+            assert error is not None
+            self.outcome.unread.append(
+                Unread(numbers[i], col.field, value, error.reason_en, error.reason_ja, action)
+            )
+            if col.on_error == "skip-row":
+                keep[i] = False
                 self.outcome.skipped.append(
-                    Skipped(number, reason, f.reason or f"{f.column} の条件で除外")
+                    Skipped(
+                        numbers[i],
+                        f"{col.field}: {error.reason_en}",
+                        f"{col.field}: {error.reason_ja}",
+                    )
                 )
-                return None
-        record = dict(self.recipe.constants)
-        for name, column in self.recipe.columns.items():
-            value = self._value(number, row, column)
-            if value is None:
-                return None
-            record[name] = value
-        self.count += 1
-        if self.recipe.ids and not record.get(self.recipe.ids[0]):
-            record[self.recipe.ids[0]] = self.recipe.ids[1].format(
-                row=number, n=self.count, lgcode=self.recipe.lgcode
-            )
-        return [record.get(name, "") for name in self.fields]
 
-    def _value(self, number: int, row: list[str], column: Column) -> str | None:
-        raw = column.join.join(row[p] if p < len(row) else "" for p in self.sources[column.field])
-        if column.fill_down:
-            if not raw.strip() or is_ditto(raw.strip()):
-                raw = self.previous.get(column.field, raw)
-            else:
-                self.previous[column.field] = raw
-        value, error = self._normalize(column, raw)
-        if error is None:
-            return value
-        action = {"keep": "kept", "empty": "emptied", "skip-row": "row skipped"}[column.on_error]
-        self.outcome.unread.append(
-            Unread(number, column.field, raw, error.reason_en, error.reason_ja, action)
-        )
-        if column.on_error == "skip-row":
-            self.outcome.skipped.append(
-                Skipped(
-                    number,
-                    f"{column.field}: {error.reason_en}",
-                    f"{column.field}: {error.reason_ja}",
-                )
-            )
-            return None
-        return raw if column.on_error == "keep" else ""
-
-    def _normalize(self, column: Column, raw: str) -> tuple[str, NormalizeError | None]:
-        key = (column.field, raw)
-        hit = self.cache.get(key)
-        if hit is None:
-            hit = self.cache[key] = _apply(column, raw, self.ctx)
-        return hit
+    def _ids(self, rows: list[list[str]], numbers: list[int]) -> None:
+        if not self.recipe.ids:
+            return
+        name, template = self.recipe.ids
+        position = self.fields.index(name)
+        for row, number in zip(rows, numbers, strict=True):
+            self.count += 1
+            if not row[position]:
+                row[position] = template.format(row=number, n=self.count, lgcode=self.recipe.lgcode)
 
 
-def _apply(column: Column, raw: str, ctx: Context) -> tuple[str, NormalizeError | None]:
+def _apply(column: Column, raw: str, ctx: Context) -> Verdict:
     value = raw
     for name, option in column.normalize:
         if not value and name not in PASSES_EMPTY:
@@ -155,7 +220,7 @@ def _apply(column: Column, raw: str, ctx: Context) -> tuple[str, NormalizeError 
         try:
             value = REGISTRY[name].fn(value, option, ctx)
         except NormalizeError as exc:
-            return raw, exc
+            return ("" if column.on_error == "empty" else raw), exc
     return value, None
 
 

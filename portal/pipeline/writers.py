@@ -60,24 +60,33 @@ class DatasetWriter:
         if self.geo:
             self.handles["geojson"].write('{"type": "FeatureCollection", "features": [')
         self.count = 0
+        self.fragments: list[dict[str, str]] = [{} for _ in self.fields]
 
     def write(self, rows: Sequence[list[str]]) -> None:
+        if not rows:
+            return
         self.csv.writerows(rows)
-        lat, lon = (self.fields.index(LAT), self.fields.index(LON)) if self.geo else (0, 0)
-        for row in rows:
-            record = {
-                name: typed(v, t) for name, v, t in zip(self.fields, row, self.types, strict=True)
-            }
-            sep = ",\n" if self.count else "\n"
-            self.handles["json"].write(sep + json.dumps(record, ensure_ascii=False))
-            if self.geo:
-                feature = {
-                    "type": "Feature",
-                    "geometry": _point(row[lat], row[lon]),
-                    "properties": record,
-                }
-                self.handles["geojson"].write(sep + json.dumps(feature, ensure_ascii=False))
-            self.count += 1
+        columns = list(zip(*rows, strict=True))
+        encoded = [self._encode(i, col) for i, col in enumerate(columns)]
+        records = ["{" + ",".join(parts) + "}" for parts in zip(*encoded, strict=True)]
+        sep = ",\n" if self.count else "\n"
+        self.handles["json"].write(sep + ",\n".join(records))
+        if self.geo:
+            lat, lon = columns[self.fields.index(LAT)], columns[self.fields.index(LON)]
+            features = [
+                f'{{"type": "Feature", "geometry": {json.dumps(_point(a, b))}, "properties": {record}}}'
+                for a, b, record in zip(lat, lon, records, strict=True)
+            ]
+            self.handles["geojson"].write(sep + ",\n".join(features))
+        self.count += len(rows)
+
+    def _encode(self, index: int, column: Sequence[str]) -> list[str]:
+        """`"field": value` JSON text for each cell; each distinct value is encoded once."""
+        fragments = self.fragments[index]
+        key = json.dumps(self.fields[index], ensure_ascii=False) + ": "
+        for value in set(column).difference(fragments):
+            fragments[value] = key + json.dumps(typed(value, self.types[index]), ensure_ascii=False)
+        return [fragments[v] for v in column]
 
     def finish(self, extra: dict[str, Any]) -> dict[str, Path]:
         """Close the files, write datapackage.json, move everything into place."""

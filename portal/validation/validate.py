@@ -11,7 +11,7 @@ from pathlib import Path
 
 from portal.errors import InputUnreadable, Location
 from portal.formats import Limits, SourceInfo, Table, open_table
-from portal.layout import HEAD_ROWS, Layout, find_header, is_blank, is_note_row
+from portal.layout import HEAD_ROWS, Layout, find_header, is_blank, is_note_row, is_sparse
 from portal.localgov import Directory, LocalGov, is_valid
 from portal.localgov import load as load_directory
 from portal.settings import Settings
@@ -172,13 +172,6 @@ def _validate_rows(
     report.rows = validator.rows
 
 
-def _sparse(row: list[str], width: int) -> bool:
-    """Blank or a footnote line; most rows fill their first three cells and are neither."""
-    if len(row) > 2 and row[0] and row[1] and row[2]:
-        return False
-    return is_blank(row) or is_note_row(row, width)
-
-
 def _feed(
     validator: TableValidator, rows: Iterator[list[str]], first: int, chunk_rows: int, width: int
 ) -> list[tuple[int, list[str]]]:
@@ -191,7 +184,7 @@ def _feed(
         numbers = range(number, number + len(batch))
         number += len(batch)
         keep = len(batch)
-        while keep and _sparse(batch[keep - 1], width):
+        while keep and is_sparse(batch[keep - 1], width):
             keep -= 1
         if keep == 0:
             held += zip(numbers, batch, strict=True)
@@ -212,3 +205,40 @@ def _finish_tail(
         tail = [(n, r) for n, r in tail if is_blank(r)]
     if tail:
         validator.check_chunk([n for n, _ in tail], [r for _, r in tail])
+
+
+class StreamValidator:
+    """Validate rows as they are produced — the converter's output — without writing and
+    re-reading a file: the same checks as `validate()` on that file, row numbers included."""
+
+    def __init__(self, settings: Settings, definition: Definition, lgcode: str | None, file_name: str,
+                 per_group: int | None = 100) -> None:  # fmt: skip
+        self.started = time.perf_counter()
+        self.report = Report(
+            file=file_name, format="csv", encoding="utf-8", findings=Findings(per_group)
+        )
+        self.report.header_row = 1
+        self.report.dataset, self.report.version = definition.key, definition.version
+        self.report.title_ja, self.report.fields = definition.title_ja, len(definition.fields)
+        self.report.detection = compare(definition.field_names, definition).to_dict()
+        directory = load_directory()
+        publisher = directory.get(lgcode) if lgcode else None
+        ruleset = rulesets.load(
+            settings.validators_dir, definition.slug, lgcode if publisher else None
+        )
+        self.validator = TableValidator(
+            definition, definition.field_names, ruleset, directory, publisher, self.report.findings
+        )
+        self.validator.check_labels()
+        self.next_row = 2
+
+    def add(self, rows: list[list[str]]) -> None:
+        if rows:
+            self.validator.check_chunk(range(self.next_row, self.next_row + len(rows)), rows)
+            self.next_row += len(rows)
+
+    def finish(self) -> Report:
+        self.validator.finish()
+        self.report.rows = self.validator.rows
+        self.report.seconds = time.perf_counter() - self.started
+        return self.report
