@@ -7,8 +7,9 @@ Nothing here runs at import time; call `Settings()` (environment) or
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 # The checkout this package was installed from (editable install). The data
@@ -52,10 +53,45 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("CKAN_API_TOKEN", "PORTAL_CKAN_API_TOKEN"),
         description="API token of a CKAN user allowed to publish (CKAN_API_TOKEN).",
     )
+    catalogue: Literal["embedded", "ckan"] | None = Field(
+        default=None,
+        description="Where `portal publish` writes: embedded or ckan (default: ckan if CKAN_URL is set).",
+    )
+    package_name: str = Field(
+        default="{lgcode}-{slug}",
+        description="Catalogue name of a published dataset ({lgcode}, {slug}); ASCII, as CKAN requires.",
+    )
+    organization: str = Field(
+        default="{lgcode}",
+        description="Catalogue organization of the publisher ({lgcode}); a department code works too.",
+    )
+    license: str = Field(
+        default="cc-by",
+        description="Licence of published datasets: cc-by (CC BY 4.0), cc-by-sa or cc-zero.",
+    )
     debug: bool = Field(
         default=False,
         description="Show tracebacks for unexpected errors (also `portal --debug`).",
     )
+
+    @field_validator("license")
+    @classmethod
+    def _open_license(cls, value: str) -> str:
+        """Only open licences: BODIK and the Digital Agency ingest CC BY, CC BY-SA and CC0 data."""
+        key = value.strip().lower()
+        if key not in OPEN_LICENSES:
+            raise ValueError(f"'{value}' is not an open licence; use cc-by, cc-by-sa or cc-zero")
+        return OPEN_LICENSES[key]
+
+    @model_validator(mode="after")
+    def _default_catalogue(self) -> Settings:
+        if self.catalogue is None:
+            self.catalogue = "ckan" if self.ckan_url else "embedded"
+        return self
+
+
+OPEN_LICENSES = {"cc-by": "cc-by", "cc-by-4.0": "cc-by", "cc-by-sa": "cc-by-sa", "cc-by-sa-4.0": "cc-by-sa",
+                 "cc-zero": "cc-zero", "cc0": "cc-zero", "cc0-1.0": "cc-zero"}  # fmt: skip
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -13,6 +13,7 @@ import typer
 
 from portal.cli import datasets, localgov
 from portal.cli.convert import convert_command, recipe_app
+from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
 from portal.cli.state import CliState, console
 from portal.cli.validate import validate_command
@@ -25,11 +26,18 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-GROUPS = {"datasets": datasets.app, "recipe": recipe_app, "localgov": localgov.app}
+GROUPS = {
+    "datasets": datasets.app,
+    "recipe": recipe_app,
+    "catalogue": catalogue_app,
+    "localgov": localgov.app,
+}
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)
 app.command("validate")(validate_command)
 app.command("convert")(convert_command)
+app.command("publish")(publish_command)
+app.command("history")(history_command)
 
 
 def commands() -> list[tuple[str, str]]:

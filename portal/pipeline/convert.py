@@ -6,7 +6,6 @@ import json
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -277,7 +276,6 @@ def _rejected(outcome: Outcome) -> ConversionRejected:
 def _package_extra(recipe: recipes.Recipe, info: SourceInfo) -> dict[str, Any]:
     return {
         "sources": [{"title": info.path.name}],
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "portal": {"recipe": recipe.path.name, "lgcode": recipe.lgcode, "dataset": recipe.dataset},
     }
 

@@ -1,0 +1,188 @@
+"""The catalogue on a real CKAN, through ckanapi.
+
+A replacement is one `package_revise` call: the old resources are filtered out
+and the new ones, with their files, added in the same request. CKAN writes the
+uploaded files under the new resources' ids and commits its database at the
+end, so if CKAN dies mid-request the old resources, and their files, are what
+remains. (Updating resources in place would overwrite their files before the
+commit.) A consequence: each new version has new resource URLs; the portal's
+own API gives stable download URLs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import ckanapi
+import requests
+
+from portal.catalogue.base import (
+    Catalogue,
+    CatalogueForbidden,
+    CatalogueRejected,
+    CatalogueUnavailable,
+    FileSpec,
+    Package,
+    PackageChanged,
+)
+
+PORTAL_FIELDS = ("name", "title", "notes", "owner_org", "license_id", "tags", "extras", "private")
+
+
+class CkanCatalogue(Catalogue):
+    kind = "ckan"
+
+    def __init__(self, url: str, token: str | None, timeout: float = 120.0) -> None:
+        self.where = url.rstrip("/")
+        self.token = token
+        self.client = ckanapi.RemoteCKAN(self.where, apikey=token, user_agent="portal/0.1")
+        self.timeout = timeout
+        self.writes = 0
+
+    # Error mapping: ckanapi's errors become the catalogue's, once, here.
+
+    @contextmanager
+    def _calls(self, name: str = "") -> Iterator[None]:
+        try:
+            yield
+        except ckanapi.ValidationError as exc:
+            detail = exc.error_dict if hasattr(exc, "error_dict") else exc.args
+            if isinstance(detail, dict) and "match" in detail:
+                raise PackageChanged(name=name) from None
+            raise CatalogueRejected(
+                name=name, detail=json.dumps(detail, ensure_ascii=False)[:500]
+            ) from None
+        except ckanapi.NotAuthorized:
+            raise CatalogueForbidden(name=name, where=self.where) from None
+        except ckanapi.NotFound:
+            raise  # a CKANAPIError too, but an answer: the caller decides what absence means
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise CatalogueUnavailable(where=self.where, detail=type(exc).__name__) from None
+        except ckanapi.CKANAPIError as exc:
+            # ckanapi raises this for 5xx and non-JSON answers (a restarting CKAN, a proxy page)
+            raise CatalogueUnavailable(where=self.where, detail=str(exc)[:200]) from None
+
+    def _read(self, action: str, name: str = "", **params: Any) -> Any:
+        with self._calls(name):
+            return self.client.call_action(
+                action, params, requests_kwargs={"timeout": self.timeout}
+            )
+
+    def _write(
+        self,
+        action: str,
+        params: dict[str, Any],
+        name: str = "",
+        files: dict[str, Any] | None = None,
+    ) -> Any:
+        self.writes += 1
+        with self._calls(name):
+            return self.client.call_action(
+                action, params, files=files, requests_kwargs={"timeout": self.timeout}
+            )
+
+    # Reads
+
+    def status_show(self) -> dict[str, Any]:
+        result: dict[str, Any] = self._read("status_show")
+        return result
+
+    def organization_list(self) -> list[str]:
+        return list(self._read("organization_list"))
+
+    def package_show(self, name: str) -> Package | None:
+        try:
+            with self._calls(name):
+                shown: Package = self.client.call_action(
+                    "package_show", {"id": name}, requests_kwargs={"timeout": self.timeout}
+                )
+        except ckanapi.NotFound:
+            return None
+        return shown if shown.get("state") == "active" else None
+
+    def package_list(self) -> list[str]:
+        return list(self._read("package_list"))
+
+    def package_search(self, fq: dict[str, str] | None = None, rows: int = 1000) -> list[Package]:
+        query = " AND ".join(f'{k}:"{v}"' for k, v in (fq or {}).items())
+        found = self._read(
+            "package_search",
+            fq=query,
+            rows=rows,
+            sort="metadata_modified desc",
+            include_private=True,
+        )
+        return list(found["results"])
+
+    def resource_bytes(self, resource: dict[str, Any]) -> bytes:
+        headers = {"Authorization": self.token} if self.token else {}
+        try:
+            response = requests.get(resource["url"], headers=headers, timeout=self.timeout)
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise CatalogueUnavailable(where=self.where, detail=type(exc).__name__) from None
+        if response.status_code >= 500:
+            raise CatalogueUnavailable(where=self.where, detail=f"HTTP {response.status_code}")
+        response.raise_for_status()
+        return response.content
+
+    def history(self, name: str) -> list[dict[str, Any]]:
+        try:
+            activities = self._read("package_activity_list", name, id=name, limit=50)
+        except CatalogueRejected:
+            return []  # the activity plugin is off
+        return [
+            {"at": a["timestamp"], "who": a.get("user_id", ""), "action": a["activity_type"]}
+            for a in activities
+        ]
+
+    # Writes
+
+    def organization_ensure(self, name: str, title: str) -> None:
+        if name in self.organization_list():
+            return
+        try:
+            self._write("organization_create", {"name": name, "title": title}, name)
+        except CatalogueRejected:
+            if name not in self.organization_list():  # created meanwhile by a concurrent publish
+                raise
+
+    def package_put(self, package: Package, files: list[FileSpec], seen: Package | None) -> Package:
+        name = package["name"]
+        if seen is None:
+            # Created private and empty, then filled and made public in one revise below:
+            # a failure in between leaves nothing public, and a retry finds and completes it.
+            seen = self._write(
+                "package_create", {**package, "private": True, "resources": []}, name
+            )
+            assert seen is not None
+        update = {k: package[k] for k in PORTAL_FIELDS if k in package}
+        update["resources"] = [
+            {
+                "name": f.name,
+                "url": f.name,
+                "format": f.format,
+                "mimetype": f.mimetype,
+                "description": f.description,
+            }
+            for f in files
+        ]
+        match = {"id": seen["id"], "metadata_modified": seen["metadata_modified"]}
+        with ExitStack() as stack:
+            uploads = {
+                f"update__resources__{i}__upload": (f.name, stack.enter_context(f.path.open("rb")))
+                for i, f in enumerate(files)
+            }
+            params = {
+                "match": json.dumps(match),
+                "filter": json.dumps(["-resources", "-extras", "-tags"]),
+                "update": json.dumps(update, ensure_ascii=False),
+            }
+            revised = self._write("package_revise", params, name, files=uploads)
+        result: Package = revised["package"]
+        return result
+
+    def package_delete(self, name: str) -> None:
+        self._write("dataset_purge", {"id": name}, name)

@@ -1,0 +1,194 @@
+"""`publish()`: a converted dataset into the catalogue — created, updated, or left alone.
+
+The content hash decides: unchanged → no write at all; changed → one atomic
+replace; new → create. Unavailable catalogues are retried with backoff; if the
+dataset was changed by someone else meanwhile, the state is read again. Every
+publish, done or not, is recorded in the publish log.
+"""
+
+from __future__ import annotations
+
+import getpass
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from portal.catalogue.base import (
+    Catalogue,
+    CatalogueUnavailable,
+    FileSpec,
+    Package,
+    PackageChanged,
+    extras,
+)
+from portal.catalogue.history import PublishLog
+from portal.catalogue.mapping import Converted, build_package, content_hash, package_name
+from portal.errors import PortalError
+from portal.localgov import load as load_directory
+from portal.settings import Settings
+from portal.standards import Registry
+
+HASH_KEY = "portal_content_hash"
+
+
+class InvalidNotPublished(PortalError):
+    code = "invalid-not-published"
+    status = 422
+    template_en = "{name} did not pass validation ({errors} errors); it was not published"
+    template_ja = "{name} は検証でエラーが{errors}件あるため公開しませんでした"
+    hint_en = "fix the errors (see the validation report) or publish with --allow-invalid (it is then marked 要修正)"
+    hint_ja = "検証レポートのエラーを直すか、--allow-invalid で公開してください（「要修正」と表示されます）"
+
+
+@dataclass
+class Plan:
+    name: str
+    action: str  # create | update | unchanged
+    package: Package
+    files: list[FileSpec]
+    digest: str
+    current: Package | None
+    valid: bool
+    converted: Converted
+
+
+@dataclass
+class Published:
+    plan: Plan
+    result: Package | None
+    attempts: int = 0
+    seconds: float = 0.0
+    writes: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def action(self) -> str:
+        return self.plan.action
+
+
+@dataclass
+class Options:
+    dry_run: bool = False
+    allow_invalid: bool = False
+    who: str = field(default_factory=getpass.getuser)
+    attempts: int = 5
+    first_wait: float = 0.5  # seconds; doubled after each failed attempt
+    sleep: Callable[[float], None] = time.sleep
+
+
+def plan(folder: Path, catalogue: Catalogue, settings: Settings) -> Plan:
+    """What publishing `folder` would do, read from the catalogue without writing."""
+    converted = Converted.read(folder)
+    definition = Registry(settings.datasets_dir).get(converted.dataset)
+    body = load_directory().lookup(converted.lgcode)
+    name = package_name(settings.package_name, converted.lgcode, definition)
+    organization = settings.organization.format(lgcode=converted.lgcode)
+    package = build_package(converted, definition, body, name, organization, settings.license)
+    files = converted.files()
+    digest = content_hash(files, package)
+    current = catalogue.package_show(name)
+    if current is None:
+        action = "create"
+    else:
+        action = "unchanged" if extras(current).get(HASH_KEY) == digest else "update"
+    return Plan(
+        name, action, package, files, digest, current, converted.validation["valid"], converted
+    )
+
+
+def publish(
+    folder: Path, catalogue: Catalogue, settings: Settings, options: Options | None = None
+) -> Published:
+    options = options or Options()
+    started, writes_before = time.perf_counter(), catalogue.writes
+    log = PublishLog(settings.data_dir)
+    the_plan = _retry(lambda: plan(folder, catalogue, settings), options)
+    result = Published(the_plan, the_plan.current)
+    try:
+        if not the_plan.valid and not options.allow_invalid:
+            raise InvalidNotPublished(
+                name=the_plan.name, errors=the_plan.converted.validation["stats"]["errors"]
+            )
+        if the_plan.action != "unchanged" and not options.dry_run:
+            result.result = _put(the_plan, catalogue, settings, options, result)
+    except PortalError as exc:
+        log.record(_entry(the_plan, catalogue, options, "failed", str(exc.message_en)))
+        raise
+    result.seconds = time.perf_counter() - started
+    result.writes = catalogue.writes - writes_before
+    outcome = (
+        "planned"
+        if options.dry_run
+        else ("done" if the_plan.action != "unchanged" else "unchanged")
+    )
+    log.record(_entry(the_plan, catalogue, options, outcome, ""))
+    return result
+
+
+def _put(
+    the_plan: Plan, catalogue: Catalogue, settings: Settings, options: Options, result: Published
+) -> Package:
+    body = load_directory().lookup(the_plan.converted.lgcode)
+    package = dict(the_plan.package)
+    package["extras"] = [
+        *package["extras"],
+        {"key": HASH_KEY, "value": the_plan.digest},
+        {"key": "portal_published_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
+        {"key": "portal_published_by", "value": options.who},
+    ]
+    seen = the_plan.current
+
+    def attempt() -> Package:
+        nonlocal seen
+        result.attempts += 1
+        catalogue.organization_ensure(package["owner_org"], body.full_name)
+        try:
+            return catalogue.package_put(package, the_plan.files, seen)
+        except (PackageChanged, CatalogueUnavailable):
+            # The write may have happened with its answer lost, or someone else wrote:
+            # look again before deciding.
+            now = _retry(lambda: catalogue.package_show(the_plan.name), options)
+            if now is not None and extras(now).get(HASH_KEY) == the_plan.digest:
+                return now
+            seen = now
+            raise
+
+    return _retry(attempt, options, also=(PackageChanged,))
+
+
+def _retry(
+    call: Callable[[], Any], options: Options, also: tuple[type[Exception], ...] = ()
+) -> Any:
+    wait = options.first_wait
+    retryable: tuple[type[Exception], ...] = (CatalogueUnavailable, *also)
+    for number in range(1, options.attempts + 1):
+        try:
+            return call()
+        except retryable:
+            if number == options.attempts:
+                raise
+            options.sleep(wait)
+            wait *= 2
+    raise AssertionError("unreachable")
+
+
+def _entry(
+    the_plan: Plan, catalogue: Catalogue, options: Options, outcome: str, message: str
+) -> dict[str, Any]:
+    stats = the_plan.converted.validation["stats"]
+    return {
+        "who": options.who,
+        "catalogue": f"{catalogue.kind} {catalogue.where}",
+        "package": the_plan.name,
+        "action": the_plan.action,
+        "outcome": outcome,
+        "content_hash": the_plan.digest,
+        "valid": the_plan.valid,
+        "errors": stats["errors"],
+        "warnings": stats["warnings"],
+        "report": str(the_plan.converted.folder / f"{the_plan.converted.stem}.validation.html"),
+        "message": message,
+    }

@@ -1,0 +1,136 @@
+"""`portal publish`, `portal catalogue …`, `portal history`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.markup import escape
+from rich.table import Table
+
+from portal.catalogue import open_catalogue
+from portal.catalogue.history import PublishLog
+from portal.catalogue.publish import Options, publish
+from portal.cli.render import render_error
+from portal.cli.state import state
+from portal.errors import PortalError
+from portal.pipeline import convert
+
+catalogue_app = typer.Typer(help="The catalogue: embedded, or the CKAN in CKAN_URL.")
+Kind = Annotated[
+    str | None,
+    typer.Option("--catalogue", help="embedded or ckan (default: ckan if CKAN_URL is set)."),
+]
+
+
+def publish_command(
+    ctx: typer.Context,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Folders written by `portal convert`, or recipes (converted first)."),
+    ],
+    catalogue: Kind = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; write nothing.")
+    ] = False,
+    allow_invalid: Annotated[
+        bool,
+        typer.Option(
+            "--allow-invalid", help="Publish datasets that failed validation (marked 要修正)."
+        ),
+    ] = False,
+) -> None:
+    """Publish converted datasets: create, update, or leave unchanged (content hashes decide)."""
+    st = state(ctx)
+    target = open_catalogue(st.settings, catalogue)
+    failed = 0
+    options = Options(dry_run=dry_run, allow_invalid=allow_invalid)
+    for path in paths:
+        try:
+            recipe = path.suffix in (".yaml", ".yml")
+            folder = convert(path, st.settings).files["csv"].parent if recipe else path
+            result = publish(folder, target, st.settings, options)
+        except PortalError as exc:  # one bad dataset must not stop the others
+            failed += 1
+            render_error(exc, st.err, debug=st.settings.debug)
+            continue
+        verb = result.action
+        if dry_run and result.action != "unchanged":
+            verb = f"would {verb}"
+        valid = "" if result.plan.valid else " [red](要修正: published with errors)[/]"
+        st.out.print(
+            f"{verb:>16}  {escape(result.plan.name)}  ({result.writes} writes, {result.attempts} attempts, "
+            f"{result.seconds:.1f} s){valid}",
+            highlight=False,
+        )
+    summary = f"catalogue: {target.kind} {escape(target.where)}"
+    st.out.print(summary + (f"; {failed} not published" if failed else ""), highlight=False)
+    raise typer.Exit(1 if failed else 0)
+
+
+@catalogue_app.command("list")
+def list_(ctx: typer.Context, catalogue: Kind = None) -> None:
+    """List the datasets in the catalogue."""
+    st = state(ctx)
+    target = open_catalogue(st.settings, catalogue)
+    table = Table(title=f"{target.kind}: {target.where}")
+    for col in ("name", "title", "standard", "validation", "published"):
+        table.add_column(col)
+    for package in target.package_search(rows=10000):
+        extra = {e["key"]: e["value"] for e in package.get("extras", [])}
+        table.add_row(package["name"], package.get("title", ""), extra.get("portal_standard", ""),
+                      extra.get("portal_validation", ""), extra.get("portal_published_at", ""))  # fmt: skip
+    st.out.print(table)
+
+
+@catalogue_app.command()
+def show(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Dataset name.")],
+    catalogue: Kind = None,
+) -> None:
+    """Show a dataset as the catalogue holds it (JSON)."""
+    from portal.catalogue.base import PackageMissing
+
+    st = state(ctx)
+    package = open_catalogue(st.settings, catalogue).package_show(name)
+    if package is None:
+        raise PackageMissing(name=name)
+    typer.echo(json.dumps(package, ensure_ascii=False, indent=2))
+
+
+@catalogue_app.command()
+def delete(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Dataset name.")],
+    catalogue: Kind = None,
+) -> None:
+    """Delete a dataset from the catalogue."""
+    from portal.catalogue.base import PackageMissing
+
+    st = state(ctx)
+    target = open_catalogue(st.settings, catalogue)
+    if target.package_show(name) is None:
+        raise PackageMissing(name=name)
+    target.package_delete(name)
+    st.out.print(
+        f"deleted {escape(name)} from {target.kind} {escape(target.where)}", highlight=False
+    )
+
+
+def history_command(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Argument(help="Only this dataset.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many entries.")] = 50,
+) -> None:
+    """List past publishes (who, when, what, result), newest first."""
+    st = state(ctx)
+    table = Table()
+    for col in ("at", "who", "package", "action", "outcome", "valid", "catalogue", "hash"):
+        table.add_column(col)
+    for e in PublishLog(st.settings.data_dir).entries(name, limit):
+        table.add_row(e["at"], e["who"], e["package"], e["action"], e["outcome"],
+                      "yes" if e["valid"] else f"no ({e['errors']} errors)", e["catalogue"], (e["content_hash"] or "")[:12])  # fmt: skip
+    st.out.print(table)
