@@ -5,6 +5,7 @@
 # Leaves PIDs in $BASE/*.pid, the API token in $BASE/api_token, and env in $BASE/env.sh.
 set -euo pipefail
 BASE=${CKAN_BASE:-/tmp/ckan-local}
+HERE=$(cd "$(dirname "$0")" && pwd)
 CKAN_VERSION=${CKAN_VERSION:-2.12.0}
 CKAN_PORT=${CKAN_PORT:-5000}
 SOLR_PORT=${SOLR_PORT:-8983}
@@ -53,6 +54,8 @@ sed -E -e 's/<schema name="(ckan-[0-9.]+)" version="1.6">/<schema name="\1" vers
   -e '/FlattenGraphFilterFactory/d' \
   -e 's#<field name="_version_" type="string"#<field name="_version_" type="long"#' \
   "$SCHEMA" > solr-home/ckan/conf/schema.xml
+# Japanese-aware text analysis (the same rewrite as docker/solr/managed-schema for compose.yaml)
+python3 "$HERE/solr_japanese.py" solr-home/ckan/conf/schema.xml solr-home/ckan/conf/schema.xml
 cat > solr-home/ckan/conf/solrconfig.xml <<'XML'
 <?xml version="1.0" encoding="UTF-8" ?>
 <config>
@@ -78,7 +81,9 @@ cat > solr-home/ckan/conf/solrconfig.xml <<'XML'
   <admin><defaultQuery>*:*</defaultQuery></admin>
 </config>
 XML
-if ! curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping?wt=json" >/dev/null; then
+if curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping?wt=json" >/dev/null; then
+  curl -sf "http://127.0.0.1:$SOLR_PORT/solr/admin/cores?action=RELOAD&core=ckan" >/dev/null  # pick up the schema
+else
   ( cd solr/example && exec java -Xms64m -Xmx512m -Djetty.host=127.0.0.1 -Djetty.port="$SOLR_PORT" \
       -Dsolr.solr.home="$BASE/solr-home" -jar start.jar ) > "$BASE/solr.log" 2>&1 &
   echo $! > "$BASE/solr.pid"

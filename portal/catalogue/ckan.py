@@ -141,13 +141,20 @@ class CkanCatalogue(Catalogue):
     # Writes
 
     def organization_ensure(self, name: str, title: str) -> None:
-        if name in self.organization_list():
+        if self._organization_exists(name):
             return
         try:
             self._write("organization_create", {"name": name, "title": title}, name)
         except CatalogueRejected:
-            if name not in self.organization_list():  # created meanwhile by a concurrent publish
+            if not self._organization_exists(name):  # created meanwhile by a concurrent publish
                 raise
+
+    def _organization_exists(self, name: str) -> bool:
+        try:
+            self._read("organization_show", name, id=name, include_datasets=False)
+        except ckanapi.NotFound:
+            return False
+        return True
 
     def package_put(self, package: Package, files: list[FileSpec], seen: Package | None) -> Package:
         name = package["name"]

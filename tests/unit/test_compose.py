@@ -1,0 +1,73 @@
+"""compose.yaml: the services and the portal's configuration agree with each other.
+
+Docker is not available on the development machines, so the file is checked
+here by reading it; the same CKAN set-up runs for real through scripts/ckan-up.sh.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlparse
+
+import yaml
+
+from portal.settings import PROJECT_ROOT
+
+COMPOSE = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text(encoding="utf-8"))
+SERVICES = COMPOSE["services"]
+
+
+def host_port(url: str) -> tuple[str | None, int | None]:
+    parsed = urlparse(url)
+    return parsed.hostname, parsed.port
+
+
+def test_the_stack_has_every_service() -> None:
+    assert set(SERVICES) == {"db", "solr", "redis", "datapusher", "ckan", "portal"}
+    assert set(SERVICES["ckan"]["depends_on"]) == {"db", "solr", "redis", "datapusher"}
+    assert SERVICES["portal"]["depends_on"] == {"ckan": {"condition": "service_healthy"}}
+
+
+def test_ckan_points_at_the_services() -> None:
+    env = SERVICES["ckan"]["environment"]
+    assert host_port(env["CKAN_SQLALCHEMY_URL"])[0] == "db"
+    assert host_port(env["CKAN_DATASTORE_WRITE_URL"])[0] == "db"
+    assert env["CKAN_SOLR_URL"] == "http://solr:8983/solr/ckan"
+    assert host_port(env["CKAN_REDIS_URL"])[0] == "redis"
+    assert host_port(env["CKAN_DATAPUSHER_URL"]) == ("datapusher", 8800)
+    assert (
+        "activity" in env["CKAN__PLUGINS"].split()
+    )  # the portal's history reads the activity stream
+    init = (PROJECT_ROOT / "docker" / "ckan-db-init.sh").read_text(encoding="utf-8")
+    for url in (
+        env["CKAN_SQLALCHEMY_URL"],
+        env["CKAN_DATASTORE_WRITE_URL"],
+        env["CKAN_DATASTORE_READ_URL"],
+    ):
+        parsed = urlparse(url)
+        assert f"CREATE ROLE {parsed.username} " in init and f"PASSWORD '{parsed.password}'" in init
+        assert f"CREATE DATABASE {parsed.path.lstrip('/')} " in init
+
+
+def test_the_portal_publishes_to_that_ckan() -> None:
+    env = SERVICES["portal"]["environment"]
+    ckan_port = int(SERVICES["ckan"]["ports"][0].rsplit(":", 1)[1])
+    assert host_port(env["CKAN_URL"]) == ("ckan", ckan_port)
+    assert env["PORTAL_CATALOGUE"] == "ckan" and "CKAN_API_TOKEN" in env
+    assert SERVICES["portal"]["build"] == "."
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text(encoding="utf-8")
+    assert f"EXPOSE {SERVICES['portal']['ports'][0].rsplit(':', 1)[1]}" in dockerfile
+
+
+def test_solr_gets_the_japanese_aware_schema_of_the_same_ckan_version() -> None:
+    (mount,) = [v for v in SERVICES["solr"]["volumes"] if "managed-schema" in v]
+    source, target, _ = mount.split(":")
+    assert target == "/opt/solr/server/solr/configsets/ckan/conf/managed-schema"
+    schema = (PROJECT_ROOT / source).read_text(encoding="utf-8")
+    text_type = re.search(r'<fieldType name="text" .*?</fieldType>', schema, re.S)
+    assert text_type is not None
+    assert text_type.group(0).count("solr.CJKBigramFilterFactory") == 2  # index and query
+    assert "WhitespaceTokenizerFactory" not in text_type.group(0)
+    ckan_version = SERVICES["ckan"]["image"].rsplit(":", 1)[1]
+    assert f'<schema name="ckan-{ckan_version}"' in schema
+    assert SERVICES["solr"]["image"] == f"ckan/ckan-solr:{ckan_version}-solr9"
