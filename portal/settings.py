@@ -69,6 +69,18 @@ class Settings(BaseSettings):
         default="cc-by",
         description="Licence of published datasets: cc-by (CC BY 4.0), cc-by-sa or cc-zero.",
     )
+    rate_limit: int = Field(
+        default=120,
+        description="Requests per minute per client on the heavy API routes (rows, downloads); 0: no limit.",
+    )
+    rate_limit_keyed: int = Field(
+        default=1200,
+        description="Requests per minute for a client that sends one of PORTAL_API_KEYS (X-API-Key).",
+    )
+    api_keys: list[str] = Field(
+        default_factory=list,
+        description='API keys that raise the rate limit (JSON list: ["key1", "key2"]).',
+    )
     debug: bool = Field(
         default=False,
         description="Show tracebacks for unexpected errors (also `portal --debug`).",

@@ -86,6 +86,10 @@ class CkanCatalogue(Catalogue):
 
     # Reads
 
+    def action(self, name: str, **params: Any) -> Any:
+        """Any read action, with this catalogue's error mapping (the facade's CKAN view uses it)."""
+        return self._read(name, **params)
+
     def status_show(self) -> dict[str, Any]:
         result: dict[str, Any] = self._read("status_show")
         return result

@@ -1,0 +1,81 @@
+"""HTTP manners: per-client rate limits on the heavy routes, and conditional requests."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import Request, Response
+
+from portal.errors import PortalError
+
+
+class RateLimited(PortalError):
+    code = "rate-limited"
+    status = 429
+    template_en = "too many requests from this client; try again in {retry_after} s"
+    template_ja = "リクエストが多すぎます。{retry_after}秒後に再試行してください"
+    hint_en = "an API key (X-API-Key header) raises the limit; ask the portal's administrator"
+    hint_ja = (
+        "API キー（X-API-Key ヘッダ）を使うと上限が上がります。ポータル管理者にお問い合わせください"
+    )
+
+
+class RateLimiter:
+    """A token bucket per client: `per_minute` requests, refilled continuously."""
+
+    def __init__(self, per_minute: int, keyed_per_minute: int, keys: set[str]) -> None:
+        self.per_minute, self.keyed, self.keys = per_minute, keyed_per_minute, keys
+        self.buckets: dict[str, tuple[float, float]] = {}  # client → (tokens, last refill)
+        self.lock = threading.Lock()
+
+    def client(self, request: Request) -> tuple[str, int]:
+        key = request.headers.get("x-api-key") or request.query_params.get("api_key")
+        if key and key in self.keys:
+            return f"key:{key}", self.keyed
+        host = request.client.host if request.client else "unknown"
+        return f"ip:{host}", self.per_minute
+
+    def take(self, request: Request) -> None:
+        who, limit = self.client(request)
+        if limit <= 0:
+            return  # 0 turns limiting off
+        now = time.monotonic()
+        with self.lock:
+            tokens, last = self.buckets.get(who, (float(limit), now))
+            tokens = min(float(limit), tokens + (now - last) * limit / 60.0)
+            if tokens < 1.0:
+                self.buckets[who] = (tokens, now)
+                raise RateLimited(retry_after=max(1, round((1.0 - tokens) * 60.0 / limit)))
+            self.buckets[who] = (tokens - 1.0, now)
+
+
+def etag_for(*parts: object) -> str:
+    return '"' + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
+
+
+def not_modified(request: Request, etag: str, modified: datetime | None = None) -> Response | None:
+    """A 304 when the client's copy is current (If-None-Match, else If-Modified-Since)."""
+    match = request.headers.get("if-none-match")
+    if match is not None:
+        if etag in [t.strip() for t in match.split(",")] or match.strip() == "*":
+            return Response(status_code=304, headers=cache_headers(etag, modified))
+        return None
+    since = request.headers.get("if-modified-since")
+    if since and modified is not None:
+        try:
+            if modified.replace(microsecond=0) <= parsedate_to_datetime(since):
+                return Response(status_code=304, headers=cache_headers(etag, modified))
+        except (TypeError, ValueError):
+            return None
+    return None
+
+
+def cache_headers(etag: str, modified: datetime | None = None) -> dict[str, str]:
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=60"}
+    if modified is not None:
+        headers["Last-Modified"] = format_datetime(modified, usegmt=True)
+    return headers

@@ -1,0 +1,146 @@
+"""/api/v1/datasets: search the catalogue, one dataset, its resources; /api/v1/standards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from portal.api.limits import cache_headers, etag_for, not_modified
+from portal.api.services import Services, ServicesDep
+from portal.api.views import Search
+from portal.catalogue.base import Package, extras
+
+router = APIRouter(prefix="/api/v1", tags=["catalogue"])
+
+
+def base(request: Request) -> str:
+    return str(request.base_url).rstrip("/")
+
+
+def modified(package: Package) -> datetime | None:
+    try:
+        return datetime.fromisoformat(package["metadata_modified"].rstrip("Z") + "+00:00")
+    except (KeyError, ValueError):
+        return None
+
+
+def links(package: Package, root: str) -> dict[str, str]:
+    api = f"{root}/api/v1/datasets/{package['name']}"
+    out = {"self": api, "page": f"{root}/datasets/{package['name']}", "rows": f"{api}/rows",
+           "csv": f"{api}/download.csv", "json": f"{api}/download.json"}  # fmt: skip
+    if any(r.get("format") == "GeoJSON" for r in package.get("resources", [])):
+        out["geojson"] = f"{api}/download.geojson"
+    return out
+
+
+def summary(package: Package, root: str) -> dict[str, Any]:
+    meta = extras(package)
+    org = package.get("organization") or {}
+    return {
+        "name": package["name"],
+        "title": package.get("title", ""),
+        "organization": {"name": org.get("name"), "title": org.get("title")},
+        "standard": meta.get("portal_standard"),
+        "standard_number": meta.get("portal_standard_number"),
+        "lgcode": meta.get("portal_lgcode"),
+        "license": package.get("license_id"),
+        "tags": [t["name"] for t in package.get("tags", [])],
+        "modified": package.get("metadata_modified"),
+        "validation": meta.get("portal_validation"),
+        "rows": int(meta["portal_rows"]) if meta.get("portal_rows", "").isdigit() else None,
+        "links": links(package, root),
+    }
+
+
+@router.get("/datasets", summary="Search datasets (Japanese text search; filters)")
+def search(
+    request: Request,
+    svc: ServicesDep,
+    q: Annotated[
+        str, Query(description="Words to find (Japanese works: 避難場所, トイレ 焼津).")
+    ] = "",
+    standard: Annotated[
+        str | None, Query(description="Standard dataset slug, e.g. evacuation_space.")
+    ] = None,
+    organization: Annotated[
+        str | None, Query(description="Organization name (the 6-digit code).")
+    ] = None,
+    tag: Annotated[str | None, Query(description="A tag, e.g. 自治体標準ODS.")] = None,
+    license: Annotated[
+        str | None, Query(description="Licence id: cc-by, cc-by-sa, cc-zero.")
+    ] = None,
+    modified_since: Annotated[
+        str | None, Query(description="ISO date or time: only datasets changed since.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+) -> dict[str, Any]:
+    fq = {k: v for k, v in {"extras_portal_standard": standard, "organization": organization, "tags": tag,
+                            "license_id": license, "metadata_modified": modified_since}.items() if v}  # fmt: skip
+    found = svc.view.search(Search(q=q, fq=fq, rows=limit, start=offset))
+    return {"count": found["count"], "limit": limit, "offset": offset,
+            "results": [summary(p, base(request)) for p in found["results"]]}  # fmt: skip
+
+
+@router.get("/datasets/{name}", summary="One dataset: metadata, fields, resources, validation")
+def show(request: Request, name: str, svc: ServicesDep) -> Response:
+    package = svc.package(name)
+    etag = etag_for(
+        package["name"],
+        package.get("metadata_modified"),
+        extras(package).get("portal_content_hash"),
+    )
+    if (cached := not_modified(request, etag, modified(package))) is not None:
+        return cached
+    definition = svc.definition(package)
+    detail = summary(package, base(request))
+    detail.update(
+        notes=package.get("notes", ""),
+        extras=extras(package),
+        fields=[
+            {"name": f["name"], "type": f["type"], "requirement": f.get("requirement")}
+            for f in definition.fields
+        ]
+        if definition
+        else [],
+        resources=resources(package, base(request)),
+    )
+    return JSONResponse(detail, headers=cache_headers(etag, modified(package)))
+
+
+def resources(package: Package, root: str) -> list[dict[str, Any]]:
+    out = []
+    for r in package.get("resources", []):
+        url = r.get("url", "")
+        out.append({"name": r["name"], "format": r.get("format"), "mimetype": r.get("mimetype"),
+                    "description": r.get("description", ""), "size": r.get("size"),
+                    "url": root + url if url.startswith("/") else url})  # fmt: skip
+    return out
+
+
+@router.get("/datasets/{name}/resources", summary="The dataset's files")
+def list_resources(request: Request, name: str, svc: ServicesDep) -> list[dict[str, Any]]:
+    return resources(svc.package(name), base(request))
+
+
+@router.get("/standards", summary="Standard datasets and who publishes them")
+def standards(svc: ServicesDep) -> list[dict[str, Any]]:
+    return standard_coverage(svc)
+
+
+def standard_coverage(svc: Services) -> list[dict[str, Any]]:
+    published: dict[str, list[str]] = {}
+    for package in svc.view.packages():
+        meta = extras(package)
+        if meta.get("portal_standard"):
+            published.setdefault(meta["portal_standard"], []).append(package["name"])
+    out = []
+    for d in svc.registry.all():
+        if d.version != "current" or not d.fields:
+            continue
+        out.append({"slug": d.slug, "number": d.number, "title_ja": d.title_ja, "title_en": d.title_en,
+                    "datasets": sorted(published.get(d.slug, []))})  # fmt: skip
+    return out

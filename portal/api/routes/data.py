@@ -1,0 +1,267 @@
+"""Rows and files: /api/v1/datasets/{name}/rows, downloads, /api/v1/standard/{slug}/rows."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import FileResponse, JSONResponse
+
+from portal.api.limits import cache_headers, etag_for, not_modified
+from portal.api.routes.catalogue import modified
+from portal.api.services import Services, ServicesDep
+from portal.catalogue import EmbeddedCatalogue
+from portal.errors import PortalError
+from portal.rows import MAX_LIMIT, BadQuery, run
+from portal.rows import Query as RowQuery
+from portal.rows.query import OPS
+
+router = APIRouter(prefix="/api/v1", tags=["data"])
+RESERVED = {
+    "q",
+    "sort",
+    "fields",
+    "limit",
+    "offset",
+    "cursor",
+    "lgcode",
+    "lat",
+    "lon",
+    "distance",
+    "api_key",
+    "lang",
+}
+ROWS_DOC = """Rows of the dataset, as JSON. Filter on any field: `?種別=消火栓`, `?総人口__gte=1000`,
+`?ID__in=1,2,3`, `?名称__like=公園` (operators: eq, ne, gt, gte, lt, lte, in, like). `q` finds text
+in any text field; `sort=-総人口,名称` sorts (minus: descending); `fields=名称,緯度,経度` selects;
+`limit` (≤ 1000) and `offset` (≤ 10000) page; for deeper paging follow `next` (a cursor)."""
+
+
+def heavy(request: Request, svc: ServicesDep) -> None:
+    """The routes that read many rows are rate-limited per client."""
+    svc.limiter.take(request)
+
+
+Heavy = Depends(heavy)
+
+
+def parse_filters(request: Request) -> list[tuple[str, str, Any]]:
+    out: list[tuple[str, str, Any]] = []
+    for key, value in request.query_params.multi_items():
+        if key in RESERVED:
+            continue
+        name, _, op = key.partition("__")
+        op = op or "eq"
+        if op not in OPS:
+            raise BadQuery(detail=f"unknown operator '{op}' in '{key}'; use {', '.join(OPS)}",
+                           detail_ja=f"「{key}」の演算子「{op}」は使えません（{', '.join(OPS)}）")  # fmt: skip
+        out.append((name, op, value.split(",") if op == "in" else value))
+    return out
+
+
+def parse_sort(sort: str) -> list[tuple[str, bool]]:
+    return [(s.lstrip("-"), s.startswith("-")) for s in sort.split(",") if s.strip()]
+
+
+def page_url(request: Request, cursor: str) -> str:
+    params = [
+        (k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "offset")
+    ]
+    return str(request.url.replace_query_params(**dict(params), cursor=cursor))
+
+
+@router.get(
+    "/datasets/{name}/rows",
+    summary="Query the dataset's rows",
+    description=ROWS_DOC,
+    dependencies=[Heavy],
+)
+def rows(
+    request: Request,
+    name: str,
+    svc: ServicesDep,
+    q: str | None = None,
+    sort: str = "",
+    fields: str = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    cursor: str | None = None,
+) -> Response:
+    package = svc.package(name)
+    definition, loaded = svc.rows_of(package)
+    etag = etag_for(loaded.content_hash, request.url.query)
+    if (cached := not_modified(request, etag, modified(package))) is not None:
+        return cached
+    query = RowQuery(
+        key=definition.key, fields=definition.field_names, types={f["name"]: f["type"] for f in definition.fields},
+        datasets=[name], filters=parse_filters(request), q=q, sort=parse_sort(sort),
+        select=[f for f in fields.split(",") if f] or None, limit=limit, offset=offset, cursor=cursor,
+    )  # fmt: skip
+    page = run(svc.rows, query)
+    body = {"dataset": name, "standard": definition.key, "total": page.total, "limit": limit, "offset": offset,
+            "next": page_url(request, page.next_cursor) if page.next_cursor else None,
+            "fields": query.select or definition.field_names, "rows": page.rows}  # fmt: skip
+    return JSONResponse(body, headers=cache_headers(etag, modified(package)))
+
+
+@router.get(
+    "/standard/{slug}/rows",
+    summary="Rows of one standard dataset across every municipality",
+    dependencies=[Heavy],
+)
+def standard_rows(
+    request: Request,
+    slug: str,
+    svc: ServicesDep,
+    lgcode: Annotated[
+        str | None, Query(description="Only these municipalities (comma-separated codes).")
+    ] = None,
+    lat: float | None = None,
+    lon: float | None = None,
+    distance: Annotated[
+        float | None, Query(gt=0, le=100_000, description="Metres from lat/lon.")
+    ] = None,
+    q: str | None = None,
+    sort: str = "",
+    fields: str = "",
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    cursor: str | None = None,
+) -> dict[str, Any]:
+    definition = svc.registry.get(slug)
+    for package in svc.view.search(_standard_search(slug))["results"]:
+        svc.rows_of(package)  # make sure every publisher's rows are loaded and current
+    near = None
+    if (lat is None) != (lon is None) or (distance is not None and lat is None):
+        raise BadQuery(
+            detail="lat, lon and distance go together",
+            detail_ja="lat・lon・distance は一緒に指定してください",
+        )
+    if lat is not None and lon is not None:
+        near = (lat, lon, distance or 1000.0)
+    query = RowQuery(
+        key=definition.key, fields=definition.field_names, types={f["name"]: f["type"] for f in definition.fields},
+        lgcodes=lgcode.split(",") if lgcode else None, filters=parse_filters(request), q=q, sort=parse_sort(sort),
+        select=[f for f in fields.split(",") if f] or None, limit=limit, offset=offset, cursor=cursor, near=near,
+    )  # fmt: skip
+    page = run(svc.rows, query)
+    return {"standard": definition.key, "total": page.total, "limit": limit, "offset": offset,
+            "next": page_url(request, page.next_cursor) if page.next_cursor else None,
+            "fields": query.select or definition.field_names, "rows": page.rows}  # fmt: skip
+
+
+def _standard_search(slug: str) -> Any:
+    from portal.api.views import Search
+
+    return Search(fq={"extras_portal_standard": slug}, rows=1000)
+
+
+class Unmappable(PortalError):
+    code = "unmappable-characters"
+    status = 422
+    template_en = "{count} character(s) cannot be written in CP932, e.g. {examples}"
+    template_ja = "CP932（Shift_JIS）で表せない文字が{count}個あります（例: {examples}）"
+    hint_en = (
+        "download UTF-8 (the canonical file), or add &unmappable=replace to write 〓 in their place"
+    )
+    hint_ja = (
+        "UTF-8 版をダウンロードするか、&unmappable=replace を付けると該当文字を〓に置き換えます"
+    )
+
+
+def _unmappable(text: str) -> list[str]:
+    found = []
+    for ch in set(text):
+        try:
+            ch.encode("cp932")
+        except UnicodeEncodeError:
+            found.append(ch)
+    return sorted(found)
+
+
+@router.get(
+    "/datasets/{name}/download.{fmt}",
+    summary="Download the dataset (csv, json, geojson)",
+    dependencies=[Heavy],
+)
+def download(
+    request: Request,
+    name: str,
+    fmt: str,
+    svc: ServicesDep,
+    encoding: Annotated[
+        str, Query(pattern="^(utf-8|cp932)$", description="utf-8 (canonical) or cp932 for Excel.")
+    ] = "utf-8",
+    unmappable: Annotated[str, Query(pattern="^(error|replace)$")] = "error",
+) -> Response:
+    package = svc.package(name)
+    definition, loaded = svc.rows_of(package)
+    etag = etag_for(loaded.content_hash, fmt, encoding, unmappable)
+    if (cached := not_modified(request, etag, modified(package))) is not None:
+        return cached
+    stem = definition.file_name(loaded.lgcode).removesuffix(".csv")
+    filename = f"{stem}.{fmt}" if encoding == "utf-8" else f"{stem}_cp932.{fmt}"
+    headers = {**cache_headers(etag, modified(package)),
+               "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}  # fmt: skip
+    if fmt == "csv" and encoding == "utf-8":
+        return FileResponse(loaded.csv_path, media_type="text/csv; charset=utf-8", headers=headers)
+    if fmt == "csv":
+        return _cp932(loaded.csv_path.read_text(encoding="utf-8-sig"), unmappable, headers)
+    if fmt in ("json", "geojson"):
+        return _resource(svc, package, fmt, headers)
+    raise BadQuery(
+        detail=f"unknown format '{fmt}'; use csv, json or geojson",
+        detail_ja=f"形式「{fmt}」は使えません（csv, json, geojson）",
+    )
+
+
+def _cp932(text: str, unmappable: str, headers: dict[str, str]) -> Response:
+    """CP932 for Excel users; characters it cannot hold are reported, and replaced only on request."""
+    bad = _unmappable(text)
+    if bad and unmappable == "error":
+        raise Unmappable(count=len(bad), examples=" ".join(bad[:10]))
+    if bad:
+        headers["X-Portal-Replaced"] = quote(" ".join(bad))
+        text = text.translate({ord(c): "〓" for c in bad})
+    return Response(text.encode("cp932"), media_type="text/csv; charset=Shift_JIS", headers=headers)
+
+
+def _resource(
+    svc: Services, package: dict[str, Any], fmt: str, headers: dict[str, str]
+) -> Response:
+    wanted = {"json": "JSON", "geojson": "GeoJSON"}[fmt]
+    resource = next(
+        (
+            r
+            for r in package.get("resources", [])
+            if r.get("format") == wanted and not r["name"].startswith("datapackage")
+        ),
+        None,
+    )
+    if resource is None:
+        raise BadQuery(
+            detail=f"this dataset has no {wanted} file",
+            detail_ja=f"このデータセットには {wanted} ファイルがありません",
+        )
+    media = "application/geo+json" if fmt == "geojson" else "application/json"
+    if isinstance(svc.catalogue, EmbeddedCatalogue):
+        return FileResponse(
+            svc.catalogue.resource_path(resource), media_type=media, headers=headers
+        )
+    return Response(svc.catalogue.resource_bytes(resource), media_type=media, headers=headers)
+
+
+files = APIRouter(tags=["files"])
+
+
+@files.get("/files/{resource_id}/{filename}", summary="A published file (embedded catalogue)")
+def file(resource_id: str, filename: str, svc: ServicesDep) -> FileResponse:
+    if not isinstance(svc.catalogue, EmbeddedCatalogue) or "/" in filename or ".." in resource_id:
+        raise BadQuery(detail="no such file", detail_ja="ファイルがありません")
+    path = svc.catalogue.resource_path({"id": resource_id, "name": filename})
+    if not path.is_file():
+        from portal.catalogue.base import PackageMissing
+
+        raise PackageMissing(name=filename)
+    return FileResponse(path)

@@ -1,0 +1,172 @@
+"""BODIK WAPI-compatible routes, so apps written for wapi.bodik.jp work unchanged.
+
+Shapes as existing clients read them: `/{apiname}` answers
+`{"metadata": {"totalCount", …}, "resultsets": {"features": [{"properties", "geometry"}]}}`
+for both `select_type=data` and `geometry`; `/organization` lists `{organ_code, organ_name}`;
+`/api/list` lists `{apiname, description}`. Properties carry the standard's fields plus
+BODIK's normalised names (name, address, telephoneNumber, lat, lon, municipalityCode,
+municipalityName).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request
+
+from portal.api.routes.data import heavy
+from portal.api.services import Services, ServicesDep
+from portal.api.views import Search
+from portal.catalogue.base import extras
+from portal.errors import DatasetNotFound
+from portal.rows import Query as RowQuery
+from portal.rows import run
+from portal.standards import Definition
+
+router = APIRouter(prefix="/wapi", tags=["BODIK WAPI compatible"])
+NORMALISED = {
+    "name": "名称",
+    "address": "所在地_連結表記",
+    "telephoneNumber": "電話番号",
+    "lat": "緯度",
+    "lon": "経度",
+}
+LEGACY_ADDRESS = "住所"
+
+
+def _apis(svc: Services) -> dict[str, Definition]:
+    return {
+        str(d.meta.get("bodik_api", d.slug)): d
+        for d in svc.registry.all()
+        if d.version == "current" and d.fields
+    }
+
+
+def _published(svc: Services, slug: str | None = None) -> list[dict[str, Any]]:
+    fq = {"extras_portal_standard": slug} if slug else {}
+    return [
+        p
+        for p in svc.view.search(Search(fq=fq, rows=1000))["results"]
+        if extras(p).get("portal_standard")
+    ]
+
+
+def _organizations(svc: Services, packages: list[dict[str, Any]]) -> list[dict[str, str]]:
+    codes = sorted({extras(p).get("portal_lgcode", "") for p in packages} - {""})
+    return [
+        {"organ_code": c, "organ_name": body.full_name}
+        for c in codes
+        if (body := svc.directory.get(c))
+    ]
+
+
+@router.get("/api/list", summary="Available apinames")
+def api_list(svc: ServicesDep) -> list[dict[str, str]]:
+    published = {extras(p).get("portal_standard") for p in _published(svc)}
+    return [
+        {"apiname": api, "description": d.title_ja}
+        for api, d in _apis(svc).items()
+        if d.slug in published
+    ]
+
+
+@router.get("/organization", summary="Every municipality that publishes something")
+def organizations(svc: ServicesDep) -> list[dict[str, str]]:
+    return _organizations(svc, _published(svc))
+
+
+def _definition(svc: Services, apiname: str) -> Definition:
+    found = _apis(svc).get(apiname)
+    if found is None:
+        raise DatasetNotFound(key=apiname)
+    return found
+
+
+@router.get("/config/{apiname}", summary="Fields of an apiname and how BODIK's names map to them")
+def config(apiname: str, svc: ServicesDep) -> dict[str, Any]:
+    d = _definition(svc, apiname)
+    mapping = {k: v for k, v in NORMALISED.items() if v in d.field_names}
+    return {
+        "apiname": apiname,
+        "description": d.title_ja,
+        "fields": d.field_names,
+        "mapping": mapping,
+    }
+
+
+@router.get("/{apiname}/organization", summary="Municipalities that publish this apiname")
+def api_organizations(apiname: str, svc: ServicesDep) -> list[dict[str, str]]:
+    return _organizations(svc, _published(svc, _definition(svc, apiname).slug))
+
+
+@router.get(
+    "/{apiname}", summary="Search one apiname across municipalities", dependencies=[Depends(heavy)]
+)
+def search(
+    request: Request,
+    apiname: str,
+    svc: ServicesDep,
+    select_type: Annotated[str, Query(pattern="^(data|geometry)$")] = "data",
+    maxResults: Annotated[int, Query(ge=1, le=1000)] = 10,
+    offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
+    lat: float | None = None,
+    lon: float | None = None,
+    distance: Annotated[float | None, Query(gt=0, le=100_000)] = None,
+    municipalityCode: str | None = None,
+    municipalityName: str | None = None,
+    name: str | None = None,
+) -> dict[str, Any]:
+    d = _definition(svc, apiname)
+    packages = _published(svc, d.slug)
+    for package in packages:
+        svc.rows_of(package)
+    lgcodes = _municipalities(svc, packages, municipalityCode, municipalityName)
+    filters = [("名称", "like", name)] if name and "名称" in d.field_names else []
+    near = (lat, lon, distance or 1000.0) if lat is not None and lon is not None else None
+    query = RowQuery(key=d.key, fields=d.field_names, types={f["name"]: f["type"] for f in d.fields},
+                     lgcodes=lgcodes, filters=filters, limit=maxResults, offset=offset, near=near)  # fmt: skip
+    page = run(svc.rows, query) if lgcodes != [] else None
+    features = [_feature(r, apiname, svc) for r in (page.rows if page else [])]
+    if select_type == "geometry":
+        features = [f for f in features if f["geometry"]]
+    metadata = {"apiname": apiname, "select_type": select_type, "totalCount": page.total if page else 0,
+                "maxResults": maxResults, "offset": offset}  # fmt: skip
+    return {"metadata": metadata, "resultsets": {"type": "FeatureCollection", "features": features}}
+
+
+def _municipalities(
+    svc: Services, packages: list[dict[str, Any]], code: str | None, name: str | None
+) -> list[str] | None:
+    if not code and not name:
+        return None
+    wanted = set()
+    for c in sorted({extras(p).get("portal_lgcode", "") for p in packages}):
+        body = svc.directory.get(c)
+        if body and (
+            (code and code in (c, c[:5])) or (name and name in (body.name, body.full_name))
+        ):
+            wanted.add(c)
+    return sorted(wanted)
+
+
+def _feature(row: dict[str, Any], apiname: str, svc: Services) -> dict[str, Any]:
+    props = {k: v for k, v in row.items() if not k.startswith("_")}
+    for alias, field_name in NORMALISED.items():
+        props.setdefault(alias, row.get(field_name))
+    if props.get("address") is None and LEGACY_ADDRESS in row:
+        props["address"] = row[LEGACY_ADDRESS]
+    body = svc.directory.get(row.get("_lgcode", ""))
+    props.update(
+        apiname=apiname,
+        municipalityCode=row.get("_lgcode"),
+        municipalityName=body.full_name if body else None,
+    )
+    if "_distance_m" in row:
+        props["distance"] = row["_distance_m"]
+    lat, lon = row.get("緯度"), row.get("経度")
+    geometry = (
+        {"type": "Point", "coordinates": [lon, lat]}
+        if isinstance(lat, float) and isinstance(lon, float)
+        else None
+    )
+    return {"type": "Feature", "geometry": geometry, "properties": props}

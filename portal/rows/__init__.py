@@ -1,0 +1,6 @@
+"""Published rows, queryable: the store behind the data API."""
+
+from portal.rows.query import MAX_LIMIT, BadQuery, Page, Query, run
+from portal.rows.store import Loaded, RowsStore
+
+__all__ = ["MAX_LIMIT", "BadQuery", "Loaded", "Page", "Query", "RowsStore", "run"]
