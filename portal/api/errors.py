@@ -13,12 +13,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from portal.errors import PortalError
 
 log = logging.getLogger("portal.api")
+PAGES = ("/datasets/", "/organizations/")
 CKAN_TYPES = {
     404: "Not Found Error",
     403: "Authorization Error",
@@ -37,7 +38,11 @@ def body(
 
 def respond(
     request: Request, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
-) -> JSONResponse:
+) -> Response:
+    if request.url.path == "/" or request.url.path.startswith(PAGES):
+        from portal.web.pages import error_page  # the pages render their own HTML errors
+
+        return error_page(request, status, payload["error"])
     if request.url.path.startswith(("/api/3/", "/api/action/")):
         error = payload["error"]
         ckan = {"__type": CKAN_TYPES.get(status, "Internal Error"), "message": error["message_en"]}
@@ -49,7 +54,7 @@ def respond(
 
 def install(app: FastAPI) -> None:
     @app.exception_handler(PortalError)
-    async def portal_error(request: Request, exc: PortalError) -> JSONResponse:
+    async def portal_error(request: Request, exc: PortalError) -> Response:
         d = exc.to_dict()
         extra: dict[str, Any] = {k: d[k] for k in ("hint_en", "hint_ja", "location") if k in d}
         headers = (
@@ -63,7 +68,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> Response:
         problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         return respond(
             request,
@@ -77,7 +82,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(HTTPException)
-    async def http(request: Request, exc: HTTPException) -> JSONResponse:
+    async def http(request: Request, exc: HTTPException) -> Response:
         code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
         ja = {404: "ページが見つかりません", 405: "このメソッドは使えません"}.get(
             exc.status_code, "エラー"
@@ -90,7 +95,7 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+    async def unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unexpected error on %s", request.url.path)
         return respond(
             request, 500, body(500, "internal-error", "internal error", "内部エラーが発生しました")

@@ -15,6 +15,7 @@ from portal.cli import datasets, localgov
 from portal.cli.convert import convert_command, recipe_app
 from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
+from portal.cli.serve import serve_command
 from portal.cli.state import CliState, console
 from portal.cli.validate import validate_command
 from portal.settings import load_settings
@@ -38,6 +39,7 @@ app.command("validate")(validate_command)
 app.command("convert")(convert_command)
 app.command("publish")(publish_command)
 app.command("history")(history_command)
+app.command("serve")(serve_command)
 
 
 def commands() -> list[tuple[str, str]]:

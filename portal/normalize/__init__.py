@@ -4,6 +4,7 @@ Pure functions on one cell value each: the validator uses them to suggest a
 fix for a bad cell, the conversion pipeline to repair it.
 """
 
+from portal.normalize.address import AddressParts, split_address
 from portal.normalize.coords import (
     format_coordinate,
     haversine_km,
@@ -39,6 +40,7 @@ from portal.normalize.width import (
 from portal.normalize.yesno import to_yes_no
 
 __all__ = [
+    "AddressParts",
     "DateParse",
     "corporate_check_digit",
     "corporate_number_problem",
@@ -62,6 +64,7 @@ __all__ = [
     "parse_time_range",
     "platform_dependent",
     "replace_platform_dependent",
+    "split_address",
     "strip_spaces",
     "surrounding_space",
     "to_halfwidth",

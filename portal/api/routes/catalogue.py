@@ -144,3 +144,10 @@ def standard_coverage(svc: Services) -> list[dict[str, Any]]:
         out.append({"slug": d.slug, "number": d.number, "title_ja": d.title_ja, "title_en": d.title_en,
                     "datasets": sorted(published.get(d.slug, []))})  # fmt: skip
     return out
+
+
+@router.get("/standards/{slug}", summary="One standard dataset: its Frictionless Table Schema")
+def standard(slug: str, svc: ServicesDep) -> dict[str, Any]:
+    d = svc.registry.get(slug)
+    return {"slug": d.slug, "key": d.key, "number": d.number, "title_ja": d.title_ja,
+            "title_en": d.title_en, "version": d.version, "schema": d.schema}  # fmt: skip

@@ -1,0 +1,209 @@
+"""CKAN's read-only Action API, so ckanapi, ckanext-harvest's CKAN harvester and
+aggregators read the portal unchanged — also when it runs on the embedded catalogue.
+
+Served at `/api/3/action/{name}` and `/api/action/{name}` (ckanapi posts JSON to the
+latter); GET with query parameters or POST with a JSON body, answered as CKAN answers:
+`{"help", "success", "result"}`. Resource URLs are made absolute, as CKAN's are.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
+
+from portal.api.services import Services, ServicesDep
+from portal.api.views import FACETS, Search, parse_fq
+from portal.catalogue.base import Package, PackageMissing
+from portal.errors import PortalError
+
+router = APIRouter(tags=["CKAN Action API (read-only)"])
+MAX_ROWS = 1000
+
+
+class ActionUnknown(PortalError):
+    code = "action-unknown"
+    status = 400
+    template_en = "unknown or write action '{name}'; this is a read-only CKAN API ({known})"
+    template_ja = "アクション「{name}」は使えません（読み取り専用: {known}）"
+
+
+class ActionParamInvalid(PortalError):
+    code = "action-param-invalid"
+    status = 409  # CKAN answers a bad parameter with a 409 "Validation Error"
+    template_en = "parameter {param}: {problem}"
+    template_ja = "パラメータ {param}: {problem}"
+
+
+def _int(params: dict[str, Any], name: str, default: int, most: int = 10**9) -> int:
+    raw = params.get(name, default)
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ActionParamInvalid(param=name, problem=f"not an integer: {raw!r}") from None
+    if value < 0:
+        raise ActionParamInvalid(param=name, problem="must be 0 or more")
+    return min(value, most)
+
+
+def _bool(params: dict[str, Any], name: str) -> bool:
+    return str(params.get(name, "")).lower() in ("true", "1", "yes")
+
+
+def _absolute(package: Package, root: str) -> Package:
+    out = dict(package)
+    out["resources"] = [
+        {**r, "url": root + r["url"]} if str(r.get("url", "")).startswith("/") else r
+        for r in package.get("resources", [])
+    ]
+    return out
+
+
+def status_show(svc: Services, params: dict[str, Any], root: str) -> Any:
+    status = svc.view.status()
+    return {**status, "site_url": root, "api_version": 3}
+
+
+def package_list(svc: Services, params: dict[str, Any], root: str) -> Any:
+    names = sorted(p["name"] for p in svc.view.packages())
+    offset = _int(params, "offset", 0)
+    limit = _int(params, "limit", len(names))
+    return names[offset : offset + limit]
+
+
+def package_show(svc: Services, params: dict[str, Any], root: str) -> Any:
+    name = params.get("id") or params.get("name")
+    if not name:
+        raise ActionParamInvalid(param="id", problem="missing value")
+    return _absolute(svc.package(str(name)), root)
+
+
+def _facet_fields(params: dict[str, Any]) -> list[str]:
+    raw = params.get("facet.field")
+    if not raw:
+        return []
+    if isinstance(raw, list):
+        return [str(f) for f in raw]
+    try:
+        fields = json.loads(raw)
+    except ValueError:
+        raise ActionParamInvalid(
+            param="facet.field", problem='a JSON list, e.g. ["tags","organization"]'
+        ) from None
+    if not isinstance(fields, list):
+        raise ActionParamInvalid(param="facet.field", problem="must be a JSON list")
+    return [str(f) for f in fields]
+
+
+def _search_facets(facets: dict[str, dict[str, int]], limit: int) -> dict[str, Any]:
+    return {
+        field: {
+            "title": field,
+            "items": [
+                {"name": k, "display_name": k, "count": n} for k, n in list(counts.items())[:limit]
+            ],
+        }
+        for field, counts in facets.items()
+    }
+
+
+def package_search(svc: Services, params: dict[str, Any], root: str) -> Any:
+    fq = parse_fq(str(params.get("fq", "")))
+    for key in list(fq):
+        if key not in (*FACETS, "name", "metadata_modified", "license_id"):
+            raise ActionParamInvalid(param="fq", problem=f"filtering on '{key}' is not supported")
+    facets = _facet_fields(params) if _bool(params, "facet") or "facet.field" in params else []
+    search = Search(q=str(params.get("q", "")), fq=fq, rows=_int(params, "rows", 10, MAX_ROWS),
+                    start=_int(params, "start", 0), sort=str(params.get("sort", "")), facets=facets)  # fmt: skip
+    found = svc.view.search(search)
+    limit = _int(params, "facet.limit", 50)
+    return {
+        "count": found["count"],
+        "sort": search.sort or "score desc, metadata_modified desc",
+        "results": [_absolute(p, root) for p in found["results"]],
+        "facets": found["facets"],
+        "search_facets": _search_facets(found["facets"], limit),
+    }
+
+
+def organization_list(svc: Services, params: dict[str, Any], root: str) -> Any:
+    orgs = sorted(svc.view.organizations(), key=lambda o: o["name"])
+    offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS)
+    orgs = orgs[offset : offset + limit]
+    return orgs if _bool(params, "all_fields") else [o["name"] for o in orgs]
+
+
+def organization_show(svc: Services, params: dict[str, Any], root: str) -> Any:
+    name = params.get("id") or params.get("name")
+    if not name:
+        raise ActionParamInvalid(param="id", problem="missing value")
+    org = svc.view.organization(str(name))
+    if org is None:
+        raise PackageMissing(name=name)
+    if _bool(params, "include_datasets"):
+        found = svc.view.search(Search(fq={"organization": org["name"]}, rows=MAX_ROWS))
+        org = {**org, "packages": [_absolute(p, root) for p in found["results"]]}
+    return org
+
+
+def current_package_list_with_resources(svc: Services, params: dict[str, Any], root: str) -> Any:
+    packages = svc.view.packages()  # newest first, as CKAN gives them
+    offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS, MAX_ROWS)
+    return [_absolute(p, root) for p in packages[offset : offset + limit]]
+
+
+Action = Callable[[Services, dict[str, Any], str], Any]
+ACTIONS: dict[str, Action] = {
+    f.__name__: f
+    for f in (
+        status_show,
+        package_list,
+        package_show,
+        package_search,
+        organization_list,
+        organization_show,
+        current_package_list_with_resources,
+    )  # fmt: skip
+}
+
+
+async def _params(request: Request) -> dict[str, Any]:
+    params: dict[str, Any] = dict(request.query_params)
+    if request.method == "POST":
+        raw = await request.body()
+        if raw.strip():
+            try:
+                body = json.loads(raw)
+            except ValueError:
+                raise ActionParamInvalid(param="body", problem="not JSON") from None
+            if not isinstance(body, dict):
+                raise ActionParamInvalid(param="body", problem="must be a JSON object")
+            params.update(body)
+    return params
+
+
+async def _call(name: str, request: Request, svc: ServicesDep) -> JSONResponse:
+    action = ACTIONS.get(name)
+    if action is None:
+        raise ActionUnknown(name=name, known=", ".join(ACTIONS))
+    params = await _params(request)
+    root = str(request.base_url).rstrip("/")
+    result = await run_in_threadpool(action, svc, params, root)
+    help_url = f"{root}/api/3/action/help_show?name={name}"
+    return JSONResponse({"help": help_url, "success": True, "result": result})
+
+
+for _prefix in ("/api/3/action", "/api/action"):
+    router.add_api_route(
+        _prefix + "/{name}",
+        _call,
+        methods=["GET", "POST"],
+        summary="CKAN Action API (read-only): " + ", ".join(ACTIONS),
+        description="GET with query parameters or POST a JSON object, as CKAN accepts. "
+        "Answers `{help, success, result}`; errors `{success: false, error: {__type, message}}`.",
+        include_in_schema=_prefix == "/api/3/action",
+    )

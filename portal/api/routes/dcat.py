@@ -1,0 +1,108 @@
+"""DCAT catalogue (`/catalog.jsonld`, `/catalog.ttl`): one dcat:Dataset per dataset with its
+distributions, for aggregators that read DCAT rather than CKAN's API."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
+
+from portal.api.limits import cache_headers, etag_for, not_modified
+from portal.api.services import Services, ServicesDep
+from portal.catalogue.base import Package, extras
+
+router = APIRouter(tags=["DCAT"])
+LICENSES = {
+    "cc-by": "https://creativecommons.org/licenses/by/4.0/",
+    "cc-by-sa": "https://creativecommons.org/licenses/by-sa/4.0/",
+    "cc-zero": "https://creativecommons.org/publicdomain/zero/1.0/",
+}
+MEDIA = {"CSV": "text/csv", "JSON": "application/json", "GeoJSON": "application/geo+json"}
+
+
+def _dataset(g: Graph, package: Package, root: str) -> URIRef:
+    node = URIRef(f"{root}/datasets/{package['name']}")
+    meta = extras(package)
+    g.add((node, RDF.type, DCAT.Dataset))
+    g.add((node, DCTERMS.identifier, Literal(package["name"])))
+    g.add((node, DCTERMS.title, Literal(package.get("title", ""), lang="ja")))
+    if package.get("notes"):
+        g.add((node, DCTERMS.description, Literal(package["notes"], lang="ja")))
+    for key, term in (
+        ("metadata_created", DCTERMS.issued),
+        ("metadata_modified", DCTERMS.modified),
+    ):
+        if package.get(key):
+            g.add((node, term, Literal(package[key], datatype=XSD.dateTime)))
+    for tag in package.get("tags", []):
+        g.add((node, DCAT.keyword, Literal(tag["name"], lang="ja")))
+    if package.get("license_id") in LICENSES:
+        g.add((node, DCTERMS.license, URIRef(LICENSES[package["license_id"]])))
+    g.add((node, DCAT.landingPage, node))
+    if meta.get("portal_standard"):
+        # The standard's Table Schema as this portal serves it: a URL that resolves.
+        g.add(
+            (node, DCTERMS.conformsTo, URIRef(f"{root}/api/v1/standards/{meta['portal_standard']}"))
+        )
+    org = package.get("organization") or {}
+    if org.get("name"):
+        publisher = URIRef(f"{root}/organizations/{org['name']}")
+        g.add((node, DCTERMS.publisher, publisher))
+        g.add((publisher, RDF.type, FOAF.Organization))
+        g.add((publisher, FOAF.name, Literal(org.get("title") or org["name"], lang="ja")))
+    for resource in package.get("resources", []):
+        g.add((node, DCAT.distribution, _distribution(g, resource, root)))
+    return node
+
+
+def _distribution(g: Graph, resource: dict[str, str], root: str) -> BNode:
+    dist = BNode()
+    url = resource.get("url", "")
+    url = root + url if url.startswith("/") else url
+    g.add((dist, RDF.type, DCAT.Distribution))
+    g.add((dist, DCTERMS.title, Literal(resource.get("name", ""))))
+    g.add((dist, DCAT.accessURL, URIRef(url)))
+    g.add((dist, DCAT.downloadURL, URIRef(url)))
+    if resource.get("format"):
+        g.add((dist, DCTERMS["format"], Literal(resource["format"])))
+        if resource["format"] in MEDIA:
+            g.add((dist, DCAT.mediaType, Literal(MEDIA[resource["format"]])))
+    if resource.get("size"):
+        g.add(
+            (dist, DCAT.byteSize, Literal(int(resource["size"]), datatype=XSD.nonNegativeInteger))
+        )
+    return dist
+
+
+def catalogue_graph(svc: Services, root: str) -> Graph:
+    g = Graph()
+    g.bind("dcat", DCAT)
+    g.bind("dct", DCTERMS)
+    g.bind("foaf", FOAF)
+    catalogue = URIRef(f"{root}/catalog")
+    g.add((catalogue, RDF.type, DCAT.Catalog))
+    g.add((catalogue, DCTERMS.title, Literal(svc.view.status().get("site_title", "portal"))))
+    g.add((catalogue, FOAF.homepage, URIRef(f"{root}/")))
+    for package in svc.view.packages():
+        g.add((catalogue, DCAT.dataset, _dataset(g, package, root)))
+    return g
+
+
+def _serve(request: Request, svc: Services, fmt: str, media: str) -> Response:
+    packages = svc.view.packages()
+    etag = etag_for(fmt, *sorted((p["name"], p.get("metadata_modified")) for p in packages))
+    if (cached := not_modified(request, etag)) is not None:
+        return cached
+    root = str(request.base_url).rstrip("/")
+    text = catalogue_graph(svc, root).serialize(format=fmt)
+    return Response(text, media_type=media, headers=cache_headers(etag))
+
+
+@router.get("/catalog.jsonld", summary="The catalogue as DCAT (JSON-LD)")
+def jsonld(request: Request, svc: ServicesDep) -> Response:
+    return _serve(request, svc, "json-ld", "application/ld+json")
+
+
+@router.get("/catalog.ttl", summary="The catalogue as DCAT (Turtle)")
+def turtle(request: Request, svc: ServicesDep) -> Response:
+    return _serve(request, svc, "turtle", "text/turtle; charset=utf-8")

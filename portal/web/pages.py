@@ -1,0 +1,159 @@
+"""The public pages: home with search, one page per dataset. Server-rendered, Japanese
+first with an English toggle, everything served from the portal itself (no CDN)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Annotated, Any
+
+import yaml
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from jinja2 import Environment, PackageLoader, select_autoescape
+
+from portal.api.routes.catalogue import base, summary
+from portal.api.routes.catalogue import resources as resource_list
+from portal.api.services import NoData, Services, ServicesDep
+from portal.api.views import Search
+from portal.catalogue.base import Package
+from portal.rows import Query as RowQuery
+from portal.rows import run
+
+router = APIRouter(include_in_schema=False)
+LANGS = ("ja", "en")
+PREVIEW_ROWS = 20
+PAGE_SIZE = 20
+
+
+@cache
+def messages() -> dict[str, dict[str, str]]:
+    text = resources.files("portal.web").joinpath("messages.yaml").read_text(encoding="utf-8")
+    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
+    return loaded
+
+
+@cache
+def environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("portal.web", "templates"),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def language(request: Request) -> str:
+    """`?lang=` wins and is remembered in a cookie; Japanese otherwise (the clerks' language)."""
+    wanted = request.query_params.get("lang") or request.cookies.get("lang")
+    return wanted if wanted in LANGS else "ja"
+
+
+@dataclass
+class Translator:
+    lang: str
+
+    def __call__(self, key: str, **params: Any) -> str:
+        text = messages().get(key, {}).get(self.lang, key)
+        return text.format(**params) if params else text
+
+
+def render(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    lang = language(request)
+    other = "en" if lang == "ja" else "ja"
+    toggle = str(request.url.include_query_params(lang=other))
+    html = (
+        environment()
+        .get_template(template)
+        .render(t=Translator(lang), lang=lang, toggle=toggle, root=base(request), **context)
+    )
+    response = HTMLResponse(html, status)
+    if request.query_params.get("lang") in LANGS:
+        response.set_cookie("lang", lang, max_age=365 * 86400, samesite="lax")
+    return response
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    svc: ServicesDep,
+    q: str = "",
+    standard: str = "",
+    organization: str = "",
+    page: Annotated[int, Query(ge=1, le=500)] = 1,
+) -> HTMLResponse:
+    fq = {
+        k: v
+        for k, v in {"extras_portal_standard": standard, "organization": organization}.items()
+        if v
+    }
+    found = svc.view.search(Search(q=q, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE))
+    root = base(request)
+    standards = [d for d in svc.registry.all() if d.version == "current" and d.fields]
+    return render(request, "home.html", q=q, standard=standard, organization=organization,
+                  count=found["count"], results=[summary(p, root) for p in found["results"]],
+                  standards=standards, organizations=svc.view.organizations(), page=page,
+                  pages=max(1, -(-found["count"] // PAGE_SIZE)))  # fmt: skip
+
+
+@router.get("/organizations/{name}", response_class=HTMLResponse)
+def organization_page(request: Request, name: str, svc: ServicesDep) -> HTMLResponse:
+    return home(request, svc, organization=name)
+
+
+def preview(svc: Services, package: Package) -> dict[str, Any] | None:
+    try:
+        definition, _ = svc.rows_of(package)
+    except NoData:
+        return None
+    query = RowQuery(key=definition.key, fields=definition.field_names,
+                     types={f["name"]: f["type"] for f in definition.fields},
+                     datasets=[package["name"]], limit=PREVIEW_ROWS)  # fmt: skip
+    page = run(svc.rows, query)
+    return {"fields": definition.field_names, "rows": page.rows, "total": page.total}
+
+
+def examples(
+    detail: dict[str, Any], fields: list[str], root: str, apiname: str | None
+) -> list[tuple[str, str]]:
+    links = detail["links"]
+    name = detail["name"]
+    filter_field = next(
+        (f for f in ("名称", "種別", "施設名") if f in fields), fields[0] if fields else ""
+    )
+    # -G with --data-urlencode keeps the Japanese field name readable in the example.
+    rows = (f"curl -G '{links['rows']}' --data-urlencode '{filter_field}__like=公園' -d limit=5"
+            if filter_field else f"curl '{links['rows']}'")  # fmt: skip
+    out = [("api_rows", rows), ("api_download", f"curl -OJ '{links['csv']}'"),
+           ("api_ckan", f"curl '{root}/api/3/action/package_show?id={name}'")]  # fmt: skip
+    if apiname:
+        out.append(("api_wapi", f"curl '{root}/wapi/{apiname}?maxResults=5'"))
+    return out
+
+
+@router.get("/datasets/{name}", response_class=HTMLResponse)
+def dataset_page(request: Request, name: str, svc: ServicesDep) -> Response:
+    package = svc.package(name)
+    root = base(request)
+    detail = summary(package, root)
+    table = preview(svc, package)
+    files = resource_list(package, root)
+    report = next((f for f in files if f["name"].endswith(".validation.html")), None)
+    errors = re.match(r"invalid: (\d+)", detail.get("validation") or "")
+    return render(request, "dataset.html", d=detail, notes=package.get("notes", ""),
+                  errors=int(errors.group(1)) if errors else 0,
+                  preview=table, files=files, report=report,
+                  examples=examples(detail, table["fields"] if table else [], root, _apiname(svc, package)))  # fmt: skip
+
+
+def _apiname(svc: Services, package: Package) -> str | None:
+    definition = svc.definition(package)
+    if definition is None or definition.version != "current":
+        return None
+    return str(definition.meta.get("bodik_api", definition.slug))
+
+
+def error_page(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
+    return render(request, "error.html", status, error=error)
