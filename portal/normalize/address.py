@@ -45,8 +45,9 @@ Decisions (a municipal data clerk's reading of the published files):
   note: 番地以下 must be a lot number a registry can match, and 市川市's 文化財
   file puts 地先/の一部/ほか in 方書. So "小川3808地先（3803-3番地ほか）" gives
   block "3808" and building "地先（3803-3番地ほか）", and "吉永（官有無番地）"
-  gives town "吉永" and building "（官有無番地）". With no block, 地先, 地内,
-  付近, 周辺 and 一帯 end the 町字 ("大町地先" → "大町" + "地先").
+  gives town "吉永" and building "（官有無番地）". Before any number, 地先,
+  地内, 付近, 周辺 and 一帯 (and の一部, ほか at the end) end the 町字
+  ("大町地先" → "大町" + "地先"), and so does a bracket.
 - A list of places ("河原、稲荷木地先の…", a 、 before any number) is not one
   address: the 町字 stays empty and the text goes to 方書, as 市川市 did.
 - `spaced` (a field added to the six asked for, defaulting to False) records
@@ -57,8 +58,10 @@ Decisions (a municipal data clerk's reading of the published files):
 - None for a blank text, or when neither a municipality nor a 町字 is found.
   The function never raises.
 
-Not handled: 京都市's 通り names (上ル/下ル), 大字/字 boundaries, and 番地
-written in kanji without a preceding 丁目 ("百二十三番地" stays in the 町字).
+Not handled: 京都市's 通り names (上ル/下ル), 大字/字 boundaries, 番地
+written in kanji without a preceding 丁目 ("百二十三番地" stays in the 町字), and
+a building glued to a 町字 with no number between ("坂本笛吹段公園" is one 町字;
+with a space, "坂本 笛吹段公園", it is split).
 """
 
 from __future__ import annotations
