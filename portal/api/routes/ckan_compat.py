@@ -198,12 +198,14 @@ async def _call(name: str, request: Request, svc: ServicesDep) -> JSONResponse:
 
 
 for _prefix in ("/api/3/action", "/api/action"):
-    router.add_api_route(
-        _prefix + "/{name}",
-        _call,
-        methods=["GET", "POST"],
-        summary="CKAN Action API (read-only): " + ", ".join(ACTIONS),
-        description="GET with query parameters or POST a JSON object, as CKAN accepts. "
-        "Answers `{help, success, result}`; errors `{success: false, error: {__type, message}}`.",
-        include_in_schema=_prefix == "/api/3/action",
-    )
+    for _method in ("GET", "POST"):
+        router.add_api_route(
+            _prefix + "/{name}",
+            _call,
+            methods=[_method],
+            operation_id=f"ckan_action_{_method.lower()}",
+            summary=f"CKAN Action API, read-only ({_method}): " + ", ".join(ACTIONS),
+            description="GET with query parameters or POST a JSON object, as CKAN accepts. "
+            "Answers `{help, success, result}`; errors `{success: false, error: {__type, message}}`.",
+            include_in_schema=_prefix == "/api/3/action",
+        )

@@ -1,0 +1,83 @@
+"""A small published catalogue (six datasets, three municipalities) and the facade over it:
+in-process (TestClient) and over a real socket (uvicorn on loopback)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from portal.api.app import create_app
+from portal.catalogue import EmbeddedCatalogue
+from portal.catalogue.publish import Options, publish
+from portal.pipeline import convert
+from portal.settings import Settings
+from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
+
+RECIPES = [
+    TEST_DATA / "convert" / "event-cp932.yaml",
+    TEST_DATA / "convert" / "aed-with-title.yaml",
+    TEST_DATA / "convert" / "facility-filters.yaml",
+    TEST_DATA / "convert" / "population-two-row-header.yaml",
+    TEST_DATA / "api" / "aed-suita.yaml",  # 24時間 in two cells: published as 要修正
+    TEST_DATA / "api" / "aed-settsu.yaml",
+]
+
+
+def build_catalogue(root: Path, **overrides: object) -> Settings:
+    settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
+                        data_dir=root / "var", catalogue="embedded", rate_limit=0, **overrides)  # type: ignore[arg-type]  # fmt: skip
+    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    for recipe in RECIPES:
+        converted = convert(recipe, settings, root / recipe.stem)
+        publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
+    return settings
+
+
+@pytest.fixture(scope="session")
+def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return build_catalogue(tmp_path_factory.mktemp("api"))
+
+
+@pytest.fixture(scope="session")
+def app(api_settings: Settings) -> FastAPI:
+    return create_app(api_settings)
+
+
+@pytest.fixture(scope="session")
+def client(app: FastAPI) -> TestClient:
+    return TestClient(app)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def serve(app: FastAPI) -> Iterator[str]:
+    """The app on a real socket, as `portal serve` runs it, for the length of a fixture."""
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        assert time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(app: FastAPI) -> Iterator[str]:
+    yield from serve(app)
