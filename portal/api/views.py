@@ -31,7 +31,7 @@ class Search:
 
 def parse_fq(fq: str) -> dict[str, str]:
     """CKAN/Solr filter syntax as harvesters send it: `tags:"自治体標準ODS" organization:272051`,
-    `metadata_modified:[2026-01-01T00:00:00Z TO *]`."""
+    `metadata_modified:[2026-01-01T00:00:00Z TO *]`, `-organization:272051` (exclude)."""
     out: dict[str, str] = {}
     for m in FQ_TERM.finditer(fq):
         key = m.group(1).lstrip("+")
@@ -98,6 +98,8 @@ class EmbeddedView(CatalogueView):
         for key, wanted in s.fq.items():
             if key == "metadata_modified":
                 packages = [p for p in packages if p["metadata_modified"] >= wanted.rstrip("Z")]
+            elif key.startswith("-"):  # harvesters exclude with -organization:name
+                packages = [p for p in packages if wanted not in _value(p, key[1:])]
             else:
                 packages = [p for p in packages if wanted in _value(p, key)]
         packages = _sorted(packages, s.sort, bool(s.q))

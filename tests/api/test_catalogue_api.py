@@ -110,7 +110,7 @@ def test_openapi_documents_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
     for path in ("/api/v1/datasets", "/api/v1/datasets/{name}", "/api/v1/datasets/{name}/rows",
                  "/api/v1/datasets/{name}/download.{fmt}", "/api/v1/standard/{slug}/rows",
-                 "/wapi/{apiname}", "/wapi/api/list", "/wapi/organization", "/api/3/action/{name}",
+                 "/wapi/{apiname}", "/wapi/api/list", "/wapi/organization", "/api/3/action/{action}",
                  "/catalog.jsonld", "/catalog.ttl"):  # fmt: skip
         assert path in paths, path
     assert client.get("/docs").status_code == 200

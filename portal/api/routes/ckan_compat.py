@@ -114,7 +114,7 @@ def _search_facets(facets: dict[str, dict[str, int]], limit: int) -> dict[str, A
 def package_search(svc: Services, params: dict[str, Any], root: str) -> Any:
     fq = parse_fq(str(params.get("fq", "")))
     for key in list(fq):
-        if key not in (*FACETS, "name", "metadata_modified", "license_id"):
+        if key.lstrip("-") not in (*FACETS, "name", "id", "metadata_modified", "license_id"):
             raise ActionParamInvalid(param="fq", problem=f"filtering on '{key}' is not supported")
     facets = _facet_fields(params) if _bool(params, "facet") or "facet.field" in params else []
     search = Search(q=str(params.get("q", "")), fq=fq, rows=_int(params, "rows", 10, MAX_ROWS),
@@ -186,13 +186,13 @@ async def _params(request: Request) -> dict[str, Any]:
     return params
 
 
-async def _call(name: str, request: Request, svc: ServicesDep) -> JSONResponse:
-    action = ACTIONS.get(name)
-    if action is None:
+async def _call(action: str, request: Request, svc: ServicesDep) -> JSONResponse:
+    name = action
+    if name not in ACTIONS:
         raise ActionUnknown(name=name, known=", ".join(ACTIONS))
     params = await _params(request)
     root = str(request.base_url).rstrip("/")
-    result = await run_in_threadpool(action, svc, params, root)
+    result = await run_in_threadpool(ACTIONS[name], svc, params, root)
     help_url = f"{root}/api/3/action/help_show?name={name}"
     return JSONResponse({"help": help_url, "success": True, "result": result})
 
@@ -200,7 +200,7 @@ async def _call(name: str, request: Request, svc: ServicesDep) -> JSONResponse:
 for _prefix in ("/api/3/action", "/api/action"):
     for _method in ("GET", "POST"):
         router.add_api_route(
-            _prefix + "/{name}",
+            _prefix + "/{action}",
             _call,
             methods=[_method],
             operation_id=f"ckan_action_{_method.lower()}",
