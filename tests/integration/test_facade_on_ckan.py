@@ -1,0 +1,76 @@
+"""With CKAN configured, the facade's catalogue answers come from CKAN: its search (with
+the Japanese-aware Solr), its datasets, its files — the rows are loaded from CKAN's CSV."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import ckanapi
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from portal.api.app import create_app
+from portal.catalogue import CkanCatalogue
+from portal.catalogue.publish import Options, publish
+from portal.pipeline import convert
+from portal.settings import Settings
+from tests.api.conftest import serve
+from tests.conftest import TEST_DATA
+from tests.integration.conftest import purge
+
+pytestmark = pytest.mark.ckan
+
+
+@pytest.fixture
+def on_ckan(ckan: ckanapi.RemoteCKAN, publish_settings: Settings, suffix: str,
+            tmp_path: Path) -> Iterator[Settings]:  # fmt: skip
+    settings = publish_settings.model_copy(
+        update={
+            "catalogue": "ckan",
+            "ckan_url": os.environ["CKAN_URL"],
+            "ckan_api_token": os.environ["CKAN_API_TOKEN"],
+            "rate_limit": 0,
+        }  # fmt: skip
+    )
+    catalogue = CkanCatalogue(os.environ["CKAN_URL"], os.environ["CKAN_API_TOKEN"])
+    try:
+        for recipe in ("aed-suita", "aed-settsu"):
+            converted = convert(TEST_DATA / "api" / f"{recipe}.yaml", settings, tmp_path / recipe)
+            publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
+        yield settings
+    finally:
+        purge(ckan, suffix)
+
+
+def test_facade_reads_ckan(on_ckan: Settings, suffix: str) -> None:
+    client = TestClient(create_app(on_ckan))
+    suita, settsu = f"272051-aed-{suffix}", f"272248-aed-{suffix}"
+    found = client.get(
+        "/api/v1/datasets", params={"q": "吹田", "organization": f"272051-{suffix}"}
+    ).json()
+    assert [r["name"] for r in found["results"]] == [
+        suita
+    ]  # Solr's CJK analyser found 吹田 in the title
+    detail = client.get(f"/api/v1/datasets/{suita}").json()
+    assert detail["validation"] == "invalid: 2 errors"
+    csv_url = next(r["url"] for r in detail["resources"] if r["format"] == "CSV")
+    assert csv_url.startswith(os.environ["CKAN_URL"])  # CKAN serves its own files
+    rows = client.get(f"/api/v1/datasets/{settsu}/rows", params={"名称__like": "図書"}).json()
+    assert {r["名称"] for r in rows["rows"]} == {"摂津市立図書館", "鳥飼図書センター"}
+    download = client.get(f"/api/v1/datasets/{settsu}/download.csv")
+    assert download.content == httpx.get(
+        next(r["url"] for r in client.get(f"/api/v1/datasets/{settsu}").json()["resources"]
+             if r["format"] == "CSV")).content  # fmt: skip
+    shown = client.get("/api/3/action/package_show", params={"id": settsu}).json()["result"]
+    assert shown["organization"]["name"] == f"272248-{suffix}"
+
+
+def test_ckanapi_through_the_facade_on_ckan(on_ckan: Settings, suffix: str) -> None:
+    for base in serve(create_app(on_ckan)):
+        remote = ckanapi.RemoteCKAN(base)
+        found = remote.action.package_search(q="AED", fq=f'organization:"272248-{suffix}"')
+        assert [p["name"] for p in found["results"]] == [f"272248-aed-{suffix}"]
+        assert f"272051-aed-{suffix}" in remote.action.package_list()
