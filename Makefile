@@ -20,11 +20,20 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-## make run: install, then run the portal's main job as far as it exists today.
+## make run: install, build the demo catalogue from the bundled samples, serve the portal.
+# The demo goes to the embedded catalogue unless PORTAL_CATALOGUE says otherwise; datasets
+# that fail validation are published too, marked 要修正, as a city would see them.
+export PORTAL_CATALOGUE ?= embedded
+HOST ?= 127.0.0.1
+PORT ?= 8000
 run: install
-	$(BIN)/portal datasets list
-	$(BIN)/portal datasets show evacuation_space
-	$(BIN)/portal localgov lookup 272248
+	$(BIN)/portal publish --allow-invalid pipelines/*.yaml
+	@echo
+	@echo "  portal:   http://$(HOST):$(PORT)/"
+	@echo "  API:      http://$(HOST):$(PORT)/docs  (OpenAPI), http://$(HOST):$(PORT)/api/v1/datasets"
+	@echo "  CKAN API: http://$(HOST):$(PORT)/api/3/action/package_list   WAPI: http://$(HOST):$(PORT)/wapi/api/list"
+	@echo
+	$(BIN)/portal serve --host $(HOST) --port $(PORT)
 
 ## make test: install test dependencies, bring up CKAN, run everything.
 test: install-test
