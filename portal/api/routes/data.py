@@ -8,11 +8,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
+from portal.api.cp932 import cp932_response
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.routes.catalogue import modified
 from portal.api.services import Services, ServicesDep
 from portal.catalogue import EmbeddedCatalogue
-from portal.errors import PortalError
 from portal.rows import MAX_LIMIT, BadQuery, run
 from portal.rows import Query as RowQuery
 from portal.rows.query import OPS
@@ -157,29 +157,6 @@ def _standard_search(slug: str) -> Any:
     return Search(fq={"extras_portal_standard": slug}, rows=1000)
 
 
-class Unmappable(PortalError):
-    code = "unmappable-characters"
-    status = 422
-    template_en = "{count} character(s) cannot be written in CP932, e.g. {examples}"
-    template_ja = "CP932（Shift_JIS）で表せない文字が{count}個あります（例: {examples}）"
-    hint_en = (
-        "download UTF-8 (the canonical file), or add &unmappable=replace to write 〓 in their place"
-    )
-    hint_ja = (
-        "UTF-8 版をダウンロードするか、&unmappable=replace を付けると該当文字を〓に置き換えます"
-    )
-
-
-def _unmappable(text: str) -> list[str]:
-    found = []
-    for ch in set(text):
-        try:
-            ch.encode("cp932")
-        except UnicodeEncodeError:
-            found.append(ch)
-    return sorted(found)
-
-
 @router.get(
     "/datasets/{name}/download.{fmt}",
     summary="Download the dataset (csv, json, geojson)",
@@ -207,24 +184,13 @@ def download(
     if fmt == "csv" and encoding == "utf-8":
         return FileResponse(loaded.csv_path, media_type="text/csv; charset=utf-8", headers=headers)
     if fmt == "csv":
-        return _cp932(loaded.csv_path.read_text(encoding="utf-8-sig"), unmappable, headers)
+        return cp932_response(loaded.csv_path, unmappable == "replace", headers)
     if fmt in ("json", "geojson"):
         return _resource(svc, package, fmt, headers)
     raise BadQuery(
         detail=f"unknown format '{fmt}'; use csv, json or geojson",
         detail_ja=f"形式「{fmt}」は使えません（csv, json, geojson）",
     )
-
-
-def _cp932(text: str, unmappable: str, headers: dict[str, str]) -> Response:
-    """CP932 for Excel users; characters it cannot hold are reported, and replaced only on request."""
-    bad = _unmappable(text)
-    if bad and unmappable == "error":
-        raise Unmappable(count=len(bad), examples=" ".join(bad[:10]))
-    if bad:
-        headers["X-Portal-Replaced"] = quote(" ".join(bad))
-        text = text.translate({ord(c): "〓" for c in bad})
-    return Response(text.encode("cp932"), media_type="text/csv; charset=Shift_JIS", headers=headers)
 
 
 def _resource(

@@ -1,0 +1,64 @@
+"""CSV in CP932 for Excel users, streamed; characters CP932 cannot hold are reported, and
+replaced only when the client asks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import quote
+
+from fastapi.responses import StreamingResponse
+
+from portal.errors import PortalError
+
+CHUNK = 1 << 20  # characters per read
+REPLACEMENT = "〓"  # 下駄記号: the customary mark for a character that cannot be printed
+
+
+class Unmappable(PortalError):
+    code = "unmappable-characters"
+    status = 422
+    template_en = "{count} character(s) cannot be written in CP932, e.g. {examples}"
+    template_ja = "CP932（Shift_JIS）で表せない文字が{count}個あります（例: {examples}）"
+    hint_en = (
+        "download UTF-8 (the canonical file), or add &unmappable=replace to write 〓 in their place"
+    )
+    hint_ja = (
+        "UTF-8 版をダウンロードするか、&unmappable=replace を付けると該当文字を〓に置き換えます"
+    )
+
+
+def _chunks(path: Path) -> Iterator[str]:
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk
+
+
+def unmappable(path: Path) -> list[str]:
+    """Every distinct character of the file that CP932 has no code for."""
+    found: set[str] = set()
+    for chunk in _chunks(path):
+        try:
+            chunk.encode("cp932")
+        except UnicodeEncodeError:
+            for ch in set(chunk) - found:
+                try:
+                    ch.encode("cp932")
+                except UnicodeEncodeError:
+                    found.add(ch)
+    return sorted(found)
+
+
+def cp932_response(path: Path, replace: bool, headers: dict[str, str]) -> StreamingResponse:
+    bad = unmappable(path)
+    if bad and not replace:
+        raise Unmappable(count=len(bad), examples=" ".join(bad[:10]))
+    table = {ord(c): REPLACEMENT for c in bad}
+    if bad:
+        headers["X-Portal-Replaced"] = quote(" ".join(bad))
+
+    def body() -> Iterator[bytes]:
+        for chunk in _chunks(path):
+            yield chunk.translate(table).encode("cp932")
+
+    return StreamingResponse(body(), media_type="text/csv; charset=Shift_JIS", headers=headers)
