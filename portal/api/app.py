@@ -9,6 +9,7 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
+from fastapi_offline import FastAPIOffline
 
 from portal import __version__
 from portal.api import errors
@@ -23,8 +24,9 @@ Errors have one shape: `{"ok": false, "error": {code, status, message_en, messag
 
 
 def create_app(settings: Settings, services: Services | None = None) -> FastAPI:
-    app = FastAPI(title="portal", version=__version__, description=DESCRIPTION,
-                  docs_url="/docs", redoc_url=None)  # fmt: skip
+    # FastAPIOffline serves Swagger UI's files itself: /docs works without reaching a CDN.
+    app = FastAPIOffline(title="portal", version=__version__, description=DESCRIPTION,
+                         docs_url="/docs", redoc_url=None)  # fmt: skip
     app.state.services = services or Services.start(settings)
     app.state.settings = settings
     app.add_middleware(GZipMiddleware, minimum_size=1000)

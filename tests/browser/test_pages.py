@@ -110,3 +110,15 @@ def test_pages_need_nothing_from_outside(browser, server: str) -> None:
     page.wait_for_load_state("networkidle")
     assert outside == []
     page.close()
+
+
+def test_api_docs_render_without_a_cdn(browser, server: str) -> None:
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: outside.append(r.url) if not r.url.startswith(server) else None)
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    paths = page.locator(".opblock-summary-path").all_inner_texts()
+    assert "/api/v1/datasets/{name}/rows" in [p.replace("\u200b", "") for p in paths]
+    assert outside == []
+    page.close()
