@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 import unicodedata
 from collections.abc import Iterable
 from typing import Any
@@ -53,10 +54,12 @@ class SearchIndex:
             "CREATE VIRTUAL TABLE docs USING fts5(name UNINDEXED, body, tokenize='unicode61')"
         )
         self.version: tuple[Any, ...] = ()
+        # Requests run in a thread pool: one connection, so rebuilds and searches take turns.
+        self.lock = threading.Lock()
 
     def rebuild(self, packages: Iterable[dict[str, Any]], version: tuple[Any, ...]) -> None:
         rows = [(p["name"], _document(p)) for p in packages]
-        with self.db:
+        with self.lock, self.db:
             self.db.execute("DELETE FROM docs")
             self.db.executemany("INSERT INTO docs VALUES (?, ?)", rows)
         self.version = version
@@ -67,7 +70,8 @@ class SearchIndex:
         if not wanted:
             return []
         match = " AND ".join('"' + t.replace('"', '""') + '"' for t in wanted)
-        rows = self.db.execute(
-            "SELECT name FROM docs WHERE docs MATCH ? ORDER BY bm25(docs)", (match,)
-        )
+        with self.lock:
+            rows = self.db.execute(
+                "SELECT name FROM docs WHERE docs MATCH ? ORDER BY bm25(docs)", (match,)
+            ).fetchall()
         return [r[0] for r in rows]
