@@ -1,0 +1,410 @@
+"""Matching a department's columns to a standard dataset's fields (for `portal recipe suggest`).
+
+Stages, in decreasing confidence; each field takes the first column a stage finds, and
+each column feeds one field at most:
+
+1. exact name (after `normalise_label`: width, spaces, ― for ー);
+2. the same name ignoring punctuation and case (名称（カナ） for 名称_カナ);
+3. a known layout's names (国土地理院's 施設・場所名 → 名称), when the header is that layout;
+4. legacy 推奨 names (住所 → 所在地_連結表記), joined ones too (都道府県名 + 市区町村名);
+5. synonyms (TEL → 電話番号), checked against the values;
+6. the values alone (latitudes, phone numbers, katakana, addresses, names …).
+
+Then the one exception to "one field per column": the column feeding 所在地_連結表記
+also feeds every address part that has no column of its own, through the `address`
+normaliser. The names are data: portal/mapping/synonyms.yaml.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from portal.layout import normalise_label
+from portal.localgov import Directory, candidates, is_valid
+from portal.localgov.codes import clean as clean_code
+from portal.normalize import (
+    fix_katakana,
+    is_valid_corporate_number,
+    normalize_phone,
+    normalize_postcode,
+    parse_date,
+    parse_time,
+    split_address,
+    to_yes_no,
+)
+from portal.standards import Definition
+from portal.standards.detect import dice, known_layouts
+
+TABLES_FILE = Path(__file__).resolve().parents[1] / "mapping" / "synonyms.yaml"
+
+# Confidence by how a match was found: a name the standard or a known layout uses is
+# near certain; a synonym is usually right; values alone only say what kind of data it is.
+EXACT, LOOSE, LAYOUT, LEGACY, JOINED, SYNONYM = 1.0, 0.9, 0.95, 0.95, 0.9, 0.85
+ADDRESS_PART, BUILDING = 0.8, 0.6  # the split is by form (no 町字 registry): check it
+VALUE, VALUE_AMBIGUOUS, NAME_VALUES = 0.7, 0.4, 0.5
+DISAGREE = 0.6  # factor when a synonym's values are not of the field's kind
+
+_PUNCT = re.compile(r"[_・･.,\-()\[\]【】「」『』〔〕<>:/'\"]")
+_HALFWIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
+_KANA = re.compile(r"[ァ-ヺｦ-ﾟぁ-ゖ]")
+_DECIMAL = re.compile(r"[+-]?\d{1,3}\.\d+")
+_URL = re.compile(r"https?://\S+$")
+_SERIAL = re.compile(r"\d{4,5}")  # an Excel day number (1910–2118)
+
+LAYOUT_MIN = 0.5  # Dice with a known layout's header from which its names are used
+# Kinds whose fields only their names tell apart: matched by values only column for field.
+_ALIKE = {"flag-1-blank", "yes-no"}
+# A named column may hold repairable values of its kind (22212 for 222127); values alone may not.
+_LENIENT = {"lgcode": "lgcode-repairable"}
+
+
+@dataclass
+class Match:
+    field: str  # standard field name
+    sources: list[str]  # source column(s); several → joined
+    confidence: float  # 0..1
+    reason: str  # English, short
+    normalize: list[str | dict[str, Any]]  # suggested normalisers
+    join: str = ""
+
+
+@dataclass(frozen=True)
+class Tables:
+    """portal/mapping/synonyms.yaml, read once."""
+
+    legacy: dict[str, list[str]]
+    legacy_joined: dict[str, list[list[str]]]
+    layouts: dict[str, dict[str, Any]]
+    gsi_id_columns: list[str]
+    address_parts: dict[str, str]
+    publisher_fields: dict[str, str]
+    name_fields: list[str]
+    normalizers_by_kind: dict[str, list[Any]]
+    value_kinds: dict[str, str]  # kind → words for a reason, in the order they are tried
+    value_preferred: dict[str, list[str]]
+    synonyms: dict[str, list[str]]
+
+    def known_names(self) -> set[str]:
+        """Every column name the tables know, to find the header row."""
+        names = {n for names in (*self.legacy.values(), *self.synonyms.values()) for n in names}
+        names.update(n for combos in self.legacy_joined.values() for c in combos for n in c)
+        names.update(c for layout in self.layouts.values() for c in layout["columns"])
+        names.update(h for spec in known_layouts().values() for h in spec["header"])
+        return {str(n) for n in names}
+
+
+@lru_cache(maxsize=2)
+def tables(path: Path = TABLES_FILE) -> Tables:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return Tables(**{k: data[k] for k in Tables.__dataclass_fields__})
+
+
+def loose_key(label: str) -> str:
+    """A name with width, case, spaces and punctuation ignored (名称（カナ） = 名称_カナ)."""
+    return _PUNCT.sub("", normalise_label(label).casefold())
+
+
+def _degrees_in(value: str, low: float, high: float) -> bool:
+    text = unicodedata.normalize("NFKC", value)
+    return bool(_DECIMAL.fullmatch(text)) and low <= float(text) <= high
+
+
+def _checks(directory: Directory) -> dict[str, Callable[[str], bool]]:
+    def lgcode(v: str) -> bool:
+        code = clean_code(v)
+        return is_valid(code) and directory.get(code) is not None
+
+    def repairable(v: str) -> bool:
+        return any(directory.get(c) for c in candidates(v))
+
+    def address(v: str) -> bool:
+        # A municipality and a number: a name such as 焼津市立大富幼稚園 starts with a city too.
+        if not any(c.isdigit() for c in v):
+            return False
+        parts = split_address(v, directory)
+        return parts is not None and parts.lgcode is not None and bool(parts.block)
+
+    return {
+        "flag-1-blank": lambda v: v in ("1", "１"),
+        "lgcode": lgcode,
+        "lgcode-repairable": repairable,
+        "corporate-number": lambda v: is_valid_corporate_number(unicodedata.normalize("NFKC", v)),
+        "latitude": lambda v: _degrees_in(v, 20, 46),  # Japan's extent
+        "longitude": lambda v: _degrees_in(v, 122, 154),
+        "postcode": lambda v: normalize_postcode(v) is not None,
+        "phone": lambda v: normalize_phone(v) is not None,
+        "date": lambda v: not v.isdigit() and parse_date(v) is not None,
+        "time": lambda v: parse_time(v) is not None,
+        "yes-no": lambda v: not v.isdigit() and to_yes_no(v) is not None,
+        "uri": lambda v: bool(_URL.match(v)),
+        "katakana": lambda v: bool(_KANA.search(v)) and fix_katakana(v) is not None,
+        "address": address,
+    }
+
+
+@dataclass
+class Profile:
+    """One source column and what its sampled values look like."""
+
+    name: str
+    values: list[str]  # stripped, one per sampled row ("" when blank)
+    checks: dict[str, Callable[[str], bool]] = field(repr=False)
+    _shares: dict[str, float] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def counts(self) -> Counter[str]:
+        return Counter(v for v in self.values if v)
+
+    @property
+    def filled(self) -> int:
+        return sum(self.counts.values())
+
+    def share(self, kind: str) -> float:
+        """Share of the filled values that look like `kind` (each distinct value checked once)."""
+        if kind not in self._shares:
+            check = self.checks[kind]
+            hits = sum(n for v, n in self.counts.items() if check(v))
+            self._shares[kind] = hits / self.filled if self.filled else 0.0
+        return self._shares[kind]
+
+    @cached_property
+    def kind(self) -> str | None:
+        """The first value kind most values have (addresses: 60 %, a few are free text)."""
+        for kind in tables().value_kinds:
+            if self.filled and self.share(kind) >= (0.6 if kind == "address" else 0.8):
+                return kind
+        return None
+
+    @cached_property
+    def looks_like_names(self) -> bool:
+        """Free text, mostly different on every row, short: the names of things."""
+        texts = [v for v in self.counts.elements() if not v.replace(".", "").isdigit()]
+        if self.kind is not None or len(texts) < 0.9 * max(self.filled, 1) or not texts:
+            return False
+        mean = sum(len(v) for v in texts) / len(texts)
+        return len(self.counts) >= 0.7 * len(texts) and 2 <= mean <= 40
+
+    @cached_property
+    def halfwidth_kana(self) -> bool:
+        return any(_HALFWIDTH_KANA.search(v) for v in self.counts)
+
+    @cached_property
+    def excel_serials(self) -> bool:
+        """Dates written as Excel day numbers (市川市's 文化財指定日: 22196)."""
+        return bool(self.filled) and all(_SERIAL.fullmatch(v) for v in self.counts)
+
+    def sample(self, kind: str | None = None) -> str:
+        check = self.checks.get(kind or "")
+        return next((v for v in self.counts if check is None or check(v)), "")
+
+
+def profile_columns(
+    header: Sequence[str], rows: Sequence[Sequence[str]], directory: Directory
+) -> list[Profile]:
+    """A profile per named column; a repeated name is left out (a recipe names columns)."""
+    checks = _checks(directory)
+    seen: set[str] = set()
+    out = []
+    for i, name in enumerate(header):
+        if not name.strip() or normalise_label(name) in seen:
+            continue
+        seen.add(normalise_label(name))
+        values = [(row[i] if i < len(row) else "").strip() for row in rows]
+        out.append(Profile(name.strip(), values, checks))
+    return out
+
+
+class _Matcher:
+    """The state of one matching: fields found so far and the columns they used."""
+
+    def __init__(self, definition: Definition, profiles: Sequence[Profile], t: Tables) -> None:
+        self.t = t
+        self.kinds = {f["name"]: f.get("kind") for f in definition.fields}
+        self.order = definition.field_names
+        self.profiles = {p.name: p for p in profiles}
+        self.used: set[str] = set()
+        self.found: dict[str, Match] = {}
+
+    def free(self) -> list[str]:
+        return [c for c in self.profiles if c not in self.used]
+
+    def open(self) -> list[str]:
+        return [f for f in self.order if f not in self.found]
+
+    def take(self, name: str, sources: list[str], confidence: float, reason: str) -> None:
+        self.found[name] = Match(name, sources, round(confidence, 2), reason, [])
+        self.used.update(sources)
+
+    def by_name(
+        self,
+        names_for: Callable[[str], Iterable[str]],
+        key: Callable[[str], str],
+        confidence: float,
+        reason: str,
+    ) -> None:
+        for name in self.open():
+            for wanted in names_for(name):
+                column = next((c for c in self.free() if key(c) == key(wanted)), None)
+                if column is not None:
+                    self.take(name, [column], confidence, reason.format(column))
+                    break
+
+
+def _layout_names(t: Tables, layout: str | None) -> tuple[str, Callable[[str], list[str]]]:
+    spec = t.layouts.get(layout or "", {"label": "", "columns": {}})
+    reverse: dict[str, list[str]] = {}
+    for source, target in spec["columns"].items():
+        reverse.setdefault(target, []).append(source)
+    return spec["label"], lambda name: reverse.get(name, [])
+
+
+def _joined(m: _Matcher) -> None:
+    for name in m.open():
+        for combo in m.t.legacy_joined.get(name, []):
+            keys = {normalise_label(c): c for c in m.free()}
+            found = [keys.get(normalise_label(part)) for part in combo]
+            if all(found):
+                sources = [c for c in found if c]
+                m.take(name, sources, JOINED, "legacy 推奨 names " + " + ".join(sources))
+                break
+
+
+def _check_values(m: _Matcher, names: Iterable[str]) -> None:
+    """A synonym whose values are not of the field's kind (連絡先 holding a department)."""
+    for name in names:
+        match, kind = m.found[name], m.kinds.get(name)
+        profile = m.profiles[match.sources[0]]
+        words = m.t.value_kinds.get(kind or "")
+        lenient = _LENIENT.get(kind or "", kind or "")
+        if words and profile.filled and profile.share(lenient) < 0.5:
+            match.confidence = round(match.confidence * DISAGREE, 2)
+            match.reason += f"; but values do not look like {words}"
+
+
+def _by_values(m: _Matcher, layout: str | None) -> None:
+    # A known layout's columns that no name matched are left out on purpose (the GSI
+    # shelter file's 指定緊急避難場所との住所同一 is a 1/blank flag but no hazard).
+    ignored = {normalise_label(h) for h in known_layouts().get(layout or "", {}).get("header", [])}
+    free = [c for c in m.free() if normalise_label(c) not in ignored]
+    for kind, words in m.t.value_kinds.items():
+        if kind == "address":
+            fields = [f for f in m.open() if m.t.address_parts.get(f) == "full"]
+        else:
+            fields = [f for f in m.open() if m.kinds.get(f) == kind]
+        preferred = m.t.value_preferred.get(kind, [])
+        fields.sort(key=lambda f: preferred.index(f) if f in preferred else len(preferred))
+        columns = [c for c in free if c not in m.used and m.profiles[c].kind == kind]
+        if kind in _ALIKE and len(fields) > 1 and len(columns) != len(fields):
+            continue  # one 1/blank column among 9 hazard flags: its values cannot say which
+        for name, column in zip(fields, columns, strict=False):
+            profile = m.profiles[column]
+            sure = len(fields) == 1 or name in preferred
+            reason = f"values look like {words} ({profile.sample(kind)[:12]}…)"
+            if not sure:
+                reason += f"; one of {len(fields)} such fields, check which"
+            base = VALUE if sure else VALUE_AMBIGUOUS
+            m.take(name, [column], base * profile.share(kind), reason)
+    target = next((f for f in m.t.name_fields if f in m.kinds and f not in m.found), None)
+    names = next((c for c in free if c not in m.used and m.profiles[c].looks_like_names), None)
+    if target and names:
+        sample = m.profiles[names].sample()[:12]
+        m.take(target, [names], NAME_VALUES, f"values look like names ({sample}…)")
+
+
+def detect_layout(header: Sequence[str]) -> tuple[str | None, float]:
+    """The known layout (layouts.yaml) the header is, with its Dice score, if close to one."""
+    norm = {normalise_label(h) for h in header if h.strip()}
+    scored = [
+        (dice(norm, {normalise_label(h) for h in spec["header"]}), name)
+        for name, spec in known_layouts().items()
+    ]
+    score, name = max(scored, default=(0.0, ""))
+    return (name, score) if score >= LAYOUT_MIN else (None, 0.0)
+
+
+def _run_stages(
+    definition: Definition, profiles: Sequence[Profile], layout: str | None
+) -> _Matcher:
+    t = tables()
+    m = _Matcher(definition, profiles, t)
+    m.by_name(lambda f: [f], normalise_label, EXACT, "exact name")
+    m.by_name(lambda f: [f], loose_key, LOOSE, "same name but for punctuation")
+    label, layout_names = _layout_names(t, layout)
+    m.by_name(layout_names, normalise_label, LAYOUT, label + " layout name {}")
+    m.by_name(lambda f: t.legacy.get(f, []), normalise_label, LEGACY, "legacy 推奨 name {}")
+    _joined(m)
+    before = set(m.found)
+    m.by_name(lambda f: t.synonyms.get(f, []), loose_key, SYNONYM, "synonym {}")
+    _check_values(m, set(m.found) - before)
+    _by_values(m, layout)
+    return m
+
+
+def _split_address(m: _Matcher) -> None:
+    """The column feeding 所在地_連結表記 feeds the address parts without a column of their own."""
+    parts = m.t.address_parts
+    for full in [f for f, part in parts.items() if part == "full" and f in m.found]:
+        match = m.found[full]
+        if len(match.sources) != 1:
+            continue
+        split = False
+        for name, part in parts.items():
+            if part == "full" or name not in m.kinds or name in m.found:
+                continue
+            building = part == "building"
+            confidence = BUILDING if building else min(match.confidence, ADDRESS_PART)
+            reason = f"address column split: {part}" + (" (no 方書 column)" if building else "")
+            option: list[str | dict[str, Any]] = [{"address": part}]
+            m.found[name] = Match(name, list(match.sources), confidence, reason, option)
+            split = True
+        if split:
+            match.normalize = [{"address": "full"}]
+
+
+def _normalizers(m: _Matcher) -> None:
+    for match in m.found.values():
+        if match.normalize:
+            continue
+        kind = m.kinds.get(match.field)
+        chosen: list[str | dict[str, Any]] = list(m.t.normalizers_by_kind.get(kind or "", ["trim"]))
+        profile = m.profiles[match.sources[0]]
+        if kind == "date" and profile.excel_serials:
+            chosen = [{"date": {"excel_serial": True}}]
+        if chosen == ["trim"] and any(m.profiles[s].halfwidth_kana for s in match.sources):
+            chosen.append("kana_widen")
+        match.normalize = chosen
+
+
+def match_columns(
+    definition: Definition, profiles: Sequence[Profile], layout: str | None = None
+) -> list[Match]:
+    """Every field a column was found for, in the standard's field order."""
+    m = _run_stages(definition, profiles, layout)
+    _split_address(m)
+    _normalizers(m)
+    return [m.found[f] for f in m.order if f in m.found]
+
+
+def header_score(
+    definition: Definition, profiles: Sequence[Profile], layout: str | None = None
+) -> float:
+    """How well the columns fit the dataset, 0..1: mostly the share of the source's columns
+    it explains (a department's table is a subset of the fields plus a few of its own, so
+    Dice would favour the smallest dataset), then the share of its fields; both weighted
+    by the matches' confidence."""
+    if not profiles or not definition.fields:
+        return 0.0
+    m = _run_stages(definition, profiles, layout)
+    matched = sum(x.confidence * len(x.sources) for x in m.found.values())
+    columns = min(1.0, matched / len(profiles))
+    fields = min(1.0, matched / len(definition.fields))
+    return 0.75 * columns + 0.25 * fields

@@ -1,0 +1,406 @@
+"""`portal recipe suggest`: a draft recipe for a department's file, for a clerk to check.
+
+The file is read as the converter reads it and up to SAMPLE_ROWS data rows are looked at.
+The target is the current dataset the columns fit best (matching.header_score); a legacy
+推奨 header and a known layout (layouts.yaml) score for the current dataset they convert
+to, so a legacy key is never proposed. The columns are matched by matching.match_columns.
+The publisher (target.lgcode) comes from the first of: a code column (most common existing
+code, 5-digit codes repaired), 国土地理院's 共通ID (E27205… → 27205 → 272051), the
+地方公共団体名 column, the addresses (most common municipality at their start). A
+designated city's ward counts as the city: 堺市's GSI file gives 271403 堺市, not 271411
+堺市堺区, because the city publishes (the file is per city, 共通ID E27140…) and a ward is
+not a 地方公共団体 of its own. Publisher fields without a column become constants; IDs
+are numbered when no column holds them.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from portal.errors import InputUnreadable, Location, PortalError
+from portal.formats import open_table
+from portal.layout import HEAD_ROWS, find_header, is_sparse, is_subheader, join_header
+from portal.layout import normalise_label as label
+from portal.localgov import Directory, LocalGov
+from portal.normalize import split_address
+from portal.pipeline.matching import (
+    Match,
+    Profile,
+    Tables,
+    detect_layout,
+    header_score,
+    match_columns,
+    profile_columns,
+    tables,
+)
+from portal.standards import Definition, Registry
+from portal.standards.detect import compare, known_layouts
+from portal.standards.registry import LEGACY_DIR
+
+__all__ = ["Match", "Suggestion", "suggest"]
+
+SAMPLE_ROWS = 500
+UNKNOWN_LGCODE = "000000"  # the schema needs 6 digits; `portal convert` refuses this one
+REVIEW_BELOW = 0.8
+_GSI_ID = re.compile(r"[A-Za-z]?(\d{5})\d*")
+
+
+@dataclass
+class Suggestion:
+    source: Path
+    sheet: str | None
+    header_row: int
+    dataset: str  # dataset key chosen (e.g. "evacuation_space", "aed")
+    dataset_score: float
+    alternatives: list[tuple[str, float]]  # next best datasets
+    lgcode: str | None  # publisher inferred
+    lgcode_reason: str
+    constants: dict[str, str]
+    constant_reasons: dict[str, str]
+    matches: list[Match]  # in the standard's field order
+    unmatched_fields: list[str]  # standard fields with no source
+    unused_columns: list[str]  # source columns not used
+    title: str = ""
+    dataset_title: str = ""
+    ids_field: str | None = None  # the ID field numbered by the recipe's `ids`
+    rows_read: int = 0
+    notes: list[str] = field(default_factory=list)  # for the recipe's header comment
+    required_fields: list[str] = field(default_factory=list)
+    samples: dict[str, str] = field(default_factory=dict)  # source column → a value of it
+
+    def to_recipe(self, recipe_dir: Path) -> dict[str, Any]:
+        """The recipe as data (valid against recipe.schema.json); paths relative to recipe_dir."""
+        relative = os.path.relpath(self.source.resolve(), recipe_dir.resolve())
+        source: dict[str, Any] = {"path": Path(relative).as_posix()}
+        if self.sheet is not None:
+            source["sheet"] = self.sheet
+        if self.header_row > 1:  # title rows above: say where, rather than detect again
+            source["header_row"] = self.header_row
+        recipe: dict[str, Any] = {
+            "version": 1,
+            "title": self.title or self.source.stem,
+            "source": source,
+            "target": {"dataset": self.dataset, "lgcode": self.lgcode or UNKNOWN_LGCODE},
+        }
+        if self.constants:
+            recipe["constants"] = dict(self.constants)
+        recipe["columns"] = {m.field: _column(m) for m in self.matches}
+        if self.ids_field:
+            recipe["ids"] = {"field": self.ids_field, "template": "{n}"}
+        return recipe
+
+    def to_yaml(self, recipe_dir: Path) -> str:
+        """The recipe as YAML with comments: how it was made, each match's why, what to check."""
+        recipe = self.to_recipe(recipe_dir)
+        fill_in = "" if self.lgcode else "FILL IN the publisher's 全国地方公共団体コード"
+        notes = {("target", "lgcode"): fill_in} | {
+            ("constants", k): reason for k, reason in self.constant_reasons.items()
+        }
+        notes |= {("columns", m.field): f"{m.confidence:.2f} {m.reason}" for m in self.matches}
+        lines = self._head()
+        for key, value in recipe.items():
+            if key == "ids":
+                numbered = "its column is empty in every row read" if any(
+                    m.field == self.ids_field for m in self.matches) else "no source column holds it"  # fmt: skip
+                lines += [f"# {self.ids_field}: {numbered}; `ids` numbers the empty cells 1, 2, …",
+                          "# A column that identifies the rows is better (numbers change when rows",
+                          "# are added or removed)."]  # fmt: skip
+            if isinstance(value, dict) and value:
+                lines.append(f"{key}:")
+                lines += [_line(k, v, notes.get((key, k), "")) for k, v in value.items()]
+            else:
+                lines.append(_line(key, value, indent=""))
+        return "\n".join(lines + self._tail()) + "\n"
+
+    def _head(self) -> list[str]:
+        where = f", sheet {self.sheet}" if self.sheet else ""
+        others = ", ".join(f"{k} {s:.2f}" for k, s in self.alternatives) or "none"
+        publisher = f"{self.lgcode} — " if self.lgcode else "unknown — "
+        lines = [
+            "# Draft recipe written by `portal recipe suggest` (下書き: 確認してから使ってください).",
+            f"# Source: {self.source.name}{where}, header on row {self.header_row}, "
+            f"{self.rows_read} data rows looked at.",
+            f"# Target: {self.dataset} ({self.dataset_title}), match {self.dataset_score:.2f};"
+            f" next: {others}.",
+            f"# Publisher: {publisher}{self.lgcode_reason}.",
+            *(f"# Note: {n}" for n in self.notes),
+            "# Every column ends with its confidence (0–1) and why it was matched. Check",
+            f"# the lines below {REVIEW_BELOW:.2f}, the address split, the constants and the lists",
+            "# at the end (columns not used, fields with no source); delete a line to leave",
+            "# a field empty. Then: portal convert <this recipe>",
+        ]
+        return [line.replace("\n", " ") for line in lines]
+
+    def _tail(self) -> list[str]:
+        out = ["", "# Source columns not used (map them if a field should take them):"]
+        for column in self.unused_columns:  # a value shows what the column holds
+            value = _comment(self.samples.get(column, ""))
+            shown = f"e.g. {value[:24]}{'…' * (len(value) > 24)}" if value else "always empty"
+            out.append(f"#   - {_comment(column)}  ({shown})")
+        out += [] if self.unused_columns else ["#   (none)"]
+        out.append("# Standard fields with no source (left empty):")
+        out += [
+            f"#   - {f}" + (" (◎ required)" if f in self.required_fields else "")
+            for f in self.unmatched_fields
+        ] or ["#   (none)"]
+        return out
+
+
+def _column(m: Match) -> dict[str, Any]:
+    column: dict[str, Any] = {"from": m.sources[0] if len(m.sources) == 1 else list(m.sources)}
+    if len(m.sources) > 1 and m.join:
+        column["join"] = m.join
+    if m.normalize:
+        column["normalize"] = list(m.normalize)
+    return column
+
+
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's emitter quotes what it would misread (NO, 0001, 1.0, on, {n}); this one also
+    keeps a value on one line (a line break in a spreadsheet header is written as \\n)."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, text: str) -> yaml.ScalarNode:
+    style = '"' if any(c in text for c in "\n\r\t") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _line(key: str, value: Any, comment: str = "", indent: str = "  ") -> str:
+    """`key: value` in flow style on one line, with a comment after it."""
+    text = yaml.dump({key: value}, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
+                     default_flow_style=True, width=1 << 30).strip()[1:-1]  # fmt: skip
+    return indent + text + (f"  # {_comment(comment)}" if comment else "")
+
+
+def _comment(text: str) -> str:
+    """Text for the end of a comment line: on one line."""
+    return " ".join(text.split())
+
+
+# Reading
+
+
+@dataclass
+class _Source:
+    name: str
+    header_row: int
+    header: list[str]
+    rows: list[list[str]]
+    sheet: str | None
+
+
+def _read(path: Path, sheet: str | int | None, known: set[str]) -> _Source:
+    with open_table(path, sheet=sheet) as table:
+        rows = iter(table.rows())
+        head = list(islice(rows, HEAD_ROWS))
+        layout = find_header(head, known)
+        if layout.header_row == 0:
+            raise InputUnreadable(Location(file=path.name), detail="no table found: every row is empty",
+                                  detail_ja="表が見つかりません（すべての行が空です）")  # fmt: skip
+        first = layout.header_row  # index in `head` of the first data row
+        header = [c.strip() for c in layout.header]
+        if first < len(head) and is_subheader(head[first - 1], head[first]):
+            header, first = join_header(head[first - 1 : first + 1]), first + 1
+        data: list[list[str]] = []
+        for row in chain(head[first:], rows):
+            if not is_sparse(row, len(header)):
+                data.append(row)
+            if len(data) >= SAMPLE_ROWS:
+                break
+        info = table.info
+        name = info.sheet if info.format != "csv" else None
+    return _Source(path.name, layout.header_row, header, data, name)
+
+
+# Which dataset
+
+
+def _rank(
+    registry: Registry, source: _Source, profiles: list[Profile], layout: tuple[str | None, float]
+) -> list[tuple[str, float]]:
+    scores: dict[str, float] = {}
+    for d in registry.all():
+        if not d.fields:
+            continue
+        if d.key.startswith(f"{LEGACY_DIR}/"):
+            # A legacy header scores for the current version: the target is never legacy.
+            if d.slug not in registry or not registry.get(d.slug).fields:
+                continue
+            key, score = d.slug, compare(source.header, d).score
+        else:  # a field list that is the legacy one standing in for the spec ranks lower
+            fallback = 0.95 if d.basis == "legacy-fallback" else 1.0
+            key, score = d.key, fallback * header_score(d, profiles, layout[0])
+        scores[key] = max(scores.get(key, 0.0), score)
+    if layout[0]:
+        target = known_layouts()[layout[0]]["converts_to"]
+        scores[target] = max(scores.get(target, 0.0), layout[1])
+    if not scores:
+        raise InputUnreadable(Location(file=source.name), detail="no standard dataset to match",
+                              detail_ja="照合できる標準データセットがありません")  # fmt: skip
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])  # stable: registry order on ties
+    return [(k, round(s, 2)) for k, s in ranked]
+
+
+# Who publishes
+
+Reader = Callable[[str], str | None]  # a value → the code it names, or None
+
+
+def _readers(directory: Directory) -> tuple[Reader, Reader, Reader]:
+    def code(value: str) -> str | None:  # 6-digit, or repaired (5-digit, zero-stripped …)
+        try:
+            return directory.repair(value)
+        except PortalError:
+            return None
+
+    def gsi_id(value: str) -> str | None:  # E27205… → 27205 → 272051
+        m = _GSI_ID.fullmatch(value)
+        return code(m[1]) if m else None
+
+    def place(value: str) -> str | None:  # the municipality the address starts with
+        parts = split_address(value, directory)
+        gov = directory.get(parts.lgcode) if parts and parts.lgcode else None
+        if gov is not None and gov.kind == "ward":  # 堺市堺区 → 堺市: the city publishes
+            gov = directory.by_name(gov.prefecture, gov.name[: gov.name.find("市") + 1]) or gov
+        return gov.lgcode if gov else None
+
+    return code, gsi_id, place
+
+
+def _publisher(
+    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables
+) -> tuple[LocalGov | None, str]:
+    """The publisher from the first source that names one, and how it was found."""
+    by_name = {p.name: p for p in profiles}
+    by_field = {m.field: m for m in matches}
+    code, gsi_id, place = _readers(directory)
+    code_fields = [f for f, a in t.publisher_fields.items() if a in ("lgcode", "municipality_code")]
+    columns = [by_field[f].sources[0] for f in code_fields if f in by_field]
+    sources: list[tuple[list[str], Reader, str]] = [
+        ([c], code, "most common code in {what}")
+        for c in [*columns, *(p.name for p in profiles if p.kind == "lgcode")]
+    ]
+    gsi = {label(c) for c in t.gsi_id_columns}
+    sources += [([p.name], gsi_id, "{what} starts with the 5-digit code: E{five}… → {five} → {code}")
+                for p in profiles if label(p.name) in gsi]  # fmt: skip
+    texts = [m.sources for f in ("地方公共団体名", "所在地_連結表記") if (m := by_field.get(f))]
+    texts += [[p.name] for p in profiles if p.kind == "address"]
+    sources += [(c, place, "most common municipality at the start of {what}, a ward counted as "
+                 "its city") for c in texts]  # fmt: skip
+    for names, read, template in sources:
+        rows = zip(*(by_name[c].values for c in names), strict=True)
+        values = Counter(v for v in map("".join, rows) if v)
+        found: Counter[str] = Counter()
+        for value, n in values.items():
+            if named := read(value):
+                found[named] += n
+        if found:
+            best, n = found.most_common(1)[0]
+            reason = template.format(what=" + ".join(names), five=best[:5], code=best)
+            repaired = ", damaged codes repaired" if read is code and best not in values else ""
+            return directory.lookup(best), f"{reason} ({n} of {values.total()} rows{repaired})"
+    return None, "no code column, 共通ID or address names it: fill in target.lgcode"
+
+
+def _constants(
+    definition: Definition, matched: set[str], gov: LocalGov | None, t: Tables
+) -> tuple[dict[str, str], dict[str, str]]:
+    if gov is None:
+        return {}, {}
+    values = {"lgcode": gov.lgcode, "full_name": gov.full_name, "prefecture": gov.prefecture}
+    if gov.kind != "prefecture":  # a prefecture has no 市区町村コード or 市区町村名
+        values |= {"municipality_code": gov.lgcode, "municipality_name": gov.name}
+    constants, reasons = {}, {}
+    for name in definition.field_names:
+        attr = t.publisher_fields.get(name)
+        if attr in values and name not in matched:
+            constants[name] = values[attr]
+            reasons[name] = f"the publisher ({gov.lgcode} {gov.full_name}); no column for it"
+    return constants, reasons
+
+
+def _ids_field(definition: Definition, matches: list[Match], profiles: list[Profile]) -> str | None:
+    """The ID field to number: none matched, or its column is empty in every row read
+    (`ids` only fills empty cells, so numbering cannot overwrite an ID)."""
+    name = next((f["name"] for f in definition.fields if f.get("kind") == "id"), None)
+    match = next((m for m in matches if m.field == name), None)
+    filled = {p.name for p in profiles if p.filled}
+    return name if match is None or not filled.intersection(match.sources) else None
+
+
+def _notes(
+    registry: Registry, definition: Definition, source: _Source, layout: str | None
+) -> list[str]:
+    notes = [f"layout recognised: {known_layouts()[layout]['title_ja']}."] if layout else []
+    if layout and (note := tables().layouts.get(layout, {}).get("note")):
+        notes.append(f"this is {note}")
+    key = f"{LEGACY_DIR}/{definition.slug}"
+    legacy = compare(source.header, registry.get(key)).score if key in registry else 0.0
+    if legacy >= 0.5:
+        notes.append(f"legacy 推奨 header ({legacy:.2f}): converted to the current version.")
+    return notes
+
+
+def suggest(
+    path: Path,
+    registry: Registry,
+    directory: Directory,
+    *,
+    dataset: str | None = None,
+    sheet: str | int | None = None,
+) -> Suggestion:
+    """A draft recipe for `path`: its target dataset, publisher, constants and column matches."""
+    t = tables()
+    source = _read(
+        path, sheet, t.known_names() | {n for d in registry.all() for n in d.field_names}
+    )
+    profiles = profile_columns(source.header, source.rows, directory)
+    layout = detect_layout(source.header)
+    if dataset is not None:  # as asked, even a legacy key
+        definition = registry.get(dataset)
+        ranked = [(definition.key, round(header_score(definition, profiles, layout[0]), 2))]
+    else:
+        ranked = _rank(registry, source, profiles, layout)
+        definition = registry.get(ranked[0][0])
+    matches = match_columns(definition, profiles, layout[0])
+    gov, reason = _publisher(profiles, matches, directory, t)
+    matched = {m.field for m in matches}
+    constants, constant_reasons = _constants(definition, matched, gov, t)
+    used = {s for m in matches for s in m.sources}
+    id_field = _ids_field(definition, matches, profiles)
+    return Suggestion(
+        source=path,
+        sheet=source.sheet,
+        header_row=source.header_row,
+        dataset=definition.key,
+        dataset_score=ranked[0][1],
+        alternatives=[r for r in ranked[1:4] if r[1] > 0],
+        lgcode=gov.lgcode if gov else None,
+        lgcode_reason=f"{gov.full_name}, {reason}" if gov else reason,
+        constants=constants,
+        constant_reasons=constant_reasons,
+        matches=matches,
+        unmatched_fields=[
+            f for f in definition.field_names if f not in matched | set(constants) | {id_field}
+        ],
+        unused_columns=[p.name for p in profiles if p.name not in used],
+        title=f"{path.stem} → {definition.title_ja}",
+        dataset_title=definition.title_ja,
+        ids_field=id_field,
+        rows_read=len(source.rows),
+        notes=_notes(registry, definition, source, layout[0]),
+        required_fields=definition.required_fields,
+        samples={p.name: p.sample() for p in profiles},
+    )
