@@ -77,13 +77,12 @@ def _summary(st: CliState, c: Conversion) -> None:
             f"         row {s.row}: {escape(s.reason_ja)} / {escape(s.reason_en)}", highlight=False
         )
     if o.unread:
-        out.print(
-            f"  values not read: {len(o.unread)} (kept as they were unless the recipe says otherwise)"
-        )
+        out.print(f"  values not read: {len(o.unread)} (the recipe's on_error says what was done)")
         for (name, reason), n in o.unread_counts().most_common(10):
-            rows = [u.row for u in o.unread if (u.field, u.reason_en) == (name, reason)][:5]
+            hits = [u for u in o.unread if (u.field, u.reason_en) == (name, reason)]
+            rows = ", ".join(str(u.row) for u in hits[:5])
             out.print(
-                f"         {escape(name)}: {escape(reason)} ×{n} (rows {', '.join(map(str, rows))}…)",
+                f"         {escape(name)}: {escape(reason)} ×{n}, {hits[0].action} (rows {rows}…)",
                 highlight=False,
             )
     out.print("  wrote  " + ", ".join(escape(str(p)) for p in c.files.values()), highlight=False)

@@ -31,11 +31,11 @@ RECIPES = [
 ]
 
 
-def build_catalogue(root: Path, **overrides: object) -> Settings:
+def build_catalogue(root: Path, recipes: list[Path] = RECIPES, **overrides: object) -> Settings:
     settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
                         data_dir=root / "var", catalogue="embedded", rate_limit=0, **overrides)  # type: ignore[arg-type]  # fmt: skip
     catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
-    for recipe in RECIPES:
+    for recipe in recipes:
         converted = convert(recipe, settings, root / recipe.stem)
         publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
     return settings

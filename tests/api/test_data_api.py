@@ -37,6 +37,18 @@ def test_rows_filters(client: TestClient) -> None:
     assert rows(client, url, q="メイシアター")["total"] == 1  # 文化会館（メイシアター）
 
 
+def test_filters_as_one_json_object_like_datastore_search(client: TestClient) -> None:
+    url = "/api/v1/datasets/272051-aed/rows"
+    both = rows(client, url, filters=json.dumps({"名称__like": "図書館", "ID": ["2", "5", "6"]}))
+    plain = rows(client, url, 名称__like="図書館", ID__in="2,5,6")
+    assert both["total"] == plain["total"] == 1
+    assert both["rows"] == plain["rows"]
+    for bad in ["not json", '["名称"]', '{"ID__eq": ["1", "2"]}']:
+        response = client.get(url, params={"filters": bad})
+        assert response.status_code == 400, bad
+        assert "filters" in response.text or "__in" in response.text
+
+
 def test_rows_bad_queries_say_what_is_wrong(client: TestClient) -> None:
     url = "/api/v1/datasets/272051-aed/rows"
     for params, words in [({"色": "赤"}, "unknown field '色'"), ({"ID__near": "1"}, "unknown operator 'near'"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -31,9 +32,12 @@ RESERVED = {
     "distance",
     "api_key",
     "lang",
+    "filters",
 }
 ROWS_DOC = """Rows of the dataset, as JSON. Filter on any field: `?種別=消火栓`, `?総人口__gte=1000`,
-`?ID__in=1,2,3`, `?名称__like=公園` (operators: eq, ne, gt, gte, lt, lte, in, like). `q` finds text
+`?ID__in=1,2,3`, `?名称__like=公園` (operators: eq, ne, gt, gte, lt, lte, in, like), or the same
+as one JSON object as CKAN's datastore_search takes it: `filters={"名称__like":"公園"}` (a list
+means `in`) — easier to URL-encode when field names are Japanese. `q` finds text
 in any text field; `sort=-総人口,名称` sorts (minus: descending); `fields=名称,緯度,経度` selects;
 `limit` (≤ 1000) and `offset` (≤ 10000) page; for deeper paging follow `next` (a cursor)."""
 
@@ -46,17 +50,44 @@ def heavy(request: Request, svc: ServicesDep) -> None:
 Heavy = Depends(heavy)
 
 
+def _json_filters(text: str) -> list[tuple[str, str | list[str]]]:
+    try:
+        given = json.loads(text)
+    except ValueError:
+        given = None
+    if not isinstance(given, dict) or not all(
+        isinstance(v, (str, int, float, list)) for v in given.values()
+    ):
+        raise BadQuery(
+            detail='filters must be a JSON object such as {"名称__like": "公園", "ID": ["1", "2"]}',
+            detail_ja='filters は {"名称__like": "公園", "ID": ["1", "2"]} のような JSON で指定してください',
+        )
+    return [
+        (f"{k}__in" if isinstance(v, list) and "__" not in k else k,
+         [str(x) for x in v] if isinstance(v, list) else str(v))
+        for k, v in given.items()
+    ]  # fmt: skip
+
+
 def parse_filters(request: Request) -> list[tuple[str, str, Any]]:
     out: list[tuple[str, str, Any]] = []
-    for key, value in request.query_params.multi_items():
-        if key in RESERVED:
-            continue
+    items: list[tuple[str, str | list[str]]] = [
+        (k, v) for k, v in request.query_params.multi_items() if k not in RESERVED
+    ]
+    for text in request.query_params.getlist("filters"):
+        items += _json_filters(text)
+    for key, value in items:
         name, _, op = key.partition("__")
         op = op or "eq"
         if op not in OPS:
             raise BadQuery(detail=f"unknown operator '{op}' in '{key}'; use {', '.join(OPS)}",
                            detail_ja=f"「{key}」の演算子「{op}」は使えません（{', '.join(OPS)}）")  # fmt: skip
-        out.append((name, op, value.split(",") if op == "in" else value))
+        if op == "in" and isinstance(value, str):
+            value = value.split(",")
+        elif op != "in" and isinstance(value, list):
+            raise BadQuery(detail=f"'{key}' takes one value; a list goes with __in",
+                           detail_ja=f"「{key}」には値を一つ指定してください（複数なら __in）")  # fmt: skip
+        out.append((name, op, value))
     return out
 
 
