@@ -16,22 +16,9 @@ from pathlib import Path
 from typing import IO, Any
 
 from portal.standards import Definition
+from portal.standards.definition import typed_value
 
 LAT, LON = "緯度", "経度"
-
-
-def typed(value: str, kind: str) -> Any:
-    """A JSON value for a cell: numbers as numbers, empty as null, the rest as text."""
-    if value == "":
-        return None
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            return float(value)
-    except ValueError:
-        pass  # an unreadable value stays text; the validation report already names it
-    return value
 
 
 class DatasetWriter:
@@ -85,7 +72,9 @@ class DatasetWriter:
         fragments = self.fragments[index]
         key = json.dumps(self.fields[index], ensure_ascii=False) + ": "
         for value in set(column).difference(fragments):
-            fragments[value] = key + json.dumps(typed(value, self.types[index]), ensure_ascii=False)
+            fragments[value] = key + json.dumps(
+                typed_value(value, self.types[index]), ensure_ascii=False
+            )
         return [fragments[v] for v in column]
 
     def finish(self, extra: dict[str, Any]) -> dict[str, Path]:

@@ -16,7 +16,8 @@ from typing import Any
 
 from portal.errors import PortalError
 from portal.normalize import haversine_km
-from portal.rows.store import LAT, LON, RowsStore, cast, quote, table_name
+from portal.rows.store import LAT, LON, RowsStore, quote, table_name
+from portal.standards.definition import typed_value
 
 OPS = {
     "eq": "=",
@@ -110,7 +111,7 @@ def _where(q: Query) -> tuple[list[str], list[Any]]:
     for name, op, value in q.filters:
         kind = q.types.get(name, "string")
         if op == "in":
-            values = [cast(v, kind) for v in value]
+            values = [typed_value(v, kind) for v in value]
             clauses.append(f"{quote(name)} IN ({', '.join('?' * len(values))})")
             params += values
         elif op == "like":
@@ -118,7 +119,7 @@ def _where(q: Query) -> tuple[list[str], list[Any]]:
             params.append(f"%{value}%")
         else:
             clauses.append(f"{quote(name)} {OPS[op]} ?")
-            params.append(cast(value, kind))
+            params.append(typed_value(value, kind))
     if q.q:
         text = [n for n in q.fields if q.types.get(n) == "string"]
         clauses.append("(" + " OR ".join(f"{quote(n)} LIKE ?" for n in text) + ")")

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.standards import Definition
+from portal.standards.definition import typed_value
 
 LAT, LON = "緯度", "経度"
 DATASETS = """CREATE TABLE IF NOT EXISTS datasets (
@@ -38,20 +39,6 @@ def table_name(key: str) -> str:
 
 def quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
-
-
-def cast(value: str, kind: str) -> Any:
-    """A cell as stored: numbers as numbers where they read as such, empty as NULL."""
-    if value == "":
-        return None
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            return float(value)
-    except ValueError:
-        pass  # kept as text; the validation report names such cells
-    return value
 
 
 @dataclass(frozen=True)
@@ -178,7 +165,12 @@ class RowsStore:
             batch: list[tuple[Any, ...]] = []
             for number, row in enumerate(reader, start=2):
                 batch.append(
-                    (name, lgcode, number, *(cast(v, k) for v, k in zip(row, kinds, strict=False)))
+                    (
+                        name,
+                        lgcode,
+                        number,
+                        *(typed_value(v, k) for v, k in zip(row, kinds, strict=False)),
+                    )
                 )
                 if len(batch) >= 5000:
                     db.executemany(insert, batch)

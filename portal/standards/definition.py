@@ -101,3 +101,17 @@ class Definition:
                 detail=f"{folder}: dataset.yaml needs a slug, schema.json fields"
             )
         return cls(key=key, meta=meta, schema=schema)
+
+
+def typed_value(value: str, kind: str) -> Any:
+    """A cell as JSON and the rows store hold it: numbers as numbers, empty as null, else text."""
+    if value == "":
+        return None
+    try:
+        if kind == "integer":
+            return int(value)
+        if kind == "number":
+            return float(value)
+    except ValueError:
+        pass  # an unreadable value stays text; the validation report already names it
+    return value

@@ -17,6 +17,7 @@ from portal.catalogue import EmbeddedCatalogue
 from portal.rows import MAX_LIMIT, BadQuery, run
 from portal.rows import Query as RowQuery
 from portal.rows.query import OPS
+from portal.standards import Definition
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
 RESERVED = {
@@ -124,16 +125,33 @@ def rows(
     etag = etag_for(loaded.content_hash, request.url.query)
     if (cached := not_modified(request, etag, modified(package))) is not None:
         return cached
-    query = RowQuery(
-        key=definition.key, fields=definition.field_names, types={f["name"]: f["type"] for f in definition.fields},
-        datasets=[name], filters=parse_filters(request), q=q, sort=parse_sort(sort),
-        select=[f for f in fields.split(",") if f] or None, limit=limit, offset=offset, cursor=cursor,
-    )  # fmt: skip
-    page = run(svc.rows, query)
-    body = {"dataset": name, "standard": definition.key, "total": page.total, "limit": limit, "offset": offset,
-            "next": page_url(request, page.next_cursor) if page.next_cursor else None,
-            "fields": query.select or definition.field_names, "rows": page.rows}  # fmt: skip
+    query = _query(request, definition, q, sort, fields, (limit, offset, cursor), datasets=[name])
+    body = _page(request, svc, query, dataset=name)
     return JSONResponse(body, headers=cache_headers(etag, modified(package)))
+
+
+def _query(
+    request: Request,
+    definition: Definition,
+    q: str | None,
+    sort: str,
+    fields: str,
+    paging: tuple[int, int, str | None],
+    **scope: Any,
+) -> RowQuery:
+    limit, offset, cursor = paging
+    return RowQuery(
+        key=definition.key, fields=definition.field_names, types={f["name"]: f["type"] for f in definition.fields},
+        filters=parse_filters(request), q=q, sort=parse_sort(sort),
+        select=[f for f in fields.split(",") if f] or None, limit=limit, offset=offset, cursor=cursor, **scope,
+    )  # fmt: skip
+
+
+def _page(request: Request, svc: Services, query: RowQuery, **head: str) -> dict[str, Any]:
+    page = run(svc.rows, query)
+    return {**head, "standard": query.key, "total": page.total, "limit": query.limit, "offset": query.offset,
+            "next": page_url(request, page.next_cursor) if page.next_cursor else None,
+            "fields": query.select or query.fields, "rows": page.rows}  # fmt: skip
 
 
 @router.get(
@@ -171,15 +189,11 @@ def standard_rows(
         )
     if lat is not None and lon is not None:
         near = (lat, lon, distance or 1000.0)
-    query = RowQuery(
-        key=definition.key, fields=definition.field_names, types={f["name"]: f["type"] for f in definition.fields},
-        lgcodes=lgcode.split(",") if lgcode else None, filters=parse_filters(request), q=q, sort=parse_sort(sort),
-        select=[f for f in fields.split(",") if f] or None, limit=limit, offset=offset, cursor=cursor, near=near,
-    )  # fmt: skip
-    page = run(svc.rows, query)
-    return {"standard": definition.key, "total": page.total, "limit": limit, "offset": offset,
-            "next": page_url(request, page.next_cursor) if page.next_cursor else None,
-            "fields": query.select or definition.field_names, "rows": page.rows}  # fmt: skip
+    lgcodes = lgcode.split(",") if lgcode else None
+    query = _query(
+        request, definition, q, sort, fields, (limit, offset, cursor), lgcodes=lgcodes, near=near
+    )
+    return _page(request, svc, query)
 
 
 def _standard_search(slug: str) -> Any:
