@@ -31,42 +31,10 @@ from portal.validation.checks import (
     RowContext,
 )
 from portal.validation.checks.base import SCREENS
+from portal.validation.frictionless_verdicts import CONSTRAINT_CODES, frictionless_verdict
 from portal.validation.report import Findings
 from portal.validation.rulesets import RuleSet
 from portal.validation.structure import REQUIRED_NOTE, Frame
-
-CONSTRAINT_CODES = {
-    "required": "required",
-    "pattern": "pattern",
-    "enum": "enum",
-    "minimum": "out-of-range",
-    "maximum": "out-of-range",
-    "exclusiveMinimum": "out-of-range",
-    "exclusiveMaximum": "out-of-range",
-    "minLength": "length",
-    "maxLength": "length",
-}
-TYPE_JA = {
-    "integer": "整数",
-    "number": "数値",
-    "date": "日付（YYYY-MM-DD）",
-    "time": "時刻",
-    "datetime": "日時",
-    "boolean": "真偽値",
-    "year": "年",
-    "string": "文字列",
-}
-KIND_JA = {
-    "lgcode": "半角数字6桁の全国地方公共団体コード",
-    "katakana": "全角カナ",
-    "time": "hh:mm 形式の時刻",
-    "postcode": "ハイフンなしの半角7桁",
-    "corporate-number": "半角13桁",
-    "phone": "半角数字とハイフン",
-    "id": "半角英数字",
-    "choazi-id": "半角数字",
-    "extension": "半角数字",
-}
 
 
 @dataclass
@@ -209,8 +177,10 @@ class TableValidator:
     def _required_missing(self, number: int, name: str) -> Finding:
         col = self.by_name[name]
         where = {"field": name, "field_number": col.index + 1, "value": None}
-        finding = self._generic(col, "required", REQUIRED_NOTE, "constraint-error", where)
-        return dataclasses.replace(finding, row=number)
+        code, params = frictionless_verdict(col.descriptor, col.kind, "required")
+        return self._make(
+            code, note=REQUIRED_NOTE, type="constraint-error", row=number, **where, **params
+        )
 
     def _column(
         self,
@@ -342,27 +312,9 @@ class TableValidator:
                 )
             )
         for fl_type, key in open_types.items():
-            out.append(self._generic(col, key, notes[key], fl_type, where))
+            code, params = frictionless_verdict(col.descriptor, col.kind, key)
+            out.append(self._make(code, note=notes[key], type=fl_type, **where, **params))
         return out
-
-    def _generic(
-        self, col: Column, key: str, note: str, fl_type: str, where: dict[str, Any]
-    ) -> Finding:
-        desc = col.descriptor
-        if key == "type":
-            expected = desc["type"] + (f"/{desc['format']}" if "format" in desc else "")
-            return self._make("type-error", note=note, type=fl_type, expected=expected,
-                              expected_ja=TYPE_JA.get(desc["type"], desc["type"]), **where)  # fmt: skip
-        code = CONSTRAINT_CODES.get(key, "pattern")
-        constraints = desc.get("constraints", {})
-        params = {
-            "expected": constraints.get("pattern", ""),
-            "expected_ja": KIND_JA.get(col.kind or "", constraints.get("pattern", "")),
-            "allowed": " / ".join(
-                str(v) if v != "" else "（空欄）" for v in constraints.get("enum", [])
-            ),
-        }
-        return self._make(code, note=note, type=fl_type, **where, **params)
 
     def _row_check(
         self,
