@@ -25,8 +25,8 @@ class CatalogueUnavailable(PortalError):
     status = 503
     template_en = "the catalogue at {where} did not answer: {detail}"
     template_ja = "カタログ（{where}）が応答しません: {detail}"
-    hint_en = "nothing was changed; the previous version is still published. Try again later"
-    hint_ja = "何も変更されていません（前の版が公開されたままです）。時間をおいて再実行してください"
+    hint_en = "try again later; nothing was changed in the catalogue, so any previous version is still published"
+    hint_ja = "時間をおいて再実行してください。カタログは何も変更されていません（前の版が公開されたままです）"
 
 
 class CatalogueRejected(PortalError):

@@ -29,6 +29,10 @@ def test_filters(client: TestClient) -> None:
     assert search(license="cc-zero") == set()
     assert len(search(modified_since="2000-01-01")) == 6
     assert search(modified_since="2999-01-01") == set()
+    assert len(search(modified_since="2000-01-01T09:00:00+09:00")) == 6
+    wrong = client.get("/api/v1/datasets", params={"modified_since": "先週"})
+    assert wrong.status_code == 400 and "ISO" in wrong.json()["error"]["message_en"]
+    assert "modified_since" in wrong.json()["error"]["message_ja"]
 
 
 def test_search_pages(client: TestClient) -> None:

@@ -54,6 +54,13 @@ def test_facade_reads_ckan(on_ckan: Settings, suffix: str) -> None:
     assert [r["name"] for r in found["results"]] == [
         suita
     ]  # Solr's CJK analyser found 吹田 in the title
+    org = {"organization": f"272051-{suffix}"}
+    for since, count in [("2000-01-01", 1), ("2000-01-01T09:00:00+09:00", 1), ("2999-01-01", 0)]:
+        answer = client.get("/api/v1/datasets", params={**org, "modified_since": since})
+        assert answer.status_code == 200, answer.text  # Solr needs a full UTC time
+        assert answer.json()["count"] == count, since
+    tagged = client.get("/api/v1/datasets", params={**org, "tag": "要修正"}).json()
+    assert [r["name"] for r in tagged["results"]] == [suita]
     detail = client.get(f"/api/v1/datasets/{suita}").json()
     assert detail["validation"] == "invalid: 2 errors"
     csv_url = next(r["url"] for r in detail["resources"] if r["format"] == "CSV")

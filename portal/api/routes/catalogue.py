@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -12,8 +12,25 @@ from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.services import Services, ServicesDep
 from portal.api.views import Search
 from portal.catalogue.base import Package, extras
+from portal.rows import BadQuery
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
+
+
+def since(value: str | None) -> str | None:
+    """`modified_since` as Solr and the embedded catalogue both compare it: UTC, to the second."""
+    if not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise BadQuery(
+            detail=f"modified_since '{value}' is not an ISO date or time (2026-04-01, 2026-04-01T09:00:00+09:00)",
+            detail_ja=f"modified_since「{value}」は ISO 形式の日付・日時ではありません（2026-04-01 など）",
+        ) from None
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def base(request: Request) -> str:
@@ -79,7 +96,7 @@ def search(
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict[str, Any]:
     fq = {k: v for k, v in {"extras_portal_standard": standard, "organization": organization, "tags": tag,
-                            "license_id": license, "metadata_modified": modified_since}.items() if v}  # fmt: skip
+                            "license_id": license, "metadata_modified": since(modified_since)}.items() if v}  # fmt: skip
     found = svc.view.search(Search(q=q, fq=fq, rows=limit, start=offset))
     return {"count": found["count"], "limit": limit, "offset": offset,
             "results": [summary(p, base(request)) for p in found["results"]]}  # fmt: skip
