@@ -9,10 +9,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+import ckanapi
+
 from portal.catalogue import CkanCatalogue, EmbeddedCatalogue, Package
 from portal.catalogue.base import extras
 from portal.search.index import SearchIndex
 
+ORG_PAGE = 25
 FACETS = ("tags", "organization", "license_id", "res_format", "extras_portal_standard")
 FQ_TERM = re.compile(r'(\+?[\w.-]+):(?:"([^"]*)"|\[(\S+) TO (\S+)\]|(\S+))')
 
@@ -172,7 +175,25 @@ class CkanView(CatalogueView):
         return list(self.catalogue.action("current_package_list_with_resources", limit=1000))
 
     def organizations(self) -> list[dict[str, Any]]:
-        return list(self.catalogue.action("organization_list", all_fields=True))
+        # CKAN answers at most 25 organizations with all_fields per call
+        # (ckan.group_and_organization_list_all_fields_max): page until it runs out.
+        out: list[dict[str, Any]] = []
+        while page := self.catalogue.action(
+            "organization_list", all_fields=True, limit=ORG_PAGE, offset=len(out)
+        ):
+            out += page
+            if len(page) < ORG_PAGE:
+                break
+        return out
+
+    def organization(self, name: str) -> dict[str, Any] | None:
+        try:
+            found: dict[str, Any] = self.catalogue.action(
+                "organization_show", id=name, include_datasets=False, include_users=False
+            )
+        except ckanapi.NotFound:
+            return None
+        return found
 
     def status(self) -> dict[str, Any]:
         return self.catalogue.status_show()

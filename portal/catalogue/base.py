@@ -61,6 +61,13 @@ class PackageMissing(PortalError):
     template_ja = "カタログにデータセット {name} はありません"
 
 
+class OrganizationMissing(PortalError):
+    code = "organization-not-found"
+    status = 404
+    template_en = "there is no organization {name} in the catalogue"
+    template_ja = "カタログに組織 {name} はありません"
+
+
 @dataclass(frozen=True)
 class FileSpec:
     """A file to publish as a resource."""

@@ -81,3 +81,22 @@ def test_ckanapi_through_the_facade_on_ckan(on_ckan: Settings, suffix: str) -> N
         found = remote.action.package_search(q="AED", fq=f'organization:"272248-{suffix}"')
         assert [p["name"] for p in found["results"]] == [f"272248-aed-{suffix}"]
         assert f"272051-aed-{suffix}" in remote.action.package_list()
+
+
+def test_organizations_of_a_ckan_with_more_than_25(
+    on_ckan: Settings, suffix: str, ckan: ckanapi.RemoteCKAN
+) -> None:
+    # CKAN answers 25 organizations per all_fields call: the facade must page through them.
+    for i in range(26):
+        ckan.action.organization_create(name=f"org{i:02d}-{suffix}", title=f"組織{i}")
+    client = TestClient(create_app(on_ckan))
+    listed = client.get("/api/3/action/organization_list", params={"all_fields": "true"})
+    names = {o["name"] for o in listed.json()["result"]}
+    assert {f"org{i:02d}-{suffix}" for i in range(26)} | {f"272051-{suffix}"} <= names
+    shown = client.get("/api/3/action/organization_show",
+                       params={"id": f"272248-{suffix}", "include_datasets": "true"}).json()  # fmt: skip
+    assert [p["name"] for p in shown["result"]["packages"]] == [f"272248-aed-{suffix}"]
+    assert "users" not in shown["result"]
+    missing = client.get("/api/3/action/organization_show", params={"id": f"none-{suffix}"})
+    assert missing.status_code == 404
+    assert "no organization" in missing.json()["error"]["message"]

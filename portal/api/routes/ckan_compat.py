@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.api.services import Services, ServicesDep
 from portal.api.views import FACETS, Search, parse_fq
-from portal.catalogue.base import Package, PackageMissing
+from portal.catalogue.base import OrganizationMissing, Package
 from portal.errors import PortalError
 
 router = APIRouter(tags=["CKAN Action API (read-only)"])
@@ -143,7 +143,7 @@ def organization_show(svc: Services, params: dict[str, Any], root: str) -> Any:
         raise ActionParamInvalid(param="id", problem="missing value")
     org = svc.view.organization(str(name))
     if org is None:
-        raise PackageMissing(name=name)
+        raise OrganizationMissing(name=name)
     if _bool(params, "include_datasets"):
         found = svc.view.search(Search(fq={"organization": org["name"]}, rows=MAX_ROWS))
         org = {**org, "packages": [_absolute(p, root) for p in found["results"]]}
