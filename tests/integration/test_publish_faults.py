@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+import ckanapi
 import httpx
 import pytest
 import requests
@@ -23,7 +24,7 @@ from portal.catalogue import CatalogueUnavailable, CkanCatalogue
 from portal.catalogue.base import extras
 from portal.catalogue.publish import Options, plan, publish
 from portal.settings import PROJECT_ROOT, Settings
-from tests.integration.conftest import variant
+from tests.integration.conftest import purge, variant
 
 pytestmark = pytest.mark.ckan
 CKAN_BASE = Path(os.environ.get("CKAN_BASE", "/tmp/ckan-local"))
@@ -66,6 +67,13 @@ def snapshot(catalogue: CkanCatalogue, name: str, versions: dict[str, dict[str, 
 
 def files_of(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in folder.iterdir() if p.is_file()}
+
+
+@pytest.fixture(autouse=True)
+def _purge_afterwards(ckan: ckanapi.RemoteCKAN, suffix: str) -> Iterator[None]:
+    """Each test publishes under its own suffix; remove what it made, whatever happened."""
+    yield
+    purge(ckan, suffix)
 
 
 @pytest.fixture
