@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from portal.api.limits import RateLimiter
-from portal.api.views import CatalogueView, CkanView, EmbeddedView
+from portal.api.views import CatalogueView, CkanView, EmbeddedView, Search
 from portal.catalogue import Catalogue, CkanCatalogue, EmbeddedCatalogue, open_catalogue
 from portal.catalogue.base import Package, PackageMissing, extras
 from portal.errors import PortalError
@@ -73,6 +73,16 @@ class Services:
         )
         key = f"legacy/{slug}" if version == "legacy" else slug
         return self.registry.get(key) if key in self.registry else None
+
+    def published(self, slug: str | None = None, *, load: bool = False) -> list[Package]:
+        """The datasets published in a standard's layout (of one standard, if given);
+        with `load`, their rows are made current for a query across them."""
+        fq = {"extras_portal_standard": slug} if slug else {}
+        found = self.view.search(Search(fq=fq, rows=1000))["results"]
+        packages = [p for p in found if extras(p).get("portal_standard")]
+        for package in packages if load else []:
+            self.rows_of(package)
+        return packages
 
     def rows_of(self, package: Package) -> tuple[Definition, Loaded]:
         """The dataset's rows, loaded from its published CSV if they are missing or out of date."""

@@ -17,6 +17,7 @@ from typing import Any
 from portal.errors import PortalError
 from portal.normalize import haversine_km
 from portal.rows.store import LAT, LON, RowsStore, quote, table_name
+from portal.standards import Definition
 from portal.standards.definition import typed_value
 
 OPS = {
@@ -55,6 +56,12 @@ class Query:
     offset: int = 0
     cursor: str | None = None
     near: tuple[float, float, float] | None = None  # lat, lon, metres
+
+    @classmethod
+    def of(cls, definition: Definition, **params: Any) -> Query:
+        """A query on one standard dataset's table, its fields and types from the schema."""
+        types = {f["name"]: f["type"] for f in definition.fields}
+        return cls(key=definition.key, fields=definition.field_names, types=types, **params)
 
     def check(self) -> None:
         known = set(self.fields)

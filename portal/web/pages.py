@@ -108,9 +108,7 @@ def preview(svc: Services, package: Package) -> dict[str, Any] | None:
         definition, _ = svc.rows_of(package)
     except NoData:
         return None
-    query = RowQuery(key=definition.key, fields=definition.field_names,
-                     types={f["name"]: f["type"] for f in definition.fields},
-                     datasets=[package["name"]], limit=PREVIEW_ROWS)  # fmt: skip
+    query = RowQuery.of(definition, datasets=[package["name"]], limit=PREVIEW_ROWS)
     page = run(svc.rows, query)
     return {"fields": definition.field_names, "rows": page.rows, "total": page.total}
 

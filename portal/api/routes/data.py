@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -96,6 +97,25 @@ def parse_sort(sort: str) -> list[tuple[str, bool]]:
     return [(s.lstrip("-"), s.startswith("-")) for s in sort.split(",") if s.strip()]
 
 
+@dataclass
+class RowParams:
+    """The query parameters both rows routes take (field filters are read from the rest)."""
+
+    q: str | None = None
+    sort: str = ""
+    fields: str = ""
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100
+    offset: Annotated[int, Query(ge=0)] = 0
+    cursor: str | None = None
+
+    def query(self, request: Request, definition: Definition, **scope: Any) -> RowQuery:
+        return RowQuery.of(
+            definition, filters=parse_filters(request), q=self.q, sort=parse_sort(self.sort),
+            select=[f for f in self.fields.split(",") if f] or None,
+            limit=self.limit, offset=self.offset, cursor=self.cursor, **scope,
+        )  # fmt: skip
+
+
 def page_url(request: Request, cursor: str) -> str:
     params = [
         (k, v) for k, v in request.query_params.multi_items() if k not in ("cursor", "offset")
@@ -113,38 +133,16 @@ def rows(
     request: Request,
     name: str,
     svc: ServicesDep,
-    q: str | None = None,
-    sort: str = "",
-    fields: str = "",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    cursor: str | None = None,
+    params: Annotated[RowParams, Depends()],
 ) -> Response:
     package = svc.package(name)
     definition, loaded = svc.rows_of(package)
     etag = etag_for(loaded.content_hash, request.url.query)
     if (cached := not_modified(request, etag, modified(package))) is not None:
         return cached
-    query = _query(request, definition, q, sort, fields, (limit, offset, cursor), datasets=[name])
+    query = params.query(request, definition, datasets=[name])
     body = _page(request, svc, query, dataset=name)
     return JSONResponse(body, headers=cache_headers(etag, modified(package)))
-
-
-def _query(
-    request: Request,
-    definition: Definition,
-    q: str | None,
-    sort: str,
-    fields: str,
-    paging: tuple[int, int, str | None],
-    **scope: Any,
-) -> RowQuery:
-    limit, offset, cursor = paging
-    return RowQuery(
-        key=definition.key, fields=definition.field_names, types={f["name"]: f["type"] for f in definition.fields},
-        filters=parse_filters(request), q=q, sort=parse_sort(sort),
-        select=[f for f in fields.split(",") if f] or None, limit=limit, offset=offset, cursor=cursor, **scope,
-    )  # fmt: skip
 
 
 def _page(request: Request, svc: Services, query: RowQuery, **head: str) -> dict[str, Any]:
@@ -163,6 +161,7 @@ def standard_rows(
     request: Request,
     slug: str,
     svc: ServicesDep,
+    params: Annotated[RowParams, Depends()],
     lgcode: Annotated[
         str | None, Query(description="Only these municipalities (comma-separated codes).")
     ] = None,
@@ -171,16 +170,9 @@ def standard_rows(
     distance: Annotated[
         float | None, Query(gt=0, le=100_000, description="Metres from lat/lon.")
     ] = None,
-    q: str | None = None,
-    sort: str = "",
-    fields: str = "",
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    cursor: str | None = None,
 ) -> dict[str, Any]:
     definition = svc.registry.get(slug)
-    for package in svc.view.search(_standard_search(slug))["results"]:
-        svc.rows_of(package)  # make sure every publisher's rows are loaded and current
+    svc.published(slug, load=True)
     near = None
     if (lat is None) != (lon is None) or (distance is not None and lat is None):
         raise BadQuery(
@@ -190,16 +182,8 @@ def standard_rows(
     if lat is not None and lon is not None:
         near = (lat, lon, distance or 1000.0)
     lgcodes = lgcode.split(",") if lgcode else None
-    query = _query(
-        request, definition, q, sort, fields, (limit, offset, cursor), lgcodes=lgcodes, near=near
-    )
+    query = params.query(request, definition, lgcodes=lgcodes, near=near)
     return _page(request, svc, query)
-
-
-def _standard_search(slug: str) -> Any:
-    from portal.api.views import Search
-
-    return Search(fq={"extras_portal_standard": slug}, rows=1000)
 
 
 @router.get(

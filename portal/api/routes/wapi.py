@@ -16,7 +16,6 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from portal.api.routes.data import heavy
 from portal.api.services import Services, ServicesDep
-from portal.api.views import Search
 from portal.catalogue.base import extras
 from portal.errors import DatasetNotFound
 from portal.rows import Query as RowQuery
@@ -42,15 +41,6 @@ def _apis(svc: Services) -> dict[str, Definition]:
     }
 
 
-def _published(svc: Services, slug: str | None = None) -> list[dict[str, Any]]:
-    fq = {"extras_portal_standard": slug} if slug else {}
-    return [
-        p
-        for p in svc.view.search(Search(fq=fq, rows=1000))["results"]
-        if extras(p).get("portal_standard")
-    ]
-
-
 def _organizations(svc: Services, packages: list[dict[str, Any]]) -> list[dict[str, str]]:
     codes = sorted({extras(p).get("portal_lgcode", "") for p in packages} - {""})
     return [
@@ -62,7 +52,7 @@ def _organizations(svc: Services, packages: list[dict[str, Any]]) -> list[dict[s
 
 @router.get("/api/list", summary="Available apinames")
 def api_list(svc: ServicesDep) -> list[dict[str, str]]:
-    published = {extras(p).get("portal_standard") for p in _published(svc)}
+    published = {extras(p).get("portal_standard") for p in svc.published()}
     return [
         {"apiname": api, "description": d.title_ja}
         for api, d in _apis(svc).items()
@@ -72,7 +62,7 @@ def api_list(svc: ServicesDep) -> list[dict[str, str]]:
 
 @router.get("/organization", summary="Every municipality that publishes something")
 def organizations(svc: ServicesDep) -> list[dict[str, str]]:
-    return _organizations(svc, _published(svc))
+    return _organizations(svc, svc.published())
 
 
 def _definition(svc: Services, apiname: str) -> Definition:
@@ -96,7 +86,7 @@ def config(apiname: str, svc: ServicesDep) -> dict[str, Any]:
 
 @router.get("/{apiname}/organization", summary="Municipalities that publish this apiname")
 def api_organizations(apiname: str, svc: ServicesDep) -> list[dict[str, str]]:
-    return _organizations(svc, _published(svc, _definition(svc, apiname).slug))
+    return _organizations(svc, svc.published(_definition(svc, apiname).slug))
 
 
 @router.get(
@@ -117,14 +107,13 @@ def search(
     name: str | None = None,
 ) -> dict[str, Any]:
     d = _definition(svc, apiname)
-    packages = _published(svc, d.slug)
-    for package in packages:
-        svc.rows_of(package)
+    packages = svc.published(d.slug, load=True)
     lgcodes = _municipalities(svc, packages, municipalityCode, municipalityName)
     filters = [("名称", "like", name)] if name and "名称" in d.field_names else []
     near = (lat, lon, distance or 1000.0) if lat is not None and lon is not None else None
-    query = RowQuery(key=d.key, fields=d.field_names, types={f["name"]: f["type"] for f in d.fields},
-                     lgcodes=lgcodes, filters=filters, limit=maxResults, offset=offset, near=near)  # fmt: skip
+    query = RowQuery.of(
+        d, lgcodes=lgcodes, filters=filters, limit=maxResults, offset=offset, near=near
+    )
     page = run(svc.rows, query) if lgcodes != [] else None
     features = [_feature(r, apiname, svc) for r in (page.rows if page else [])]
     if select_type == "geometry":
