@@ -2,11 +2,32 @@
 
 from __future__ import annotations
 
+import socket
 from typing import Annotated
 
 import typer
 
 from portal.cli.state import state
+from portal.errors import PortalError
+
+
+class PortInUse(PortalError):
+    code = "port-in-use"
+    template_en = "cannot listen on {host}:{port}: {reason}"
+    template_ja = "{host}:{port} で待ち受けできません: {reason}"
+    hint_en = "another program (perhaps the portal already running) uses it: stop it, or choose another port (--port 8001, or PORT=8001 make run)"
+    hint_ja = "別のプログラム（起動済みのポータルなど）が使っています。それを止めるか、別のポートを指定してください（--port 8001、または PORT=8001 make run）"
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say so before announcing the URL, rather than after: uvicorn only logs a bind error."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise PortInUse(host=host, port=port, reason=exc.strerror or str(exc)) from None
 
 
 def serve_command(
@@ -21,6 +42,7 @@ def serve_command(
     import uvicorn
 
     st = state(ctx)
+    _check_free(host, port)
     st.err.print(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs; "
                  f"catalogue: {st.settings.catalogue})", highlight=False)  # fmt: skip
     if workers > 1:

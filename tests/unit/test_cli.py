@@ -124,3 +124,18 @@ def test_build_reports_what_it_did(capsys, datasets_copy: Path) -> None:
 def test_import_spec_missing_file(capsys, tmp_path: Path) -> None:
     code, _, err = run(capsys, "datasets", "import-spec", str(tmp_path / "nope.xlsx"))
     assert code == 1 and "workbook-invalid" in err and "ファイルが見つかりません" in err
+
+
+def test_serve_on_a_port_in_use_says_so_in_both_languages(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = run(capsys, "serve", "--port", str(port))
+    assert code == 1
+    assert f"127.0.0.1:{port}" in err and "待ち受けできません" in err and "--port" in err
+    assert "serving on" not in err and "Traceback" not in err
