@@ -185,3 +185,14 @@ class InputUnreadable(PortalError):
         hint_ja: str = "表を CSV（UTF-8）または .xlsx で保存し直してから、もう一度お試しください",
     ) -> None:
         super().__init__(location, detail=detail, detail_ja=detail_ja, hint=hint, hint_ja=hint_ja)
+
+
+class OutputUnwritable(PortalError):
+    """A file the user asked for (--out) cannot be written."""
+
+    code = "output-unwritable"
+    exit_code = 2  # not 1: for `portal validate` 1 means "the file is not valid"
+    template_en = "cannot write {path}: {reason}"
+    template_ja = "{path} に書き込めません: {reason}"
+    hint_en = "choose a folder you can write to (--out)"
+    hint_ja = "書き込みできるフォルダを --out で指定してください"

@@ -9,7 +9,7 @@ import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from portal.cli.state import CliState, state
+from portal.cli.state import CliState, output_file, state
 from portal.pipeline import Conversion, convert
 
 recipe_app = typer.Typer(help="Conversion recipes (YAML under pipelines/).")
@@ -118,7 +118,8 @@ def suggest_command(
     if out is None:
         typer.echo(text)
         return
-    out.write_text(text, encoding="utf-8")
+    with output_file(out) as fh:
+        fh.write(text)
     st.err.print(
         f"draft recipe written to {out}: {result.dataset} (score {result.dataset_score:.2f}), "
         f"{len(result.matches)} fields matched, {len(result.unmatched_fields)} unmatched, "

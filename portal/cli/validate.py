@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from portal.cli.state import state
+from portal.cli.state import output_file, state
 from portal.errors import PortalError
 from portal.validation import Options, validate
 from portal.validation.render import print_text, to_html, to_json
@@ -54,14 +54,15 @@ def validate_command(
         if out is None:
             print_text(report, st.out)
         else:
-            with out.open("w", encoding="utf-8") as fh:
+            with output_file(out) as fh:
                 print_text(report, Console(file=fh, width=160))
     else:
         text = to_json(report) if format is Format.json else to_html(report)
         if out is None:
             typer.echo(text)
         else:
-            out.write_text(text, encoding="utf-8")
+            with output_file(out) as fh:
+                fh.write(text)
     if out is not None:
         st.err.print(f"report written to {out} ({'valid' if report.valid else 'not valid'})")
     raise typer.Exit(0 if report.valid else 1)

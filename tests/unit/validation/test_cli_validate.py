@@ -55,6 +55,18 @@ def test_html_to_a_file(capsys, tmp_path: Path) -> None:
     assert "旧 推奨データセット" in target.read_text(encoding="utf-8")
 
 
+def test_out_into_a_new_folder_and_into_an_impossible_one(capsys, tmp_path: Path) -> None:
+    sample = str(SAMPLES_DIR / "aed" / "yaizu_aed_legacy.csv")
+    target = tmp_path / "reports" / "2026-11" / "aed.json"
+    code, _, err = run(capsys, sample, "--format", "json", "--out", str(target))
+    assert code == 0 and json.loads(target.read_text(encoding="utf-8"))["valid"] is True
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    code, _, err = run(capsys, sample, "--out", str(blocker / "report.txt"))
+    assert code == 2 and "output-unwritable" in err and "書き込めません" in err
+    assert "Traceback" not in err and "internal error" not in err
+
+
 def test_forced_dataset(capsys) -> None:
     code, out, _ = run(
         capsys,
