@@ -123,6 +123,11 @@ class Catalogue(ABC):
         """The catalogue's own record of changes to a dataset, newest first."""
         return []
 
+    def reclaim(self) -> list[str]:
+        """Remove stored files no dataset points to any more (once nothing can still be
+        reading them); the names removed. CKAN manages its own files: nothing to do."""
+        return []
+
 
 def extras(package: Package) -> dict[str, str]:
     return {e["key"]: e["value"] for e in package.get("extras", [])}

@@ -1,9 +1,20 @@
 """The catalogue without CKAN: SQLite and a file store under the data directory.
 
 The same rule as on CKAN makes replacements atomic: new files go under new
-resource ids before the database transaction commits; the old rows and files
-are only removed after it. A crash in between leaves the old version whole
-(and, at worst, unreferenced new files, removed by the next publish).
+resource ids before the database transaction commits. A crash in between leaves
+the old version whole (and, at worst, unreferenced new files, removed later).
+
+The previous version's files are not removed at the commit: a reader who was
+answered with the dataset a moment before still fetches the file URLs that answer
+named. They are kept for a grace period (storage.FILE_GRACE_SECONDS) and removed
+by a later publish or delete, with whatever a killed or failed publish left behind
+(`reclaim`). Why a grace period and not content-addressed files: a file's address
+would then outlive its version only if the same bytes were published again, so
+old addresses would still vanish at a replace; and the store's ids are what CKAN
+uses too, so both back ends keep one URL shape.
+
+On a data directory the portal cannot write (a read-only mount), the catalogue
+opens read-only: listing and serving work, writes are refused with a clear error.
 """
 
 from __future__ import annotations
@@ -20,6 +31,16 @@ from pathlib import Path
 from typing import Any
 
 from portal.catalogue.base import Catalogue, FileSpec, Package, PackageChanged
+from portal.catalogue.storage import (
+    FILE_GRACE_SECONDS,
+    DataDirReadOnly,
+    connect_read_only,
+    disk_error,
+    retire,
+    sweep,
+    writable,
+    writing,
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS organizations (name TEXT PRIMARY KEY, title TEXT NOT NULL, created TEXT NOT NULL);
@@ -37,25 +58,40 @@ def _now() -> str:
 class EmbeddedCatalogue(Catalogue):
     kind = "embedded"
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, grace_seconds: float = FILE_GRACE_SECONDS) -> None:
         self.root = root
         self.files = root / "files"
-        self.files.mkdir(parents=True, exist_ok=True)
+        self.path = root / "catalogue.sqlite"
         self.where = str(root)
         self.writes = 0
+        self.grace_seconds = grace_seconds
         self._local = threading.local()
-        with self._db() as db:
-            db.executescript(SCHEMA)
+        self.read_only = not writable(root) or (self.path.exists() and not writable(self.path))
+        if self.read_only:
+            if not self.path.is_file():  # nothing to read either
+                raise DataDirReadOnly.at(root, "open")
+            return
+        with writing(root, "open"):
+            self.files.mkdir(parents=True, exist_ok=True)
+            with self._db() as db:
+                db.executescript(SCHEMA)
 
     @contextmanager
     def _db(self) -> Iterator[sqlite3.Connection]:
         """One connection per thread; WAL so readers never wait for a publish."""
         db = getattr(self._local, "db", None)
         if db is None:
-            db = sqlite3.connect(self.root / "catalogue.sqlite", timeout=30, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
+            if self.read_only:
+                db = connect_read_only(self.path)
+            else:
+                db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                db.execute("PRAGMA journal_mode=WAL")
             self._local.db = db
         yield db
+
+    def _refuse_if_read_only(self, doing: str) -> None:
+        if self.read_only:
+            raise DataDirReadOnly.at(self.root, doing)
 
     # Reads
 
@@ -125,7 +161,8 @@ class EmbeddedCatalogue(Catalogue):
     # Writes
 
     def organization_ensure(self, name: str, title: str) -> None:
-        with self._db() as db:
+        self._refuse_if_read_only("publish")
+        with writing(self.root, "publish"), self._db() as db:
             if db.execute("SELECT 1 FROM organizations WHERE name=?", (name,)).fetchone():
                 return
             self.writes += 1
@@ -134,11 +171,12 @@ class EmbeddedCatalogue(Catalogue):
             )
 
     def package_put(self, package: Package, files: list[FileSpec], seen: Package | None) -> Package:
+        self._refuse_if_read_only("publish")
         self.writes += 1
         name = package["name"]
         new = self._store(files)
         try:
-            with self._db() as db:
+            with writing(self.root, "publish"), self._db() as db:
                 db.execute("BEGIN IMMEDIATE")
                 try:
                     current = db.execute(
@@ -168,30 +206,44 @@ class EmbeddedCatalogue(Catalogue):
                                 json.dumps({"extras": package.get("extras", [])}, ensure_ascii=False)))  # fmt: skip
                     db.execute("COMMIT")
                 except BaseException:
-                    db.execute("ROLLBACK")
+                    _rollback(db)
                     raise
         except BaseException:
             for resource in new:
                 shutil.rmtree(self.files / resource["id"], ignore_errors=True)
             raise
         for old in (before or {}).get("resources", []):
-            shutil.rmtree(self.files / old["id"], ignore_errors=True)
+            retire(self.files / old["id"])  # readable for the grace period; see the docstring
         return result
 
     def _store(self, files: list[FileSpec]) -> list[dict[str, Any]]:
-        """Copy the files under new resource ids (not yet referenced by any dataset)."""
-        resources = []
-        for position, f in enumerate(files):
-            rid = str(uuid.uuid4())
-            target = self.files / rid / f.name
-            target.parent.mkdir(parents=True)
-            shutil.copyfile(f.path, target)
-            resources.append({
+        """Copy the files under new resource ids (not yet referenced by any dataset).
+
+        A copy that fails (a full disk) removes what it wrote before saying so."""
+        resources: list[dict[str, Any]] = []
+        made: list[Path] = []
+        try:
+            for position, f in enumerate(files):
+                rid = str(uuid.uuid4())
+                made.append(self.files / rid)
+                target = self.files / rid / f.name
+                target.parent.mkdir(parents=True)
+                shutil.copyfile(f.path, target)
+                resources.append(self._resource(rid, position, f, target.stat().st_size))
+        except OSError as exc:
+            for folder in made:
+                shutil.rmtree(folder, ignore_errors=True)
+            if not f.path.is_file():  # the source went away: not the data directory's fault
+                raise
+            raise disk_error(exc, self.files, "publish") from None
+        return resources
+
+    @staticmethod
+    def _resource(rid: str, position: int, f: FileSpec, size: int) -> dict[str, Any]:
+        return {
                 "id": rid, "name": f.name, "format": f.format, "mimetype": f.mimetype,
                 "description": f.description, "url_type": "upload", "url": f"/files/{rid}/{f.name}",
-                "size": target.stat().st_size, "position": position,
-            })  # fmt: skip
-        return resources
+                "size": size, "position": position}  # fmt: skip
 
     @staticmethod
     def _row(package: Package, before: Package | None, resources: list[dict[str, Any]]) -> Package:
@@ -213,8 +265,11 @@ class EmbeddedCatalogue(Catalogue):
         }
 
     def package_delete(self, name: str) -> None:
+        """Delete the dataset and its files at once: a deletion is often a retraction
+        (data published by mistake), so unlike a replacement it keeps no grace period."""
+        self._refuse_if_read_only("delete")
         self.writes += 1
-        with self._db() as db:
+        with writing(self.root, "delete"), self._db() as db:
             row = db.execute("SELECT data FROM packages WHERE name=?", (name,)).fetchone()
             db.execute("DELETE FROM packages WHERE name=?", (name,))
             db.execute(
@@ -222,6 +277,27 @@ class EmbeddedCatalogue(Catalogue):
             )
         for resource in json.loads(row[0])["resources"] if row else []:
             shutil.rmtree(self.files / resource["id"], ignore_errors=True)
+
+    def reclaim(self) -> list[str]:
+        """Remove the store's folders no dataset points to, once their grace period is over:
+        previous versions, and copies left by a publish that was killed or ran out of disk."""
+        if self.read_only:
+            return []
+        with self._db() as db:
+            keep = {r["id"] for (data,) in db.execute("SELECT data FROM packages")
+                    for r in json.loads(data).get("resources", [])}  # fmt: skip
+        try:
+            return sweep(self.files, keep, self.grace_seconds)
+        except OSError:
+            return []  # a clean-up that cannot run now runs at the next publish
+
+
+def _rollback(db: sqlite3.Connection) -> None:
+    """Roll back, without hiding why: on a full disk the rollback itself may fail."""
+    try:
+        db.execute("ROLLBACK")
+    except sqlite3.Error:
+        pass
 
 
 def _matches(package: Package, fq: dict[str, str]) -> bool:

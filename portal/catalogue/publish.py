@@ -3,12 +3,20 @@
 The content hash decides: unchanged → no write at all; changed → one atomic
 replace; new → create. Unavailable catalogues are retried with backoff; if the
 dataset was changed by someone else meanwhile, the state is read again. Every
-publish, done or not, is recorded in the publish log.
+publish and delete, done or not, is recorded in the publish log.
+
+Who published: until the portal has accounts, the OS account the command runs as
+(from its uid: $LOGNAME and $USER are whatever the caller sets). It is recorded in
+the publish log, which stays on the publisher's machine; the catalogue, and so the
+public API, shows the organization instead (`portal_published_by`).
 """
 
 from __future__ import annotations
 
-import getpass
+import hashlib
+import json
+import os
+import pwd
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,16 +30,19 @@ from portal.catalogue.base import (
     FileSpec,
     Package,
     PackageChanged,
+    PackageMissing,
     extras,
 )
 from portal.catalogue.history import PublishLog
 from portal.catalogue.mapping import Converted, build_package, content_hash, package_name
+from portal.catalogue.storage import FILE_GRACE_SECONDS, sweep
 from portal.errors import PortalError
 from portal.localgov import load as load_directory
 from portal.settings import Settings
 from portal.standards import Registry
 
 HASH_KEY = "portal_content_hash"
+ROWS_STAGING = "rows/files"  # under the data directory: where the rows store stages its loads
 
 
 class InvalidNotPublished(PortalError):
@@ -69,11 +80,20 @@ class Published:
         return self.plan.action
 
 
+def os_account() -> str:
+    """The OS account this process runs as, by its uid (not $LOGNAME, which is forgeable)."""
+    uid = os.geteuid()
+    try:
+        return pwd.getpwuid(uid).pw_name
+    except KeyError:  # a uid without a passwd entry (containers)
+        return f"uid {uid}"
+
+
 @dataclass
 class Options:
     dry_run: bool = False
     allow_invalid: bool = False
-    who: str = field(default_factory=getpass.getuser)
+    who: str = field(default_factory=os_account)  # for the private publish log only
     attempts: int = 5
     first_wait: float = 0.5  # seconds; doubled after each failed attempt
     sleep: Callable[[float], None] = time.sleep
@@ -104,7 +124,7 @@ def publish(
 ) -> Published:
     options = options or Options()
     started, writes_before = time.perf_counter(), catalogue.writes
-    log = PublishLog(settings.data_dir)
+    log = PublishLog(settings.data_dir, doing="publish")
     the_plan = _retry(lambda: plan(folder, catalogue, settings), options)
     result = Published(the_plan, the_plan.current)
     try:
@@ -125,7 +145,52 @@ def publish(
         else ("done" if the_plan.action != "unchanged" else "unchanged")
     )
     log.record(_entry(the_plan, catalogue, options, outcome, ""))
+    if not options.dry_run:
+        reclaim(catalogue, settings)
     return result
+
+
+def reclaim(catalogue: Catalogue, settings: Settings) -> list[str]:
+    """What earlier runs left behind, once its grace period is over: the catalogue's files
+    no dataset points to (previous versions, copies of a killed or failed publish) and the
+    rows store's staging copies (`*.loading`) of a load that never finished."""
+    removed = catalogue.reclaim()
+    try:
+        loading = settings.data_dir / ROWS_STAGING
+        removed += sweep(loading, set(), FILE_GRACE_SECONDS, "*.loading")
+    except OSError:
+        pass  # a clean-up that cannot run now runs after the next publish
+    return removed
+
+
+def delete(name: str, catalogue: Catalogue, settings: Settings, who: str | None = None) -> Package:
+    """Delete a dataset, recorded in the publish log (who, when, and the content hash of what
+    was deleted, so the version can be identified later); the package as it was."""
+    log = PublishLog(settings.data_dir, doing="delete")
+    current = catalogue.package_show(name)
+    if current is None:
+        raise PackageMissing(name=name)
+    meta = extras(current)
+    digest = (
+        meta.get(HASH_KEY)
+        or hashlib.sha256(
+            json.dumps(current, ensure_ascii=False, sort_keys=True).encode()
+        ).hexdigest()
+    )  # not published by the portal: the hash of the catalogue's record
+    entry = {
+        "who": who or os_account(), "catalogue": f"{catalogue.kind} {catalogue.where}",
+        "package": name, "action": "delete", "content_hash": digest,
+        "valid": meta.get("portal_validation") == "valid", "errors": None, "warnings": None,
+        "report": "", "message": "",
+    }  # fmt: skip
+    try:
+        catalogue.package_delete(name)
+    except PortalError as exc:
+        log.record({**entry, "outcome": "failed", "message": exc.message_en})
+        raise
+    log.record({**entry, "outcome": "done"})
+    reclaim(catalogue, settings)
+    return current
 
 
 def _put(
@@ -137,7 +202,8 @@ def _put(
         *package["extras"],
         {"key": HASH_KEY, "value": the_plan.digest},
         {"key": "portal_published_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
-        {"key": "portal_published_by", "value": options.who},
+        # The organization, not the OS user: the extras are public (see the docstring).
+        {"key": "portal_published_by", "value": package["owner_org"]},
     ]
     seen = the_plan.current
 
