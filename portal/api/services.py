@@ -3,7 +3,8 @@ the rows store and the standards — passed to routes as a FastAPI dependency.""
 
 from __future__ import annotations
 
-import tempfile
+import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -18,8 +19,11 @@ from portal.errors import PortalError
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
 from portal.rows import Loaded, RowsStore
+from portal.rows.published import content_hash, csv_resource, definition_of, rows_store
 from portal.settings import Settings
 from portal.standards import Definition, Registry
+
+log = logging.getLogger(__name__)
 
 
 class NoData(PortalError):
@@ -50,7 +54,7 @@ class Services:
             registry=Registry(settings.datasets_dir),
             catalogue=catalogue,
             view=view,
-            rows=RowsStore(settings.data_dir / "rows"),
+            rows=rows_store(settings),
             directory=load_directory(),
             limiter=RateLimiter(
                 settings.rate_limit, settings.rate_limit_keyed, set(settings.api_keys)
@@ -64,52 +68,47 @@ class Services:
         return package
 
     def definition(self, package: Package) -> Definition | None:
-        meta = extras(package)
-        slug = meta.get("portal_standard")
-        if not slug:
-            return None
-        version = (
-            "legacy" if meta.get("portal_standard_version", "").startswith("legacy") else "current"
-        )
-        key = f"legacy/{slug}" if version == "legacy" else slug
-        return self.registry.get(key) if key in self.registry else None
+        return definition_of(self.registry, package)
 
     def published(self, slug: str | None = None, *, load: bool = False) -> list[Package]:
         """The datasets published in a standard's layout (of one standard, if given);
-        with `load`, their rows are made current for a query across them."""
+        with `load`, their rows are made current for a query across them, and a dataset
+        whose rows cannot be loaded is left out (and logged): it must not stop the others."""
         fq = {"extras_portal_standard": slug} if slug else {}
         found = self.view.search(Search(fq=fq, rows=1000))["results"]
         packages = [p for p in found if extras(p).get("portal_standard")]
-        for package in packages if load else []:
-            self.rows_of(package)
-        return packages
+        if not load:
+            return packages
+        answering = []
+        for package in packages:
+            try:
+                self.rows_of(package)
+            except PortalError as exc:
+                log.warning("%s left out of a query across datasets: %s", package["name"], exc)
+                continue
+            answering.append(package)
+        return answering
 
     def rows_of(self, package: Package) -> tuple[Definition, Loaded]:
-        """The dataset's rows, loaded from its published CSV if they are missing or out of date."""
+        """The dataset's rows, loaded from its published CSV if they are missing or out of
+        date — once, however many requests ask at the same time (RowsStore.load_from)."""
         definition = self.definition(package)
-        csv_resource = next(
-            (r for r in package.get("resources", []) if r.get("format") == "CSV"), None
-        )
-        if definition is None or csv_resource is None:
+        resource = csv_resource(package)
+        if definition is None or resource is None:
             raise NoData(name=package["name"])
-        digest = extras(package).get("portal_content_hash", csv_resource["id"])
-        loaded = self.rows.loaded(package["name"])
-        if loaded is None or loaded.content_hash != digest:
-            loaded = self._load(package, definition, csv_resource, digest)
+        lgcode = extras(package).get("portal_lgcode", "")
+        loaded = self.rows.load_from(
+            package["name"], definition, lgcode, content_hash(package, resource),
+            lambda staged: self._fetch(resource, staged),
+        )  # fmt: skip
         return definition, loaded
 
-    def _load(
-        self, package: Package, definition: Definition, resource: dict[str, Any], digest: str
-    ) -> Loaded:
-        lgcode = extras(package).get("portal_lgcode", "")
+    def _fetch(self, resource: dict[str, Any], staged: Path) -> None:
+        """The published CSV, copied to `staged` for loading."""
         if isinstance(self.catalogue, EmbeddedCatalogue):
-            return self.rows.load(
-                package["name"], definition, lgcode, self.catalogue.resource_path(resource), digest
-            )
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "data.csv"
-            path.write_bytes(self.catalogue.resource_bytes(resource))
-            return self.rows.load(package["name"], definition, lgcode, path, digest)
+            shutil.copyfile(self.catalogue.resource_path(resource), staged)
+        else:
+            staged.write_bytes(self.catalogue.resource_bytes(resource))
 
 
 def services(request: Request) -> Services:

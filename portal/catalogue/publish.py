@@ -137,6 +137,8 @@ def publish(
     except PortalError as exc:
         log.record(_entry(the_plan, catalogue, options, "failed", str(exc.message_en)))
         raise
+    if result.result is not None and not options.dry_run:
+        result.notes += _load_rows(the_plan, result.result, settings)
     result.seconds = time.perf_counter() - started
     result.writes = catalogue.writes - writes_before
     outcome = (
@@ -191,6 +193,15 @@ def delete(name: str, catalogue: Catalogue, settings: Settings, who: str | None 
     log.record({**entry, "outcome": "done"})
     reclaim(catalogue, settings)
     return current
+
+
+def _load_rows(the_plan: Plan, package: Package, settings: Settings) -> list[str]:
+    """The rows store's hook: the rows the API serves are loaded now, not by a first request."""
+    from portal.rows.published import load_published  # imported late: it imports this module
+
+    csv = next(f.path for f in the_plan.files if f.format == "CSV")
+    note = load_published(settings, package, csv)
+    return [note] if note else []
 
 
 def _put(

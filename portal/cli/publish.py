@@ -109,12 +109,14 @@ def delete(
 ) -> None:
     """Delete a dataset from the catalogue."""
     from portal.catalogue.base import PackageMissing
+    from portal.rows.published import drop_deleted
 
     st = state(ctx)
     target = open_catalogue(st.settings, catalogue)
     if target.package_show(name) is None:
         raise PackageMissing(name=name)
     target.package_delete(name)
+    drop_deleted(st.settings, name)  # the rows store's hook: its rows leave the API with it
     st.out.print(
         f"deleted {escape(name)} from {target.kind} {escape(target.where)}", highlight=False
     )

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -103,15 +105,48 @@ class Definition:
         return cls(key=key, meta=meta, schema=schema)
 
 
+# SQLite's INTEGER is 64-bit: an integer outside it cannot be stored as a number.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+
+
 def typed_value(value: str, kind: str) -> Any:
-    """A cell as JSON and the rows store hold it: numbers as numbers, empty as null, else text."""
+    """A cell as JSON and the rows store hold it: numbers as numbers, empty as null, else text.
+
+    A number is a number only where it reads back as the same number: an integer beyond
+    64 bits, an infinite or NaN number, or one too small for a float (1e-400) stays its
+    text — exact, storable in SQLite, and valid JSON (which has no Infinity or NaN).
+    Other numbers are IEEE doubles, as every JSON reader holds them.
+    """
     if value == "":
         return None
-    try:
-        if kind == "integer":
-            return int(value)
-        if kind == "number":
-            return float(value)
-    except ValueError:
-        pass  # an unreadable value stays text; the validation report already names it
+    if kind == "integer":
+        return _integer(value)
+    if kind == "number":
+        return _number(value)
     return value
+
+
+def _integer(value: str) -> int | str:
+    try:
+        number = int(value)
+    except ValueError:  # not an integer, or over Python's digit limit: the report names it
+        return value
+    return number if INT64_MIN <= number <= INT64_MAX else value
+
+
+def _number(value: str) -> float | str:
+    try:
+        number = float(value)
+    except ValueError:
+        return value
+    if not math.isfinite(number) or (number == 0.0 and not _is_zero(value)):
+        return value
+    return number
+
+
+def _is_zero(value: str) -> bool:
+    """Whether a number that became 0.0 is zero, not a value below a float's range."""
+    try:
+        return Decimal(value.strip()) == 0
+    except ArithmeticError:  # decimal.InvalidOperation: float read it, Decimal cannot
+        return False

@@ -1,0 +1,196 @@
+"""One city's data never takes down another's answers, and rows are loaded once.
+
+Two cities publish 公衆トイレ (public_toilet): 焼津市 with a count far beyond 64 bits
+(男性トイレ総数 = 99999999999999999999999), 摂津市 with an ordinary one. Every route that
+reads rows must answer for both; a dataset whose rows cannot be loaded at all answers 503
+for itself while the cross-municipality and WAPI routes answer for the others. Rows are
+loaded when a dataset is published; a request that finds them missing loads them once,
+however many requests arrive at the same time.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import logging
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from portal.api.app import create_app
+from portal.catalogue import EmbeddedCatalogue
+from portal.rows import RowsStore
+from portal.settings import Settings
+from portal.standards import Registry
+from tests.api.conftest import build_catalogue
+from tests.conftest import DATASETS_DIR
+
+HUGE = "99999999999999999999999"
+YAIZU, SETTSU = "222127-public-toilet", "272248-public-toilet"
+CITIES = [("222127", "静岡県焼津市", HUGE), ("272248", "大阪府摂津市", "3")]
+
+
+def toilet_recipe(folder: Path, lgcode: str, city: str, count: str) -> Path:
+    """A one-row 公衆トイレ file in the standard's own columns, and the recipe that takes it."""
+    fields = Registry(DATASETS_DIR).get("public_toilet").field_names
+    row = dict.fromkeys(fields, "")
+    row.update({"全国地方公共団体コード": lgcode, "ID": "1", "地方公共団体名": city,
+                "名称": "駅前公衆トイレ", "所在地_連結表記": f"{city}駅前1-1", "設置位置": "駅前広場",
+                "緯度": "34.8", "経度": "138.3", "男性トイレ総数": count})  # fmt: skip
+    source = folder / f"toilet-{lgcode}.csv"
+    with source.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows([fields, [row[f] for f in fields]])
+    columns = "".join(f"  {f}: {{from: {f}}}\n" for f in fields)
+    recipe = folder / f"toilet-{lgcode}.yaml"
+    recipe.write_text(
+        f"version: 1\ntitle: {city} 公衆トイレ\nsource:\n  path: {source.name}\n"
+        f"target:\n  dataset: public_toilet\n  lgcode: '{lgcode}'\ncolumns:\n{columns}",
+        encoding="utf-8",
+    )
+    return recipe
+
+
+def two_cities(root: Path) -> Settings:
+    """Both cities converted and published (with --allow-invalid: the huge count may be
+    an error finding, and such a dataset is still published, marked 要修正)."""
+    root.mkdir(parents=True, exist_ok=True)
+    return build_catalogue(root, [toilet_recipe(root, *city) for city in CITIES])
+
+
+@pytest.fixture(scope="module")
+def toilets(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    return TestClient(create_app(two_cities(tmp_path_factory.mktemp("toilets"))))
+
+
+def ok(client: TestClient, url: str, **params: Any) -> Any:
+    response = client.get(url, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def count_loads(monkeypatch: pytest.MonkeyPatch, pause: float = 0.0) -> list[str]:
+    """The datasets the rows store loads from here on (a load inserts the CSV's rows)."""
+    loads: list[str] = []
+    insert: Callable[..., int] = RowsStore._insert
+
+    def counted(
+        self: RowsStore, db: Any, table: str, definition: Any, name: str, *rest: Any
+    ) -> int:
+        loads.append(name)
+        time.sleep(pause)  # a large file: the other requests arrive while it loads
+        return insert(self, db, table, definition, name, *rest)
+
+    monkeypatch.setattr(RowsStore, "_insert", counted)
+    return loads
+
+
+# Defect 1: a count beyond 64 bits
+
+
+def test_a_count_beyond_64_bits_is_served_as_published_text(toilets: TestClient) -> None:
+    published = toilets.get(f"/api/v1/datasets/{YAIZU}/download.csv")
+    assert published.status_code == 200, published.text
+    cell = next(csv.DictReader(io.StringIO(published.text)))["男性トイレ総数"]
+    assert cell == HUGE
+    (row,) = ok(toilets, f"/api/v1/datasets/{YAIZU}/rows")["rows"]
+    assert row["男性トイレ総数"] == cell  # exactly the CSV's text, not a rounded 1e23
+    (found,) = ok(toilets, "/api/v1/standard/public_toilet/rows", 男性トイレ総数=HUGE)["rows"]
+    assert found["_lgcode"] == "222127"
+    assert toilets.get(f"/datasets/{YAIZU}").status_code == 200
+
+
+def test_a_count_beyond_64_bits_does_not_take_down_the_other_city(toilets: TestClient) -> None:
+    (settsu,) = ok(toilets, f"/api/v1/datasets/{SETTSU}/rows")["rows"]
+    assert settsu["男性トイレ総数"] == 3
+    across = ok(toilets, "/api/v1/standard/public_toilet/rows")
+    assert sorted(r["_lgcode"] for r in across["rows"]) == ["222127", "272248"]
+    wapi = ok(toilets, "/wapi/public_toilet")
+    assert sorted(f["properties"]["municipalityCode"] for f in wapi["resultsets"]["features"]) == [
+        "222127",
+        "272248",
+    ]
+
+
+# Defect 1: a dataset whose rows cannot be loaded at all
+
+
+@pytest.fixture
+def one_unloadable(tmp_path: Path) -> TestClient:
+    """焼津市's published CSV is damaged on disk, and no rows are loaded yet (as for a
+    dataset published to CKAN by another machine): its first load fails."""
+    settings = two_cities(tmp_path)
+    shutil.rmtree(settings.data_dir / "rows", ignore_errors=True)
+    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    package = catalogue.package_show(YAIZU)
+    assert package is not None
+    resource = next(r for r in package["resources"] if r["format"] == "CSV")
+    with catalogue.resource_path(resource).open("ab") as fh:
+        fh.write(b"\xff\xfe not UTF-8\r\n")
+    return TestClient(create_app(settings))
+
+
+def test_a_dataset_that_cannot_load_answers_503_for_itself_only(
+    one_unloadable: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = one_unloadable
+    with caplog.at_level(logging.WARNING):
+        across = ok(client, "/api/v1/standard/public_toilet/rows")
+        wapi = ok(client, "/wapi/public_toilet")
+    assert [r["_lgcode"] for r in across["rows"]] == ["272248"]
+    assert [f["properties"]["municipalityCode"] for f in wapi["resultsets"]["features"]] == [
+        "272248"
+    ]
+    assert any(YAIZU in r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING)
+    for url in (f"/api/v1/datasets/{YAIZU}/rows", f"/api/v1/datasets/{YAIZU}/download.csv"):
+        response = client.get(url)
+        assert response.status_code == 503, url
+        error = response.json()["error"]
+        assert response.json()["ok"] is False
+        assert error["code"] == "rows-unavailable"
+        assert YAIZU in error["message_en"] and YAIZU in error["message_ja"]
+        assert "UnicodeDecodeError" in error["message_en"]
+        assert error["location"]["file"] == "222127_public_toilet.csv"
+        assert error["hint_ja"]
+    assert ok(client, f"/api/v1/datasets/{SETTSU}/rows")["total"] == 1
+
+
+# Defect 8: loaded at publish, and never more than once at a time
+
+
+def test_after_publish_the_first_request_does_not_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = TestClient(create_app(two_cities(tmp_path)))
+    loads = count_loads(monkeypatch)
+    assert ok(client, f"/api/v1/datasets/{YAIZU}/rows")["total"] == 1
+    assert ok(client, "/api/v1/standard/public_toilet/rows")["total"] == 2
+    assert loads == []
+
+
+def test_concurrent_first_requests_load_the_rows_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings = two_cities(tmp_path)
+    shutil.rmtree(
+        settings.data_dir / "rows", ignore_errors=True
+    )  # published elsewhere: not loaded here yet
+    client = TestClient(create_app(settings))
+    loads = count_loads(monkeypatch, pause=0.5)
+    answers: list[int] = []
+
+    def first_request() -> None:
+        answers.append(client.get(f"/api/v1/datasets/{SETTSU}/rows").status_code)
+
+    threads = [threading.Thread(target=first_request) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert answers == [200, 200, 200]
+    assert loads == [SETTSU]
