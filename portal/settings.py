@@ -6,8 +6,10 @@ Nothing here runs at import time; call `Settings()` (environment) or
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
+from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -42,6 +44,11 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         default=PROJECT_ROOT / "var",
         description="Where the portal keeps its runtime data (embedded catalogue, rows store).",
+    )
+    source_roots: list[Path] = Field(
+        default_factory=lambda: [PROJECT_ROOT, PROJECT_ROOT.parent / "shared" / "samples"],
+        description="Folders a recipe may read its source from, besides its own folder "
+        '(JSON list: ["/srv/portal/incoming"]; default: the checkout and ../shared/samples).',
     )
     ckan_url: str | None = Field(
         default=None,
@@ -85,6 +92,16 @@ class Settings(BaseSettings):
         default=False,
         description="Show tracebacks for unexpected errors (also `portal --debug`).",
     )
+    max_body_bytes: int = Field(
+        default=256 * 1024,
+        ge=0,
+        description="Largest request body the API accepts, in bytes; over it: 413.",
+    )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Reverse proxies whose X-Forwarded-For/-Proto are believed (JSON list of "
+        'addresses or networks: ["127.0.0.1", "10.0.0.0/8"]); empty: none.',
+    )
 
     @field_validator("license")
     @classmethod
@@ -94,6 +111,19 @@ class Settings(BaseSettings):
         if key not in OPEN_LICENSES:
             raise ValueError(f"'{value}' is not an open licence; use cc-by, cc-by-sa or cc-zero")
         return OPEN_LICENSES[key]
+
+    @field_validator("ckan_url")
+    @classmethod
+    def _http_url(cls, value: str | None) -> str | None:
+        """A CKAN is reached over HTTP: anything else fails later as an internal error."""
+        if value is None:
+            return None
+        parts = urlsplit(value.strip())
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(
+                f"'{value}' is not an http(s) URL with a host, e.g. https://ckan.example.jp"
+            )
+        return value.strip()
 
     @model_validator(mode="after")
     def _default_catalogue(self) -> Settings:
@@ -109,11 +139,27 @@ OPEN_LICENSES = {"cc-by": "cc-by", "cc-by-4.0": "cc-by", "cc-by-sa": "cc-by-sa",
 def load_settings(**overrides: object) -> Settings:
     """Settings from the environment, with a clear error instead of a validation dump."""
     from pydantic import ValidationError
+    from pydantic_settings import SettingsError
 
     from portal.errors import ConfigInvalid
 
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(map(str, e['loc']))}: {e['msg'].removeprefix('Value error, ')}"
+            for e in exc.errors()
+        )
         raise ConfigInvalid(detail=problems) from None
+    except SettingsError as exc:  # a list setting that is not JSON: PORTAL_API_KEYS=key1
+        field = re.search(r'field "(\w+)"', str(exc))
+        name = env_name(field.group(1)) if field else "a list setting"
+        raise ConfigInvalid(detail=f'{name}: not a JSON list like ["a", "b"]') from None
+
+
+def env_name(field: str) -> str:
+    """The environment variable that sets `field`: PORTAL_<FIELD>, or its alias (CKAN_URL)."""
+    alias = Settings.model_fields[field].validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return f"PORTAL_{field.upper()}"

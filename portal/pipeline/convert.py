@@ -15,6 +15,7 @@ from portal.formats import SourceInfo, open_table
 from portal.layout import HEAD_ROWS, find_header, is_blank, is_sparse, is_subheader, join_header
 from portal.localgov import load as load_directory
 from portal.pipeline import recipe as recipes
+from portal.pipeline.guards import RecipeProblem, check_stem
 from portal.pipeline.normalizers import Context
 from portal.pipeline.transform import Outcome, Transformer
 from portal.pipeline.writers import DatasetWriter
@@ -159,9 +160,13 @@ def convert(
 ) -> Conversion:
     started = time.perf_counter()
     registry, directory = Registry(settings.datasets_dir), load_directory()
-    recipe = recipes.load(recipe_path, registry, directory)
+    recipe = recipes.load(recipe_path, registry, directory, settings.source_roots)
     definition = registry.get(recipe.dataset)
     stem = recipe.stem or definition.file_name(recipe.lgcode).removesuffix(".csv")
+    try:  # the recipe's own stem is checked on load; this one may come from a definition
+        check_stem(stem)
+    except RecipeProblem as problem:
+        raise recipe.problem(("target", "stem"), problem) from None
     out_dir = out_dir or settings.data_dir / "converted" / recipe.path.stem
     ctx = Context(directory=directory, publisher=directory.get(recipe.lgcode))
     with open_table(recipe.source, sheet=recipe.sheet, encoding=recipe.encoding) as table:

@@ -32,6 +32,7 @@ from portal.normalize import (
     to_yes_no,
     widen_kana,
 )
+from portal.pipeline.patterns import substitute
 
 
 class NormalizeError(Exception):
@@ -290,7 +291,7 @@ def value_map(value: str, option: Any, ctx: Context) -> str:
 
 @normalizer(
     "replace",
-    "regular-expression replacement: {replace: {pattern: '様$', with: ''}}",
+    "regular-expression replacement (RE2 syntax): {replace: {pattern: '様$', with: ''}}",
     {
         "type": "object",
         "required": ["pattern"],
@@ -299,7 +300,8 @@ def value_map(value: str, option: Any, ctx: Context) -> str:
     },
 )
 def replace(value: str, option: Any, ctx: Context) -> str:
-    return re.sub(option["pattern"], option.get("with", ""), value)
+    # RE2, never Python's backtracking re: a recipe's pattern must not be able to stall a run
+    return substitute(option["pattern"], option.get("with", ""), value)
 
 
 @normalizer("default", "the value for empty cells: {default: 不明}", {"type": ["string", "number"]})

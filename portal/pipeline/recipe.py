@@ -2,6 +2,8 @@
 
 A clerk edits these files by hand, so every mistake is reported with the
 recipe's line number and, where there is a closed list, the valid choices.
+A recipe may also come from someone hostile (uploads): what it may read, write and
+make is bounded (portal.pipeline.guards, .patterns, .recipe_yaml) before anything runs.
 """
 
 from __future__ import annotations
@@ -9,9 +11,9 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -20,25 +22,19 @@ import yaml
 
 from portal.errors import Location, PortalError
 from portal.localgov import Directory, is_valid
+from portal.pipeline import patterns, recipe_yaml
+from portal.pipeline.guards import (
+    RecipeProblem,
+    allowed_roots,
+    check_id_template,
+    check_stem,
+    resolve_source,
+)
 from portal.pipeline.normalizers import REGISTRY
 from portal.standards import Definition, Registry
 
 SCHEMA_FILE = Path(__file__).with_name("recipe.schema.json")
 OPTIONAL = {"date", "lgcode"}  # normalisers whose option may be left out
-
-
-class _Loader(yaml.SafeLoader):
-    """YAML with 1.2 booleans: only true/false. Under YAML 1.1 a column named NO (the
-    legacy 推奨 ID column) or ON/OFF would silently become a boolean."""
-
-
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-_Loader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
 
 
 class RecipeInvalid(PortalError):
@@ -96,6 +92,9 @@ class Recipe:
             Location(file=self.path.name, line=self.line(*path)), detail=en, detail_ja=ja
         )
 
+    def problem(self, path: tuple[str, ...], problem: RecipeProblem) -> RecipeInvalid:
+        return self.error(path, problem.en, problem.ja)
+
 
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
@@ -103,28 +102,16 @@ def schema() -> dict[str, Any]:
     return loaded
 
 
-def _lines(node: yaml.Node, path: tuple[str, ...] = ()) -> dict[tuple[str, ...], int]:
-    """Line (1-based) of every mapping key and sequence item in the YAML."""
-    out = {path: node.start_mark.line + 1}
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            out.update(_lines(value, (*path, str(key.value))))
-            out[(*path, str(key.value))] = key.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out.update(_lines(item, (*path, str(i))))
-    return out
-
-
 def _parse(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
     if not path.is_file():
         raise RecipeInvalid(
             Location(file=str(path)), detail="recipe not found", detail_ja="レシピが見つかりません"
         )
-    text = path.read_text(encoding="utf-8")
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)
+        return recipe_yaml.parse(recipe_yaml.read_text(path))
+    except RecipeProblem as problem:
+        where = Location(file=path.name, line=problem.line)
+        raise RecipeInvalid(where, detail=problem.en, detail_ja=problem.ja) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         row = mark.line + 1 if mark else None
@@ -133,7 +120,6 @@ def _parse(path: Path) -> tuple[Any, dict[tuple[str, ...], int]]:
             detail=f"not valid YAML: {getattr(exc, 'problem', exc)}",
             detail_ja="YAML として読めません（インデントや「:」の後の空白を確認してください）",
         ) from None
-    return data, (_lines(node) if node is not None else {})
 
 
 def _schema_error(
@@ -170,8 +156,14 @@ def _schema_error(
     return RecipeInvalid(Location(file=path.name, line=lines.get(where)), detail=en, detail_ja=ja)
 
 
-def load(path: Path, registry: Registry, directory: Directory) -> Recipe:
-    """Read and check a recipe; raises RecipeInvalid naming the line of the first mistake."""
+def load(
+    path: Path, registry: Registry, directory: Directory, source_roots: Sequence[Path] = ()
+) -> Recipe:
+    """Read and check a recipe; raises RecipeInvalid naming the line of the first mistake.
+
+    Its source must be inside the recipe's own folder or one of `source_roots`
+    (Settings.source_roots); its output stem is a plain file name.
+    """
     data, lines = _parse(path)
     validator = jsonschema.Draft202012Validator(schema())
     errors = sorted(
@@ -179,14 +171,17 @@ def load(path: Path, registry: Registry, directory: Directory) -> Recipe:
     )
     if errors:
         raise _schema_error(path, errors[0], lines)
-    recipe = _build(path, data, lines)
+    recipe = _build(path, data, lines, allowed_roots(path, source_roots))
     definition = _check_target(recipe, registry, directory)
     _check_fields(recipe, definition)
     _check_normalizers(recipe)
+    _check_bounds(recipe)
     return recipe
 
 
-def _build(path: Path, data: dict[str, Any], lines: dict[tuple[str, ...], int]) -> Recipe:
+def _build(
+    path: Path, data: dict[str, Any], lines: dict[tuple[str, ...], int], roots: Sequence[Path]
+) -> Recipe:
     src, target = data["source"], data["target"]
     columns = {}
     for name, spec in data["columns"].items():
@@ -209,7 +204,7 @@ def _build(path: Path, data: dict[str, Any], lines: dict[tuple[str, ...], int]) 
     return Recipe(
         path=path,
         title=data.get("title", path.stem),
-        source=_resolve_source(path, src["path"], lines),
+        source=_resolve_source(path, src["path"], lines, roots),
         sheet=src.get("sheet"),
         header_row=src.get("header_row"),
         header_rows=src.get("header_rows", 1),
@@ -233,15 +228,14 @@ def _normalizer(entry: str | dict[str, Any]) -> tuple[str, Any]:
     return str(name), option
 
 
-def _resolve_source(recipe: Path, pattern: str, lines: dict[tuple[str, ...], int]) -> Path:
-    base = recipe.parent
-    if any(c in pattern for c in "*?["):
-        matches = sorted(base.glob(pattern), key=lambda p: p.stat().st_mtime)
-        if not matches:
-            raise RecipeInvalid(Location(file=recipe.name, line=lines.get(("source", "path"))),
-                                detail=f"no file matches {pattern}", detail_ja=f"{pattern} に当てはまるファイルがありません")  # fmt: skip
-        return matches[-1]  # the newest: a department drops this month's file beside last month's
-    return (base / pattern).resolve()
+def _resolve_source(
+    recipe: Path, pattern: str, lines: dict[tuple[str, ...], int], roots: Sequence[Path]
+) -> Path:
+    try:
+        return resolve_source(recipe, pattern, roots)
+    except RecipeProblem as problem:
+        where = Location(file=recipe.name, line=lines.get(("source", "path")))
+        raise RecipeInvalid(where, detail=problem.en, detail_ja=problem.ja) from None
 
 
 def _check_target(recipe: Recipe, registry: Registry, directory: Directory) -> Definition:
@@ -300,3 +294,27 @@ def _check_normalizers(recipe: Recipe) -> None:
                             f"option of '{norm}': {exc.message}",
                             f"正規化「{norm}」のオプションが正しくありません: {exc.message}",
                         ) from None
+
+
+def _check_bounds(recipe: Recipe) -> None:
+    """What the schema cannot say: a safe output name, IDs of bounded size, regexes RE2 runs."""
+    checks: list[tuple[tuple[str, ...], Callable[[], object]]] = []
+    if recipe.stem is not None:
+        checks.append((("target", "stem"), partial(check_stem, recipe.stem)))
+    if recipe.ids:
+        checks.append((("ids", "template"), partial(check_id_template, recipe.ids[1])))
+    for i, f in enumerate(recipe.filters):
+        if f.test == "matches":
+            checks.append(
+                (("filters", str(i), "matches"), partial(patterns.compile_pattern, str(f.value)))
+            )
+    for name, column in recipe.columns.items():
+        for i, (norm, option) in enumerate(column.normalize):
+            if norm == "replace":
+                replace = partial(patterns.replacement, option["pattern"], option.get("with", ""))
+                checks.append((("columns", name, "normalize", str(i)), replace))
+    for path, check in checks:
+        try:
+            check()
+        except RecipeProblem as problem:
+            raise recipe.problem(path, problem) from None

@@ -11,7 +11,6 @@ a column is normalised once, as in the validator.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from dataclasses import dataclass, field
 from portal.layout import normalise_label
 from portal.normalize import is_ditto
 from portal.pipeline.normalizers import PASSES_EMPTY, REGISTRY, Context, NormalizeError
+from portal.pipeline.patterns import search
 from portal.pipeline.recipe import Column, Filter, Recipe
 from portal.standards import Definition
 
@@ -243,4 +243,4 @@ def _keeps(f: Filter, value: str) -> bool:
         return v not in {str(x) for x in f.value}
     if f.test == "empty":
         return (v == "") == bool(f.value)
-    return re.search(str(f.value), v) is not None
+    return search(str(f.value), v)  # RE2: checked when the recipe was loaded

@@ -34,7 +34,7 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def load_text(tmp_path: Path, text: str):  # type: ignore[no-untyped-def]
-    return load(write(tmp_path, text), Registry(DATASETS_DIR), load_directory())
+    return load(write(tmp_path, text), Registry(DATASETS_DIR), load_directory(), [SAMPLES_DIR])
 
 
 def test_a_good_recipe_loads(tmp_path: Path) -> None:

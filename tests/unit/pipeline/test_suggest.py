@@ -415,7 +415,7 @@ def test_yaml_round_trips_and_validates(
     recipe_file = tmp_path / "recipe.yaml"
     recipe_file.write_text(text, encoding="utf-8")
     if s.lgcode:  # the portal's own loader (YAML 1.2 booleans, normaliser options) agrees
-        recipe = load_recipe(recipe_file, registry, directory)
+        recipe = load_recipe(recipe_file, registry, directory, [SAMPLES_DIR])
         assert recipe.source == path.resolve()
         assert {n: c.sources for n, c in recipe.columns.items()} == sources(s)
     else:
