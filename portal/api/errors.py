@@ -16,6 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
+from portal.api.limits import BodyOverLimit, RequestTooLarge
 from portal.errors import PortalError
 
 log = logging.getLogger("portal.api")
@@ -25,6 +26,7 @@ CKAN_TYPES = {
     403: "Authorization Error",
     409: "Validation Error",
     400: "Validation Error",
+    413: "Validation Error",
     422: "Validation Error",
 }
 
@@ -52,24 +54,44 @@ def respond(
     return JSONResponse(payload, status, headers)
 
 
+def _problem(error: dict[str, Any]) -> str:
+    """One parameter's problem, with what was sent when it is short enough to quote."""
+    given = error.get("input")
+    shown = f" (given {given!r})" if isinstance(given, str) and len(given) <= 40 else ""
+    return f"{'.'.join(map(str, error['loc']))}: {error['msg']}{shown}"
+
+
+def error_response(request: Request, exc: PortalError) -> Response:
+    d = exc.to_dict()
+    extra: dict[str, Any] = {k: d[k] for k in ("hint_en", "hint_ja", "location") if k in d}
+    headers = (
+        {"Retry-After": str(exc.params["retry_after"])} if "retry_after" in exc.params else None
+    )
+    return respond(
+        request,
+        exc.status,
+        body(exc.status, exc.code, exc.message_en, exc.message_ja, extra),
+        headers,
+    )
+
+
+def too_large(request: Request, limit: int) -> Response:
+    """The answer of the body limit (portal.api.limits.BodyLimit), in the path's error shape."""
+    return error_response(request, RequestTooLarge(limit=limit))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(PortalError)
     async def portal_error(request: Request, exc: PortalError) -> Response:
-        d = exc.to_dict()
-        extra: dict[str, Any] = {k: d[k] for k in ("hint_en", "hint_ja", "location") if k in d}
-        headers = (
-            {"Retry-After": str(exc.params["retry_after"])} if "retry_after" in exc.params else None
-        )
-        return respond(
-            request,
-            exc.status,
-            body(exc.status, exc.code, exc.message_en, exc.message_ja, extra),
-            headers,
-        )
+        return error_response(request, exc)
+
+    @app.exception_handler(BodyOverLimit)
+    async def body_over_limit(request: Request, exc: BodyOverLimit) -> Response:
+        return error_response(request, exc.error)
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        problems = "; ".join(map(_problem, exc.errors()))
         return respond(
             request,
             400,

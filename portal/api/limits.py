@@ -1,16 +1,85 @@
-"""HTTP manners: per-client rate limits on the heavy routes, and conditional requests."""
+"""HTTP manners: a cap on request bodies, per-client rate limits on the heavy routes, and
+conditional requests."""
 
 from __future__ import annotations
 
 import hashlib
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import Request, Response
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.errors import PortalError
+
+
+class RequestTooLarge(PortalError):
+    code = "request-too-large"
+    status = 413
+    template_en = "the request body is larger than this portal accepts ({limit:,} bytes)"
+    template_ja = "リクエスト本文が大きすぎます（上限 {limit:,} バイト）"
+    hint_en = "send a smaller body; CKAN Action API calls need only a few kilobytes of JSON"
+    hint_ja = "本文を小さくしてください。CKAN Action API の呼び出しは数 KB の JSON で足ります"
+
+
+class BodyOverLimit(HTTPException):
+    """Raised from `receive` while the body streams in. An HTTPException, because FastAPI's
+    own body parsing passes those on (any other error there becomes a 400)."""
+
+    def __init__(self, limit: int) -> None:
+        self.error = RequestTooLarge(limit=limit)
+        super().__init__(413, self.error.message_en)
+
+
+class BodyLimit:
+    """Pure ASGI: refuse a body over `limit` bytes — at once when Content-Length says so,
+    else as soon as the chunks received add up to more — without buffering it first."""
+
+    def __init__(
+        self, app: ASGIApp, limit: int, refuse: Callable[[Request, int], Response]
+    ) -> None:
+        self.app, self.limit, self.refuse = app, limit, refuse
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        if _declared_length(request) > self.limit:
+            await self.refuse(request, self.limit)(scope, receive, send)
+            return
+        received, started = 0, False
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise BodyOverLimit(self.limit)
+            return message
+
+        async def watched(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, counted, watched)
+        except BodyOverLimit:
+            if started:  # the route answered before reading on: nothing more to say
+                raise
+            await self.refuse(request, self.limit)(scope, receive, send)
+
+
+def _declared_length(request: Request) -> int:
+    try:
+        return int(request.headers.get("content-length", "0"))
+    except ValueError:
+        return 0  # unreadable: the server rejects it; the chunks are counted regardless
 
 
 class RateLimited(PortalError):

@@ -48,8 +48,11 @@ def serve_command(
     if workers > 1:
         # Worker processes build their own app from the environment, as the parent did.
         uvicorn.run("portal.api.app:from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning")  # fmt: skip
+                    workers=workers, log_level="warning", proxy_headers=False)  # fmt: skip
         return
     from portal.api.app import create_app
 
-    uvicorn.run(create_app(st.settings), host=host, port=port, log_level="warning")
+    # proxy_headers=False: uvicorn would believe X-Forwarded-For from loopback by default;
+    # the app believes it only from PORTAL_TRUSTED_PROXIES (portal.api.app).
+    uvicorn.run(create_app(st.settings), host=host, port=port, log_level="warning",
+                proxy_headers=False)  # fmt: skip

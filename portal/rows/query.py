@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import math
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +33,14 @@ OPS = {
 }
 MAX_LIMIT = 1000
 MAX_OFFSET = 10_000
+# Bounds on what one query may ask, well inside SQLite's own limits (a LIKE pattern of
+# 50,000 bytes, an expression tree 1,000 deep, bound variables) so that a request over
+# them is a 400 that says which, never an SQLite error.
+MAX_TEXT = 1_000  # characters of `q` or of one filter value
+MAX_FILTERS = 50  # field filters in one query
+MAX_VALUES = 500  # values of one `__in` filter, or municipality codes
+MAX_CURSOR = 100  # characters of a cursor (this API's are about 20)
+INT64 = (-(2**63), 2**63 - 1)  # what SQLite stores as an INTEGER
 
 
 class BadQuery(PortalError):
@@ -72,6 +81,15 @@ class Query:
                 raise BadQuery(
                     detail=f"unknown field '{name}'", detail_ja=f"項目「{name}」はありません"
                 )
+        self._check_sizes()
+        if self.near is not None:
+            _check_near(*self.near)
+        # A field named twice would make SQLite refuse thousands of columns or sort terms.
+        first: dict[str, bool] = {}
+        for name, descending in self.sort:
+            first.setdefault(name, descending)
+        self.sort = list(first.items())
+        self.select = list(dict.fromkeys(self.select)) if self.select else self.select
         if not 0 < self.limit <= MAX_LIMIT:
             raise BadQuery(
                 detail=f"limit must be 1–{MAX_LIMIT}", detail_ja=f"limit は 1〜{MAX_LIMIT} です"
@@ -84,6 +102,67 @@ class Query:
                 detail="cursor paging follows the stored order; drop sort",
                 detail_ja="cursor は sort と併用できません",
             )
+
+    def _check_sizes(self) -> None:
+        if len(self.filters) > MAX_FILTERS:
+            raise BadQuery(detail=f"at most {MAX_FILTERS} filters in one query ({len(self.filters)} given)",
+                           detail_ja=f"フィルタは 1 回に {MAX_FILTERS} 個までです（{len(self.filters)} 個）")  # fmt: skip
+        if len(self.lgcodes or []) > MAX_VALUES:
+            raise BadQuery(detail=f"at most {MAX_VALUES} municipality codes in lgcode",
+                           detail_ja=f"lgcode の団体コードは {MAX_VALUES} 個までです")  # fmt: skip
+        if self.q is not None and len(self.q) > MAX_TEXT:
+            raise BadQuery(detail=f"q is {len(self.q):,} characters long; at most {MAX_TEXT:,}",
+                           detail_ja=f"q が長すぎます（{len(self.q):,} 文字、上限 {MAX_TEXT:,} 文字）")  # fmt: skip
+        for name, op, value in self.filters:
+            values = value if op == "in" else [value]
+            if len(values) > MAX_VALUES:
+                raise BadQuery(detail=f"at most {MAX_VALUES} values in {name}__in",
+                               detail_ja=f"{name}__in の値は {MAX_VALUES} 個までです")  # fmt: skip
+            if any(len(str(v)) > MAX_TEXT for v in values):
+                raise BadQuery(detail=f"a value of {name} is over {MAX_TEXT:,} characters",
+                               detail_ja=f"{name} の値が長すぎます（上限 {MAX_TEXT:,} 文字）")  # fmt: skip
+
+
+def _check_near(lat: float, lon: float, metres: float) -> None:
+    if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):  # also false for NaN
+        raise BadQuery(detail=f"lat must be -90…90 and lon -180…180 (given {lat}, {lon})",
+                       detail_ja=f"lat は -90〜90、lon は -180〜180 で指定してください（{lat}, {lon}）")  # fmt: skip
+    if not 0.0 < metres <= 100_000.0:
+        raise BadQuery(detail="distance must be over 0 and at most 100000 metres",
+                       detail_ja="distance は 0 より大きく 100000 m 以下で指定してください")  # fmt: skip
+
+
+RANGES = ("gt", "gte", "lt", "lte")
+
+
+def filter_value(name: str, kind: str, op: str, value: str) -> Any:
+    """A filter value typed as the field's values are stored. A number the store cannot hold
+    as one (an integer beyond 64 bits, an infinite or NaN number) is kept as its text, so
+    `=` finds the cell that holds it; a range over it is a 400, not an SQLite error or an
+    order of text against numbers."""
+    stripped = value.strip()
+    if op in RANGES and kind == "integer" and re.fullmatch(r"[+-]?\d+", stripped):
+        if not INT64[0] <= int(stripped) <= INT64[1]:
+            raise BadQuery(detail=f"{name}__{op}: {value} is beyond the integers this API compares (±9.2×10^18)",
+                           detail_ja=f"{name}__{op}: {value} は比較できる整数の範囲（±9.2×10^18）を超えています")  # fmt: skip
+    if op in RANGES and kind == "number" and _is_float(stripped):
+        if not math.isfinite(float(stripped)):
+            raise BadQuery(detail=f"{name}__{op}: {value} is not a finite number",
+                           detail_ja=f"{name}__{op}: {value} は有限の数値ではありません")  # fmt: skip
+    typed = typed_value(value, kind)
+    if isinstance(typed, int) and not INT64[0] <= typed <= INT64[1]:
+        return value  # as the rows store keeps such a cell
+    if isinstance(typed, float) and not math.isfinite(typed):
+        return value
+    return typed
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 @dataclass
@@ -99,9 +178,14 @@ def _encode(last_id: int) -> str:
 
 def _decode(cursor: str) -> int:
     try:
+        if len(cursor) > MAX_CURSOR:
+            raise ValueError("longer than any cursor this API gives")
         padded = cursor + "=" * (-len(cursor) % 4)
-        return int(json.loads(base64.urlsafe_b64decode(padded))["after"])
-    except (ValueError, KeyError, TypeError):
+        after = json.loads(base64.urlsafe_b64decode(padded))["after"]
+        if not isinstance(after, int) or not 0 <= after <= INT64[1]:
+            raise ValueError("not a row id")
+        return after
+    except (ValueError, KeyError, TypeError, RecursionError):
         raise BadQuery(
             detail="the cursor is not one this API gave", detail_ja="cursor が正しくありません"
         ) from None
@@ -118,7 +202,7 @@ def _where(q: Query) -> tuple[list[str], list[Any]]:
     for name, op, value in q.filters:
         kind = q.types.get(name, "string")
         if op == "in":
-            values = [typed_value(v, kind) for v in value]
+            values = [filter_value(name, kind, op, v) for v in value]
             clauses.append(f"{quote(name)} IN ({', '.join('?' * len(values))})")
             params += values
         elif op == "like":
@@ -126,7 +210,7 @@ def _where(q: Query) -> tuple[list[str], list[Any]]:
             params.append(f"%{value}%")
         else:
             clauses.append(f"{quote(name)} {OPS[op]} ?")
-            params.append(typed_value(value, kind))
+            params.append(filter_value(name, kind, op, value))
     if q.q:
         text = [n for n in q.fields if q.types.get(n) == "string"]
         clauses.append("(" + " OR ".join(f"{quote(n)} LIKE ?" for n in text) + ")")

@@ -18,7 +18,7 @@ from portal.api.routes.catalogue import base, summary
 from portal.api.routes.catalogue import resources as resource_list
 from portal.api.services import NoData, Services, ServicesDep
 from portal.api.views import Search
-from portal.catalogue.base import Package
+from portal.catalogue.base import OrganizationMissing, Package
 from portal.rows import Query as RowQuery
 from portal.rows import run
 
@@ -100,6 +100,8 @@ def home(
 
 @router.get("/organizations/{name}", response_class=HTMLResponse)
 def organization_page(request: Request, name: str, svc: ServicesDep) -> HTMLResponse:
+    if svc.view.organization(name) is None:  # as a missing dataset is: 404, not an empty list
+        raise OrganizationMissing(name=name)
     return home(request, svc, organization=name)
 
 

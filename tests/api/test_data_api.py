@@ -128,7 +128,8 @@ def test_json_and_geojson_downloads(client: TestClient) -> None:
     feature = json.loads(geo.content)["features"][0]
     assert feature["geometry"] == {"type": "Point", "coordinates": [135.56221, 34.77718]}
     missing = client.get("/api/v1/datasets/272248-population-by-area-age/download.geojson")
-    assert missing.status_code == 400 and "GeoJSON" in missing.json()["error"]["message_en"]
+    # A format this dataset does not publish is missing (404), not a bad request.
+    assert missing.status_code == 404 and "GeoJSON" in missing.json()["error"]["message_en"]
     assert client.get("/api/v1/datasets/272248-aed/download.xml").status_code == 400
 
 

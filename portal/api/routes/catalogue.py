@@ -9,10 +9,12 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from portal.api.limits import cache_headers, etag_for, not_modified
+from portal.api.openapi import answers, follow
 from portal.api.services import Services, ServicesDep
 from portal.api.views import Search
 from portal.catalogue.base import Package, extras
 from portal.rows import BadQuery
+from portal.rows.query import MAX_TEXT
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 
@@ -72,12 +74,32 @@ def summary(package: Package, root: str) -> dict[str, Any]:
     }
 
 
-@router.get("/datasets", summary="Search datasets (Japanese text search; filters)")
+FIRST = "$response.body#/results/0/name"  # the first dataset found, for links
+
+
+@router.get(
+    "/datasets",
+    summary="Search datasets (Japanese text search; filters)",
+    operation_id="datasets_search",
+    responses={
+        **answers(400),
+        **follow(
+            dataset=("dataset_show", {"name": FIRST}),
+            resources=("dataset_resources", {"name": FIRST}),
+            rows=("dataset_rows", {"name": FIRST}),
+            csv=("dataset_download", {"name": FIRST, "fmt": "csv"}),
+        ),
+    },
+)
 def search(
     request: Request,
     svc: ServicesDep,
     q: Annotated[
-        str, Query(description="Words to find (Japanese works: 避難場所, トイレ 焼津).")
+        str,
+        Query(
+            max_length=MAX_TEXT,
+            description="Words to find (Japanese works: 避難場所, トイレ 焼津).",
+        ),
     ] = "",
     standard: Annotated[
         str | None, Query(description="Standard dataset slug, e.g. evacuation_space.")
@@ -102,7 +124,12 @@ def search(
             "results": [summary(p, base(request)) for p in found["results"]]}  # fmt: skip
 
 
-@router.get("/datasets/{name}", summary="One dataset: metadata, fields, resources, validation")
+@router.get(
+    "/datasets/{name}",
+    summary="One dataset: metadata, fields, resources, validation",
+    operation_id="dataset_show",
+    responses=answers(304, 404),
+)
 def show(request: Request, name: str, svc: ServicesDep) -> Response:
     package = svc.package(name)
     etag = etag_for(
@@ -132,18 +159,42 @@ def resources(package: Package, root: str) -> list[dict[str, Any]]:
     out = []
     for r in package.get("resources", []):
         url = r.get("url", "")
-        out.append({"name": r["name"], "format": r.get("format"), "mimetype": r.get("mimetype"),
+        out.append({"id": r.get("id"), "name": r["name"], "format": r.get("format"), "mimetype": r.get("mimetype"),
                     "description": r.get("description", ""), "size": r.get("size"),
                     "url": root + url if url.startswith("/") else url})  # fmt: skip
     return out
 
 
-@router.get("/datasets/{name}/resources", summary="The dataset's files")
+@router.get(
+    "/datasets/{name}/resources",
+    summary="The dataset's files",
+    operation_id="dataset_resources",
+    responses={
+        **answers(404),
+        **follow(
+            file=(
+                "file",
+                {"resource_id": "$response.body#/0/id", "filename": "$response.body#/0/name"},
+            )
+        ),
+    },
+)
 def list_resources(request: Request, name: str, svc: ServicesDep) -> list[dict[str, Any]]:
     return resources(svc.package(name), base(request))
 
 
-@router.get("/standards", summary="Standard datasets and who publishes them")
+@router.get(
+    "/standards",
+    summary="Standard datasets and who publishes them",
+    operation_id="standards",
+    responses={
+        **answers(),
+        **follow(
+            standard=("standard", {"slug": "$response.body#/0/slug"}),
+            rows=("standard_rows", {"slug": "$response.body#/0/slug"}),
+        ),
+    },
+)
 def standards(svc: ServicesDep) -> list[dict[str, Any]]:
     return standard_coverage(svc)
 
@@ -163,7 +214,12 @@ def standard_coverage(svc: Services) -> list[dict[str, Any]]:
     return out
 
 
-@router.get("/standards/{slug}", summary="One standard dataset: its Frictionless Table Schema")
+@router.get(
+    "/standards/{slug}",
+    summary="One standard dataset: its Frictionless Table Schema",
+    operation_id="standard",
+    responses=answers(404),
+)
 def standard(slug: str, svc: ServicesDep) -> dict[str, Any]:
     d = svc.registry.get(slug)
     return {"slug": d.slug, "key": d.key, "number": d.number, "title_ja": d.title_ja,

@@ -16,10 +16,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from portal.api.openapi import answers, follow
 from portal.api.services import Services, ServicesDep
 from portal.api.views import FACETS, Search, parse_fq
 from portal.catalogue.base import OrganizationMissing, Package
 from portal.errors import PortalError
+from portal.rows.query import MAX_TEXT
 
 router = APIRouter(tags=["CKAN Action API (read-only)"])
 MAX_ROWS = 1000
@@ -90,7 +92,7 @@ def _facet_fields(params: dict[str, Any]) -> list[str]:
         return [str(f) for f in raw]
     try:
         fields = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):
         raise ActionParamInvalid(
             param="facet.field", problem='a JSON list, e.g. ["tags","organization"]'
         ) from None
@@ -112,6 +114,9 @@ def _search_facets(facets: dict[str, dict[str, int]], limit: int) -> dict[str, A
 
 
 def package_search(svc: Services, params: dict[str, Any], root: str) -> Any:
+    for name in ("q", "fq", "sort"):
+        if len(str(params.get(name, ""))) > MAX_TEXT:
+            raise ActionParamInvalid(param=name, problem=f"longer than {MAX_TEXT} characters")
     fq = parse_fq(str(params.get("fq", "")))
     for key in list(fq):
         if key.lstrip("-") not in (*FACETS, "name", "id", "metadata_modified", "license_id"):
@@ -178,7 +183,7 @@ async def _params(request: Request) -> dict[str, Any]:
         if raw.strip():
             try:
                 body = json.loads(raw)
-            except ValueError:
+            except (ValueError, RecursionError):
                 raise ActionParamInvalid(param="body", problem="not JSON") from None
             if not isinstance(body, dict):
                 raise ActionParamInvalid(param="body", problem="must be a JSON object")
@@ -197,6 +202,17 @@ async def _call(action: str, request: Request, svc: ServicesDep) -> JSONResponse
     return JSONResponse({"help": help_url, "success": True, "result": result})
 
 
+# package_list and organization_list lead to package_show and organization_show.
+LINKS = follow(
+    package_show=(
+        "ckan_action_get",
+        {"action": "package_show", "query.id": "$response.body#/result/0"},
+    ),
+    organization_show=(
+        "ckan_action_get",
+        {"action": "organization_show", "query.id": "$response.body#/result/0"},
+    ),
+)
 for _prefix in ("/api/3/action", "/api/action"):
     for _method in ("GET", "POST"):
         router.add_api_route(
@@ -204,6 +220,10 @@ for _prefix in ("/api/3/action", "/api/action"):
             _call,
             methods=[_method],
             operation_id=f"ckan_action_{_method.lower()}",
+            responses={
+                **answers(400, 404, 409, *([413] if _method == "POST" else []), ckan=True),
+                **LINKS,
+            },
             summary=f"CKAN Action API, read-only ({_method}): " + ", ".join(ACTIONS),
             description="GET with query parameters or POST a JSON object, as CKAN accepts. "
             "Answers `{help, success, result}`; errors `{success: false, error: {__type, message}}`.",

@@ -4,20 +4,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
 from portal.api.cp932 import cp932_response
 from portal.api.limits import cache_headers, etag_for, not_modified
+from portal.api.openapi import answers, media
 from portal.api.routes.catalogue import modified
 from portal.api.services import Services, ServicesDep
 from portal.catalogue import EmbeddedCatalogue
+from portal.errors import PortalError
 from portal.rows import MAX_LIMIT, BadQuery, run
 from portal.rows import Query as RowQuery
-from portal.rows.query import OPS
+from portal.rows.query import MAX_CURSOR, MAX_TEXT, OPS
 from portal.standards import Definition
 
 router = APIRouter(prefix="/api/v1", tags=["data"])
@@ -41,7 +43,28 @@ ROWS_DOC = """Rows of the dataset, as JSON. Filter on any field: `?種別=消火
 as one JSON object as CKAN's datastore_search takes it: `filters={"名称__like":"公園"}` (a list
 means `in`) — easier to URL-encode when field names are Japanese. `q` finds text
 in any text field; `sort=-総人口,名称` sorts (minus: descending); `fields=名称,緯度,経度` selects;
-`limit` (≤ 1000) and `offset` (≤ 10000) page; for deeper paging follow `next` (a cursor)."""
+`limit` (≤ 1000) and `offset` (≤ 10000) page; for deeper paging follow `next` (a cursor).
+At most 50 filters, 500 values in one `__in`, 1000 characters in `q` or one value."""
+MAX_FILTERS_JSON = 10_000  # characters of the `filters` JSON object
+MAX_FILE_ID = 128  # characters of a resource id in /files/ (they are UUIDs)
+MAX_FILE_NAME = 255  # characters of a file name in /files/
+Latitude = Annotated[float | None, Query(ge=-90, le=90, description="Degrees, with lon.")]
+Longitude = Annotated[float | None, Query(ge=-180, le=180, description="Degrees, with lat.")]
+Distance = Annotated[float | None, Query(gt=0, le=100_000, description="Metres from lat/lon.")]
+
+
+class FormatMissing(PortalError):
+    code = "format-not-published"
+    status = 404
+    template_en = "the dataset {name} has no {format} file"
+    template_ja = "データセット {name} には {format} ファイルがありません"
+
+
+class FileMissing(PortalError):
+    code = "file-not-found"
+    status = 404
+    template_en = "there is no published file {filename} under {resource_id}"
+    template_ja = "公開ファイル {resource_id}/{filename} はありません"
 
 
 def heavy(request: Request, svc: ServicesDep) -> None:
@@ -52,17 +75,23 @@ def heavy(request: Request, svc: ServicesDep) -> None:
 Heavy = Depends(heavy)
 
 
+def _scalar(value: object) -> bool:
+    return isinstance(value, (str, int, float))
+
+
 def _json_filters(text: str) -> list[tuple[str, str | list[str]]]:
-    try:
-        given = json.loads(text)
-    except ValueError:
+    try:  # a bounded text: json's recursion (deep nesting) and time stay small
+        given = json.loads(text) if len(text) <= MAX_FILTERS_JSON else None
+    except (ValueError, RecursionError):
         given = None
     if not isinstance(given, dict) or not all(
-        isinstance(v, (str, int, float, list)) for v in given.values()
+        _scalar(v) or (isinstance(v, list) and all(map(_scalar, v))) for v in given.values()
     ):
         raise BadQuery(
-            detail='filters must be a JSON object such as {"名称__like": "公園", "ID": ["1", "2"]}',
-            detail_ja='filters は {"名称__like": "公園", "ID": ["1", "2"]} のような JSON で指定してください',
+            detail="filters must be a JSON object of values or lists of values, at most "
+            f'{MAX_FILTERS_JSON:,} characters, such as {{"名称__like": "公園", "ID": ["1", "2"]}}',
+            detail_ja=f"filters は {MAX_FILTERS_JSON:,} 文字以内の、値か値のリストの JSON オブジェクトで"
+            '指定してください（{"名称__like": "公園", "ID": ["1", "2"]} など）',
         )
     return [
         (f"{k}__in" if isinstance(v, list) and "__" not in k else k,
@@ -101,12 +130,12 @@ def parse_sort(sort: str) -> list[tuple[str, bool]]:
 class RowParams:
     """The query parameters both rows routes take (field filters are read from the rest)."""
 
-    q: str | None = None
+    q: Annotated[str | None, Query(max_length=MAX_TEXT)] = None
     sort: str = ""
     fields: str = ""
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100
     offset: Annotated[int, Query(ge=0)] = 0
-    cursor: str | None = None
+    cursor: Annotated[str | None, Query(max_length=MAX_CURSOR)] = None
 
     def query(self, request: Request, definition: Definition, **scope: Any) -> RowQuery:
         return RowQuery.of(
@@ -126,8 +155,10 @@ def page_url(request: Request, cursor: str) -> str:
 @router.get(
     "/datasets/{name}/rows",
     summary="Query the dataset's rows",
+    operation_id="dataset_rows",
     description=ROWS_DOC,
     dependencies=[Heavy],
+    responses=answers(304, 400, 404, 429),
 )
 def rows(
     request: Request,
@@ -155,7 +186,11 @@ def _page(request: Request, svc: Services, query: RowQuery, **head: str) -> dict
 @router.get(
     "/standard/{slug}/rows",
     summary="Rows of one standard dataset across every municipality",
+    operation_id="standard_rows",
+    description="Filters, `q`, `sort`, `fields` and paging as on a dataset's rows; `lgcode`, "
+    "or `lat`, `lon` and `distance` (nearest first), choose where.",
     dependencies=[Heavy],
+    responses=answers(400, 404, 429),
 )
 def standard_rows(
     request: Request,
@@ -165,11 +200,9 @@ def standard_rows(
     lgcode: Annotated[
         str | None, Query(description="Only these municipalities (comma-separated codes).")
     ] = None,
-    lat: float | None = None,
-    lon: float | None = None,
-    distance: Annotated[
-        float | None, Query(gt=0, le=100_000, description="Metres from lat/lon.")
-    ] = None,
+    lat: Latitude = None,
+    lon: Longitude = None,
+    distance: Distance = None,
 ) -> dict[str, Any]:
     definition = svc.registry.get(slug)
     svc.published(slug, load=True)
@@ -189,17 +222,23 @@ def standard_rows(
 @router.get(
     "/datasets/{name}/download.{fmt}",
     summary="Download the dataset (csv, json, geojson)",
+    operation_id="dataset_download",
     dependencies=[Heavy],
+    response_class=Response,
+    responses={
+        200: {"content": media("text/csv", "application/json", "application/geo+json")},
+        **answers(304, 400, 404, 422, 429),
+    },
 )
 def download(
     request: Request,
     name: str,
-    fmt: str,
+    fmt: Literal["csv", "json", "geojson"],
     svc: ServicesDep,
     encoding: Annotated[
-        str, Query(pattern="^(utf-8|cp932)$", description="utf-8 (canonical) or cp932 for Excel.")
+        Literal["utf-8", "cp932"], Query(description="utf-8 (canonical) or cp932 for Excel.")
     ] = "utf-8",
-    unmappable: Annotated[str, Query(pattern="^(error|replace)$")] = "error",
+    unmappable: Literal["error", "replace"] = "error",
 ) -> Response:
     package = svc.package(name)
     definition, loaded = svc.rows_of(package)
@@ -214,12 +253,7 @@ def download(
         return FileResponse(loaded.csv_path, media_type="text/csv; charset=utf-8", headers=headers)
     if fmt == "csv":
         return cp932_response(loaded.csv_path, unmappable == "replace", headers)
-    if fmt in ("json", "geojson"):
-        return _resource(svc, package, fmt, headers)
-    raise BadQuery(
-        detail=f"unknown format '{fmt}'; use csv, json or geojson",
-        detail_ja=f"形式「{fmt}」は使えません（csv, json, geojson）",
-    )
+    return _resource(svc, package, fmt, headers)
 
 
 def _resource(
@@ -235,10 +269,7 @@ def _resource(
         None,
     )
     if resource is None:
-        raise BadQuery(
-            detail=f"this dataset has no {wanted} file",
-            detail_ja=f"このデータセットには {wanted} ファイルがありません",
-        )
+        raise FormatMissing(name=package["name"], format=wanted)
     media = "application/geo+json" if fmt == "geojson" else "application/json"
     if isinstance(svc.catalogue, EmbeddedCatalogue):
         return FileResponse(
@@ -250,13 +281,26 @@ def _resource(
 files = APIRouter(tags=["files"])
 
 
-@files.get("/files/{resource_id}/{filename}", summary="A published file (embedded catalogue)")
-def file(resource_id: str, filename: str, svc: ServicesDep) -> FileResponse:
-    if not isinstance(svc.catalogue, EmbeddedCatalogue) or "/" in filename or ".." in resource_id:
-        raise BadQuery(detail="no such file", detail_ja="ファイルがありません")
+@files.get(
+    "/files/{resource_id}/{filename}",
+    summary="A published file (embedded catalogue)",
+    operation_id="file",
+    response_class=FileResponse,
+    responses={200: {"content": media("*/*")}, **answers(400, 404)},
+)
+def file(
+    resource_id: Annotated[str, Path(pattern="^[0-9A-Za-z_-]+$", max_length=MAX_FILE_ID)],
+    filename: Annotated[str, Path(max_length=MAX_FILE_NAME)],
+    svc: ServicesDep,
+) -> FileResponse:
+    missing = FileMissing(resource_id=resource_id, filename=filename)
+    if not isinstance(svc.catalogue, EmbeddedCatalogue) or filename in (".", ".."):
+        raise missing
     path = svc.catalogue.resource_path({"id": resource_id, "name": filename})
-    if not path.is_file():
-        from portal.catalogue.base import PackageMissing
-
-        raise PackageMissing(name=filename)
+    try:
+        found = path.is_file()
+    except OSError:  # a name over the file system's limit (in bytes) names no file
+        found = False
+    if not found:
+        raise missing
     return FileResponse(path)

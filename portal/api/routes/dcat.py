@@ -3,11 +3,14 @@ distributions, for aggregators that read DCAT rather than CKAN's API."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Request, Response
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from portal.api.limits import cache_headers, etag_for, not_modified
+from portal.api.openapi import answers, media
 from portal.api.services import Services, ServicesDep
 from portal.catalogue.base import Package, extras
 
@@ -18,10 +21,18 @@ LICENSES = {
     "cc-zero": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
 MEDIA = {"CSV": "text/csv", "JSON": "application/json", "GeoJSON": "application/geo+json"}
+# What stays as it is in an IRI: URL delimiters and what is already percent-encoded.
+IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"
+
+
+def iri(url: str) -> URIRef:
+    """A URL as an IRI every RDF syntax can write: what a file name may hold (spaces, <>,
+    quotes, braces, non-ASCII letters) percent-encoded as UTF-8; an existing %xx kept."""
+    return URIRef(quote(url, safe=IRI_SAFE))
 
 
 def _dataset(g: Graph, package: Package, root: str) -> URIRef:
-    node = URIRef(f"{root}/datasets/{package['name']}")
+    node = iri(f"{root}/datasets/{package['name']}")
     meta = extras(package)
     g.add((node, RDF.type, DCAT.Dataset))
     g.add((node, DCTERMS.identifier, Literal(package["name"])))
@@ -37,16 +48,14 @@ def _dataset(g: Graph, package: Package, root: str) -> URIRef:
     for tag in package.get("tags", []):
         g.add((node, DCAT.keyword, Literal(tag["name"], lang="ja")))
     if package.get("license_id") in LICENSES:
-        g.add((node, DCTERMS.license, URIRef(LICENSES[package["license_id"]])))
+        g.add((node, DCTERMS.license, iri(LICENSES[package["license_id"]])))
     g.add((node, DCAT.landingPage, node))
     if meta.get("portal_standard"):
         # The standard's Table Schema as this portal serves it: a URL that resolves.
-        g.add(
-            (node, DCTERMS.conformsTo, URIRef(f"{root}/api/v1/standards/{meta['portal_standard']}"))
-        )
+        g.add((node, DCTERMS.conformsTo, iri(f"{root}/api/v1/standards/{meta['portal_standard']}")))
     org = package.get("organization") or {}
     if org.get("name"):
-        publisher = URIRef(f"{root}/organizations/{org['name']}")
+        publisher = iri(f"{root}/organizations/{org['name']}")
         g.add((node, DCTERMS.publisher, publisher))
         g.add((publisher, RDF.type, FOAF.Organization))
         g.add((publisher, FOAF.name, Literal(org.get("title") or org["name"], lang="ja")))
@@ -61,8 +70,8 @@ def _distribution(g: Graph, resource: dict[str, str], root: str) -> BNode:
     url = root + url if url.startswith("/") else url
     g.add((dist, RDF.type, DCAT.Distribution))
     g.add((dist, DCTERMS.title, Literal(resource.get("name", ""))))
-    g.add((dist, DCAT.accessURL, URIRef(url)))
-    g.add((dist, DCAT.downloadURL, URIRef(url)))
+    g.add((dist, DCAT.accessURL, iri(url)))
+    g.add((dist, DCAT.downloadURL, iri(url)))
     if resource.get("format"):
         g.add((dist, DCTERMS["format"], Literal(resource["format"])))
         if resource["format"] in MEDIA:
@@ -79,10 +88,10 @@ def catalogue_graph(svc: Services, root: str) -> Graph:
     g.bind("dcat", DCAT)
     g.bind("dct", DCTERMS)
     g.bind("foaf", FOAF)
-    catalogue = URIRef(f"{root}/catalog")
+    catalogue = iri(f"{root}/catalog")
     g.add((catalogue, RDF.type, DCAT.Catalog))
     g.add((catalogue, DCTERMS.title, Literal(svc.view.status().get("site_title", "portal"))))
-    g.add((catalogue, FOAF.homepage, URIRef(f"{root}/")))
+    g.add((catalogue, FOAF.homepage, iri(f"{root}/")))
     for package in svc.view.packages():
         g.add((catalogue, DCAT.dataset, _dataset(g, package, root)))
     return g
@@ -98,11 +107,23 @@ def _serve(request: Request, svc: Services, fmt: str, media: str) -> Response:
     return Response(text, media_type=media, headers=cache_headers(etag))
 
 
-@router.get("/catalog.jsonld", summary="The catalogue as DCAT (JSON-LD)")
+@router.get(
+    "/catalog.jsonld",
+    summary="The catalogue as DCAT (JSON-LD)",
+    operation_id="catalog_jsonld",
+    response_class=Response,
+    responses={200: {"content": media("application/ld+json", schema={})}, **answers(304)},
+)
 def jsonld(request: Request, svc: ServicesDep) -> Response:
     return _serve(request, svc, "json-ld", "application/ld+json")
 
 
-@router.get("/catalog.ttl", summary="The catalogue as DCAT (Turtle)")
+@router.get(
+    "/catalog.ttl",
+    summary="The catalogue as DCAT (Turtle)",
+    operation_id="catalog_ttl",
+    response_class=Response,
+    responses={200: {"content": media("text/turtle")}, **answers(304)},
+)
 def turtle(request: Request, svc: ServicesDep) -> Response:
     return _serve(request, svc, "turtle", "text/turtle; charset=utf-8")

@@ -10,16 +10,18 @@ municipalityName).
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request
 
-from portal.api.routes.data import heavy
+from portal.api.openapi import answers, follow
+from portal.api.routes.data import Distance, Latitude, Longitude, heavy
 from portal.api.services import Services, ServicesDep
 from portal.catalogue.base import extras
 from portal.errors import DatasetNotFound
 from portal.rows import Query as RowQuery
 from portal.rows import run
+from portal.rows.query import MAX_TEXT
 from portal.standards import Definition
 
 router = APIRouter(prefix="/wapi", tags=["BODIK WAPI compatible"])
@@ -50,7 +52,22 @@ def _organizations(svc: Services, packages: list[dict[str, Any]]) -> list[dict[s
     ]
 
 
-@router.get("/api/list", summary="Available apinames")
+FIRST = "$response.body#/0/apiname"  # the first apiname listed, for links
+
+
+@router.get(
+    "/api/list",
+    summary="Available apinames",
+    operation_id="wapi_api_list",
+    responses={
+        **answers(),
+        **follow(
+            search=("wapi_search", {"apiname": FIRST}),
+            config=("wapi_config", {"apiname": FIRST}),
+            organizations=("wapi_api_organizations", {"apiname": FIRST}),
+        ),
+    },
+)
 def api_list(svc: ServicesDep) -> list[dict[str, str]]:
     published = {extras(p).get("portal_standard") for p in svc.published()}
     return [
@@ -60,7 +77,12 @@ def api_list(svc: ServicesDep) -> list[dict[str, str]]:
     ]
 
 
-@router.get("/organization", summary="Every municipality that publishes something")
+@router.get(
+    "/organization",
+    summary="Every municipality that publishes something",
+    operation_id="wapi_organizations",
+    responses=answers(),
+)
 def organizations(svc: ServicesDep) -> list[dict[str, str]]:
     return _organizations(svc, svc.published())
 
@@ -72,7 +94,12 @@ def _definition(svc: Services, apiname: str) -> Definition:
     return found
 
 
-@router.get("/config/{apiname}", summary="Fields of an apiname and how BODIK's names map to them")
+@router.get(
+    "/config/{apiname}",
+    summary="Fields of an apiname and how BODIK's names map to them",
+    operation_id="wapi_config",
+    responses=answers(404),
+)
 def config(apiname: str, svc: ServicesDep) -> dict[str, Any]:
     d = _definition(svc, apiname)
     mapping = {k: v for k, v in NORMALISED.items() if v in d.field_names}
@@ -84,27 +111,36 @@ def config(apiname: str, svc: ServicesDep) -> dict[str, Any]:
     }
 
 
-@router.get("/{apiname}/organization", summary="Municipalities that publish this apiname")
+@router.get(
+    "/{apiname}/organization",
+    summary="Municipalities that publish this apiname",
+    operation_id="wapi_api_organizations",
+    responses=answers(404),
+)
 def api_organizations(apiname: str, svc: ServicesDep) -> list[dict[str, str]]:
     return _organizations(svc, svc.published(_definition(svc, apiname).slug))
 
 
 @router.get(
-    "/{apiname}", summary="Search one apiname across municipalities", dependencies=[Depends(heavy)]
+    "/{apiname}",
+    summary="Search one apiname across municipalities",
+    operation_id="wapi_search",
+    dependencies=[Depends(heavy)],
+    responses=answers(400, 404, 429),
 )
 def search(
     request: Request,
     apiname: str,
     svc: ServicesDep,
-    select_type: Annotated[str, Query(pattern="^(data|geometry)$")] = "data",
+    select_type: Literal["data", "geometry"] = "data",
     maxResults: Annotated[int, Query(ge=1, le=1000)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
-    lat: float | None = None,
-    lon: float | None = None,
-    distance: Annotated[float | None, Query(gt=0, le=100_000)] = None,
+    lat: Latitude = None,
+    lon: Longitude = None,
+    distance: Distance = None,
     municipalityCode: str | None = None,
     municipalityName: str | None = None,
-    name: str | None = None,
+    name: Annotated[str | None, Query(max_length=MAX_TEXT, description="Part of 名称.")] = None,
 ) -> dict[str, Any]:
     d = _definition(svc, apiname)
     packages = svc.published(d.slug, load=True)
