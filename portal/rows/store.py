@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from portal.catalogue.storage import connect_read_only, writable
 from portal.errors import Location, PortalError
 from portal.standards import Definition
 from portal.standards.definition import typed_value
@@ -92,7 +93,11 @@ class RowsStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.files = root / "files"
-        self.files.mkdir(parents=True, exist_ok=True)
+        # A data directory the portal cannot write (a read-only mount): the rows loaded
+        # there are served; a load fails as any load does (RowsUnavailable, for its dataset).
+        self.read_only = not writable(root)
+        if not self.read_only:
+            self.files.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
         self._lock = threading.Lock()  # this process's one writer
         self._flights: dict[str, threading.Lock] = {}
@@ -100,11 +105,15 @@ class RowsStore:
         # name -> (content hash, where, reason) of a load that failed on the file's content
         self._failed: dict[str, tuple[str, Location, str]] = {}
         with self.db() as db:
-            db.execute(DATASETS)
+            if not self.read_only:
+                db.execute(DATASETS)
 
     @contextmanager
     def db(self) -> Iterator[sqlite3.Connection]:
         conn = getattr(self._local, "conn", None)
+        if conn is None and self.read_only:
+            conn = _read_only(self.root / "rows.sqlite")
+            self._local.conn = conn
         if conn is None:
             conn = sqlite3.connect(
                 self.root / "rows.sqlite", timeout=30, isolation_level=None, check_same_thread=False
@@ -328,6 +337,15 @@ class RowsStore:
             (name,),
         )
         db.execute(f"DELETE FROM {quote(table)} WHERE _dataset=?", (name,))
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    """The rows on a read-only disk; none (an empty store) if none were ever loaded there."""
+    if path.is_file():
+        return connect_read_only(path)
+    conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+    conn.execute(DATASETS)
+    return conn
 
 
 def _loaded(row: tuple[Any, ...], files: Path) -> Loaded:
