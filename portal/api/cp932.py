@@ -1,8 +1,12 @@
 """CSV in CP932 for Excel users, streamed; characters CP932 cannot hold are reported, and
-replaced only when the client asks."""
+replaced only when the client asks. Cells Excel would run as a formula (`=HYPERLINK(…)`)
+are written with a leading ' (portal/validation/formula_cells.py); the UTF-8 download
+is the published file, byte for byte."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
@@ -10,6 +14,7 @@ from urllib.parse import quote
 from fastapi.responses import StreamingResponse
 
 from portal.errors import PortalError
+from portal.validation.formula_cells import neutralise_row
 
 CHUNK = 1 << 20  # characters per read
 REPLACEMENT = "〓"  # 下駄記号: the customary mark for a character that cannot be printed
@@ -32,6 +37,22 @@ def _chunks(path: Path) -> Iterator[str]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         while chunk := fh.read(CHUNK):
             yield chunk
+
+
+def _spreadsheet_safe(path: Path) -> Iterator[str]:
+    """The published CSV re-written as the portal writes it (CRLF, minimal quoting), with
+    formula-like cells marked as text, in chunks of about CHUNK characters."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        for row in csv.reader(fh):
+            writer.writerow(neutralise_row(row))
+            if out.tell() >= CHUNK:
+                yield out.getvalue()
+                out.seek(0)
+                out.truncate()
+    if out.tell():
+        yield out.getvalue()
 
 
 def unmappable(path: Path) -> list[str]:
@@ -58,7 +79,7 @@ def cp932_response(path: Path, replace: bool, headers: dict[str, str]) -> Stream
         headers["X-Portal-Replaced"] = quote(" ".join(bad))
 
     def body() -> Iterator[bytes]:
-        for chunk in _chunks(path):
+        for chunk in _spreadsheet_safe(path):
             yield chunk.translate(table).encode("cp932")
 
     return StreamingResponse(body(), media_type="text/csv; charset=Shift_JIS", headers=headers)

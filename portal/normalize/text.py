@@ -106,3 +106,28 @@ def surrounding_space(text: str) -> bool:
 def strip_spaces(text: str) -> str:
     """`text` without the surrounding spaces that `surrounding_space` reports."""
     return _EDGE_SPACE.sub("", text)
+
+
+# Format characters that a spreadsheet shows as nothing at all, so a clerk cannot see them,
+# yet they make "千里\ufeff南公園" a different name from "千里南公園": a stray BOM, zero-width
+# spaces, bidi controls, the soft hyphen, Hangul fillers. Variation selectors (葛󠄀, IVS) are
+# meaningful and not included; a zero-width joiner between two emoji (👨‍👩‍👧) is part of the
+# emoji and kept.
+_EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
+INVISIBLE = re.compile(
+    "[\u00ad\u180e\u200b\u200c\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f"
+    "\u3164\ufeff\uffa0\ufff9-\ufffb]"
+    f"|(?<![{_EMOJI}\ufe0f])\u200d|\u200d(?![{_EMOJI}])"
+)
+
+
+def invisible_chars(text: str) -> list[str]:
+    """The distinct invisible characters in `text`, in order of first use."""
+    if text.isascii():
+        return []
+    return list(dict.fromkeys(INVISIBLE.findall(text)))
+
+
+def remove_invisible(text: str) -> str:
+    """`text` without the characters `invisible_chars` reports."""
+    return INVISIBLE.sub("", text)

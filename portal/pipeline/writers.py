@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from portal.standards import Definition
 from portal.standards.definition import typed_value
+from portal.validation.formula_cells import neutralise_row
 
 LAT, LON = "緯度", "経度"
 
@@ -30,6 +31,9 @@ class DatasetWriter:
         self.types = [f["type"] for f in definition.fields]
         self.geo = LAT in self.fields and LON in self.fields
         self.encoding = "utf-8-sig" if bom else "utf-8"
+        # With a BOM the CSV is for opening in Excel: cells Excel would run as a formula get a
+        # leading ' (portal/validation/formula_cells.py). Without, it is the canonical file.
+        self.for_spreadsheets = bom
         out_dir.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=".converting-", dir=out_dir))
         self.names = {"csv": f"{stem}.csv", "json": f"{stem}.json"}
@@ -52,7 +56,7 @@ class DatasetWriter:
     def write(self, rows: Sequence[list[str]]) -> None:
         if not rows:
             return
-        self.csv.writerows(rows)
+        self.csv.writerows(map(neutralise_row, rows) if self.for_spreadsheets else rows)
         columns = list(zip(*rows, strict=True))
         encoded = [self._encode(i, col) for i, col in enumerate(columns)]
         records = ["{" + ",".join(parts) + "}" for parts in zip(*encoded, strict=True)]

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, cast
 
 from portal.localgov import Directory, LocalGov
+from portal.normalize.text import remove_invisible, strip_spaces
 from portal.standards import Definition
 from portal.validation import catalogue
 from portal.validation.catalogue import Finding
@@ -79,18 +80,19 @@ class TableValidator:
         self.findings = findings
         schema = definition.table_schema
         self.width = len(schema.fields)
+        names = [
+            ruleset.cell_checks(f.name, definition.fields[i].get("kind"), f.type)
+            for i, f in enumerate(schema.fields)
+        ]
         self.columns = [
             Column(
                 index=i,
                 name=f.name,
                 descriptor=definition.fields[i],
                 read=f.create_cell_reader(),
-                checks=[
-                    CELL_CHECKS[n]
-                    for n in ruleset.cell_checks(f.name, definition.fields[i].get("kind"))
-                ],
+                checks=[CELL_CHECKS[n] for n in names[i]],
                 unique=bool(f.constraints.get("unique")),
-                screen=_screen(ruleset.cell_checks(f.name, definition.fields[i].get("kind"))),
+                screen=_screen(names[i]),
                 needs_read=f.type != "string"
                 or bool(f.format and f.format != "default")
                 or bool(f.constraints),
@@ -281,9 +283,10 @@ class TableValidator:
         if value != "":
             ctx = CellContext(col.name, col.kind, col.descriptor, self.directory, notes)
             checks = col.checks
-            stripped = value.strip()
-            if stripped != value and stripped and not self._read(col, stripped)[1]:
-                # Only the spaces are wrong: `surrounding-space` says so; other checks would echo it.
+            cleaned = remove_invisible(strip_spaces(value))
+            if cleaned != value and cleaned and not self._read(col, cleaned)[1]:
+                # Only spaces or invisible characters are wrong: `surrounding-space` and
+                # `invisible-char` say so; other checks would echo it.
                 checks = [c for c in checks if c in self.every_field_checks]
             for check in checks:
                 issues += check(value, ctx)

@@ -16,12 +16,13 @@ import yaml
 
 from portal.errors import DefinitionInvalid
 
-KEYS = {"kinds", "fields", "every_field", "empty_columns", "rows", "severity", "params"}
+KEYS = {"kinds", "types", "fields", "every_field", "empty_columns", "rows", "severity", "params"}
 
 
 @dataclass
 class RuleSet:
     kinds: dict[str, list[str]] = field(default_factory=dict)
+    types: dict[str, list[str]] = field(default_factory=dict)
     fields: dict[str, list[str]] = field(default_factory=dict)
     every_field: list[str] = field(default_factory=list)
     empty_columns: list[str] = field(default_factory=list)
@@ -30,9 +31,11 @@ class RuleSet:
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
-    def cell_checks(self, name: str, kind: str | None) -> list[str]:
-        """Check names for one field: its kind's, its own, then the every-field ones."""
-        names = list(self.kinds.get(kind or "", [])) + list(self.fields.get(name, []))
+    def cell_checks(self, name: str, kind: str | None, type_: str = "string") -> list[str]:
+        """Check names for one field: its kind's, its type's, its own, then the every-field ones."""
+        names: list[str] = []
+        for group in (self.kinds.get(kind or ""), self.types.get(type_), self.fields.get(name)):
+            names += [n for n in group or [] if n not in names]
         return names + [n for n in self.every_field if n not in names]
 
     def row_checks(self) -> list[dict[str, Any]]:
@@ -57,6 +60,7 @@ def _read(path: Path) -> dict[str, Any]:
 
 def _merge(into: RuleSet, raw: dict[str, Any], source: str) -> None:
     into.kinds.update(raw.get("kinds") or {})
+    into.types.update(raw.get("types") or {})
     for name, checks in (raw.get("fields") or {}).items():
         into.fields[name] = into.fields.get(name, []) + list(checks)
     if "every_field" in raw:

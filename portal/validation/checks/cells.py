@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 from portal.errors import PortalError
 from portal.localgov import check_digit, is_valid
@@ -28,17 +29,25 @@ from portal.normalize import (
     parse_time,
     platform_dependent,
     replace_platform_dependent,
+    strip_spaces,
     surrounding_space,
     to_halfwidth,
     to_yes_no,
     widen_kana,
 )
-from portal.normalize.text import PLATFORM_DEPENDENT
+from portal.normalize.text import INVISIBLE, PLATFORM_DEPENDENT, invisible_chars, remove_invisible
+from portal.validation import formula_cells
 from portal.validation.checks.base import CellContext, Issue, cell_check
 
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+INTEGER = re.compile(r"[+-]?[0-9]+")
 NUMBER_WITH_TEXT = re.compile(r"([+-]?[\d,]+(?:\.\d+)?)\s*([^\d\s][^\d]*)?")
 HALFWIDTH_KANA = re.compile("[\uff66-\uff9f]")
+# Every number the portal publishes must fit a signed 64-bit integer, whatever the field:
+# the rows store, JSON clients and spreadsheets hold nothing larger exactly. A field's own,
+# tighter bound (a count is at most 999,999,999) is its schema's `maximum`.
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
+TRIGGER_NAMES = {"\t": "TAB", "\r": "CR"}
 DATE_KINDS = {
     "wareki": "wareki-date",
     "excel-serial": "excel-serial-date",
@@ -171,6 +180,8 @@ def number(value: str, ctx: CellContext) -> list[Issue]:
         coordinate = parse_coordinate(value)
         if coordinate is not None:
             return [Issue("coordinate-format", fix=f"{coordinate:.6f}")]
+    if INTEGER.fullmatch(half) and half == value.strip():
+        return []  # digits only, yet unread: too many for Python's int(); `number-range` says so
     m = NUMBER_WITH_TEXT.fullmatch(half)
     if m and re.fullmatch(r"[+-]?\d{1,3}(,\d{3})*(\.\d+)?|[+-]?\d+(\.\d+)?", m.group(1)):
         return [Issue("unit-in-number", fix=m.group(1).replace(",", ""))]
@@ -203,7 +214,55 @@ def halfwidth_kana(value: str, ctx: CellContext) -> list[Issue]:
 
 @cell_check("surrounding-space", screen=r"^[\s\u200b\ufeff]|[\s\u200b\ufeff]$")
 def spaces(value: str, ctx: CellContext) -> list[Issue]:
-    return [Issue("surrounding-space", fix=value.strip())] if surrounding_space(value) else []
+    # strip_spaces, not str.strip: a BOM (U+FEFF) is no whitespace to Python but is to the clerk
+    return [Issue("surrounding-space", fix=strip_spaces(value))] if surrounding_space(value) else []
+
+
+@cell_check("invisible-chars", screen=INVISIBLE)
+def invisible(value: str, ctx: CellContext) -> list[Issue]:
+    inner = strip_spaces(value)  # at the edges they are `surrounding-space`'s
+    chars = invisible_chars(inner)
+    if not chars:
+        return []
+    shown = " ".join(f"U+{ord(c):04X}" for c in chars)
+    return [Issue("invisible-char", fix=remove_invisible(inner), params={"chars": shown})]
+
+
+@cell_check("formula-like", screen=formula_cells.SCREEN)
+def formula_like(value: str, ctx: CellContext) -> list[Issue]:
+    # A number or date field already refuses such a value; a phone number may begin with +.
+    if ctx.descriptor.get("type") != "string" or ctx.kind == "phone":
+        return []
+    if not formula_cells.formula_like(value):
+        return []
+    return [Issue("formula-like-cell", params={"char": TRIGGER_NAMES.get(value[0], value[0])})]
+
+
+@cell_check("number-range")
+def number_range(value: str, ctx: CellContext) -> list[Issue]:
+    """A number the portal can store and serve: finite, within 64 bits and, for an integer,
+    within its schema's maximum. Frictionless takes NaN, Infinity and 1e400 as numbers and
+    a 23-digit integer as an integer."""
+    # Not read as a number: the `number` check says why, unless it is all digits (then there
+    # are too many of them: Python's int() refuses over 4300).
+    if "type" in ctx.notes and not INTEGER.fullmatch(value.strip()):
+        return []
+    try:
+        parsed = Decimal(value.strip())
+    except InvalidOperation:
+        return []
+    if not parsed.is_finite():
+        return [Issue("not-a-number")]
+    high = INT64_MAX
+    if ctx.descriptor.get("type") == "integer":
+        high = min(high, ctx.descriptor.get("constraints", {}).get("maximum", high))
+    if parsed > high:
+        limit_en, limit_ja = f"at most {high:,}", f"上限 {high:,}"
+    elif parsed < INT64_MIN:
+        limit_en, limit_ja = f"at least {INT64_MIN:,}", f"下限 {INT64_MIN:,}"
+    else:
+        return []
+    return [Issue("number-out-of-range", params={"limit_en": limit_en, "limit_ja": limit_ja})]
 
 
 @cell_check("platform-chars", screen=PLATFORM_DEPENDENT)

@@ -11,6 +11,7 @@ from portal.localgov import LocalGov
 from portal.normalize import haversine_km, in_japan, is_ditto, looks_swapped, parse_date
 from portal.validation.checks.base import Columns, Issue, RowCheck
 
+COUNT = re.compile(r"[0-9]{1,18}")  # within 64 bits
 DASH_LIKE = str.maketrans({"－": "-", "ー": "-", "−": "-", "‐": "-", "―": "-", "ｰ": "-"})
 
 
@@ -200,7 +201,11 @@ class Total(RowCheck):
 
 
 def _int(text: str | None) -> int | None:
-    return int(text) if text and text.strip().isdigit() else None
+    """A count written in half-width digits; anything else ("²", a 23-digit number) is
+    reported by the cell checks and left out of the sums."""
+    if not text or not COUNT.fullmatch(text.strip()):
+        return None
+    return int(text)
 
 
 class DateOrder(RowCheck):

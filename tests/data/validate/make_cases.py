@@ -260,6 +260,37 @@ CASES: list[tuple[str, str, list[list[str]], list[dict[str, Any]]]] = [
      [e("unique-error", 4, "ID")]),
     ("flag-not-1", "evacuation_space", table(EVAC, EVAC_BASE, {(0, "災害種別_洪水"): "○"}),
      [e("enum", 2, "災害種別_洪水")]),
+    # Numbers the rows store and JSON cannot hold: the schema's maximum, 64 bits, NaN/Infinity
+    ("count-overflow", "public_toilet", table(TOILET, TOILET_BASE, {(0, "男性トイレ総数"): "99999999999999999999999"}),
+     [e("number-out-of-range", 2, "男性トイレ総数")]),
+    ("count-above-maximum", "public_toilet", table(TOILET, TOILET_BASE, {(1, "バリアフリートイレ数"): "1000000000"}),
+     [e("number-out-of-range", 3, "バリアフリートイレ数")]),
+    ("count-too-many-digits", "public_toilet", table(TOILET, TOILET_BASE, {(0, "バリアフリートイレ数"): "9" * 5000}),
+     [e("number-out-of-range", 2, "バリアフリートイレ数")]),
+    ("count-superscript-digit", "public_toilet", table(TOILET, TOILET_BASE, {(0, "男性トイレ総数"): "²"}),
+     [e("not-a-number", 2, "男性トイレ総数")]),
+    ("measure-nan", "public_toilet", table(TOILET, TOILET_BASE, {(1, "高度の値"): "NaN"}),
+     [e("not-a-number", 3, "高度の値")]),
+    ("measure-overflow", "public_toilet", table(TOILET, TOILET_BASE, {(1, "高度の値"): "1e400"}),
+     [e("number-out-of-range", 3, "高度の値")]),
+    ("measure-negative", "public_toilet", table(TOILET, TOILET_BASE, {(1, "高度の値"): "-1"}), []),
+    # Invisible characters: a BOM or zero-width space pasted into a value
+    ("bom-inside-name", "evacuation_space", table(EVAC, EVAC_BASE, {(2, "名称"): "千里\ufeff南公園"}),
+     [e("invisible-char", 4, "名称", "千里南公園")]),
+    ("bom-after-name", "evacuation_space", table(EVAC, EVAC_BASE, {(2, "名称"): "千里南公園\ufeff"}),
+     [e("surrounding-space", 4, "名称", "千里南公園")]),
+    ("zero-width-space-in-kana", "public_toilet",
+     table(TOILET, TOILET_BASE, {(0, "名称_カナ"): "ハラハマ\u200bカイガントイレ"}),
+     [e("invisible-char", 2, "名称_カナ", "ハラハマカイガントイレ")]),
+    # Formula injection: values a spreadsheet would run (the canonical CSV keeps them as written)
+    ("formula-hyperlink", "public_toilet",
+     table(TOILET, TOILET_BASE, {(0, "設置位置"): '=HYPERLINK("http://example.com/x","海岸駐車場の北")'}),
+     [e("formula-like-cell", 2, "設置位置")]),
+    ("formula-arithmetic", "public_toilet", table(TOILET, TOILET_BASE, {(1, "備考"): "-1+1"}),
+     [e("formula-like-cell", 3, "備考")]),
+    ("formula-fullwidth", "evacuation_space", table(EVAC, EVAC_BASE, {(0, "備考"): "＠SUM(1+1)"}),
+     [e("formula-like-cell", 2, "備考")]),
+    ("phone-international", "evacuation_space", table(EVAC, EVAC_BASE, {(0, "電話番号"): "+81-6-6384-1231"}), []),
 ]  # fmt: skip
 
 
