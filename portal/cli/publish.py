@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -13,10 +14,26 @@ from rich.table import Table
 from portal.catalogue import open_catalogue
 from portal.catalogue.history import PublishLog
 from portal.catalogue.publish import Options, publish
+from portal.catalogue.publish import delete as delete_dataset
 from portal.cli.render import render_error
 from portal.cli.state import state
 from portal.errors import PortalError
 from portal.pipeline import convert
+
+
+class ConfirmationNeeded(PortalError):
+    code = "confirmation-needed"
+    status = 400
+    exit_code = 2
+    template_en = (
+        "not deleting {name}: deleting needs a confirmation, and there is no terminal to ask on"
+    )
+    template_ja = (
+        "{name} を削除しませんでした: 削除には確認が必要ですが、確認できる端末がありません"
+    )
+    hint_en = "add --yes to delete without being asked (in scripts), or run it in a terminal"
+    hint_ja = "確認なしで削除するには --yes を付けてください（スクリプトなど）。または端末から実行してください"
+
 
 catalogue_app = typer.Typer(help="The catalogue: embedded, or the CKAN in CKAN_URL.")
 Kind = Annotated[
@@ -106,8 +123,11 @@ def delete(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Dataset name.")],
     catalogue: Kind = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Delete without asking (needed without a terminal).")
+    ] = False,
 ) -> None:
-    """Delete a dataset from the catalogue."""
+    """Delete a dataset from the catalogue (asks first; recorded in the publish log)."""
     from portal.catalogue.base import PackageMissing
     from portal.rows.published import drop_deleted
 
@@ -115,11 +135,21 @@ def delete(
     target = open_catalogue(st.settings, catalogue)
     if target.package_show(name) is None:
         raise PackageMissing(name=name)
-    target.package_delete(name)
+    if not yes and not _confirmed(name, f"{target.kind} {target.where}"):
+        st.err.print("not deleted / 削除しませんでした", highlight=False)
+        raise typer.Exit(1)
+    delete_dataset(name, target, st.settings)
     drop_deleted(st.settings, name)  # the rows store's hook: its rows leave the API with it
     st.out.print(
         f"deleted {escape(name)} from {target.kind} {escape(target.where)}", highlight=False
     )
+
+
+def _confirmed(name: str, where: str) -> bool:
+    """Ask on the terminal; without one (a script, a pipe) refuse rather than guess."""
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise ConfirmationNeeded(name=name)
+    return typer.confirm(f"Delete {name} from {where}? / {name} を削除しますか?", default=False)
 
 
 def history_command(
@@ -132,7 +162,13 @@ def history_command(
     table = Table()
     for col in ("at", "who", "package", "action", "outcome", "valid", "catalogue", "hash"):
         table.add_column(col)
-    for e in PublishLog(st.settings.data_dir).entries(name, limit):
-        table.add_row(e["at"], e["who"], e["package"], e["action"], e["outcome"],
-                      "yes" if e["valid"] else f"no ({e['errors']} errors)", e["catalogue"], (e["content_hash"] or "")[:12])  # fmt: skip
+    for e in PublishLog(st.settings.data_dir, write=False).entries(name, limit):
+        table.add_row(e["at"], e["who"], e["package"], e["action"], e["outcome"], _validity(e),
+                      e["catalogue"], (e["content_hash"] or "")[:12])  # fmt: skip
     st.out.print(table)
+
+
+def _validity(entry: dict[str, object]) -> str:
+    if entry["action"] == "delete":
+        return ""  # what was deleted is identified by its hash; its validity is not news
+    return "yes" if entry["valid"] else f"no ({entry['errors']} errors)"

@@ -1,0 +1,110 @@
+"""Who published and who deleted: the OS account goes to the private publish log only (taken
+from the process's uid, not from $LOGNAME), the public catalogue shows the organization; a
+delete is confirmed first and leaves a history entry."""
+
+from __future__ import annotations
+
+import os
+import pty
+import pwd
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from portal.api.app import create_app
+from portal.catalogue import EmbeddedCatalogue
+from portal.catalogue.history import PublishLog
+from portal.catalogue.publish import Options, publish
+from portal.cli import main
+from portal.settings import Settings
+from tests.integration.test_disk_faults import NAME, portal_env, versions
+
+FORGED = "mallory-forged"
+ORGANIZATION = "222127"
+
+
+@pytest.fixture
+def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings, str]:
+    """The event dataset published by a clerk whose environment claims another name."""
+    settings, v1, _ = versions(tmp_path)
+    for key, value in portal_env(settings.data_dir).items():
+        monkeypatch.setenv(key, value)
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        monkeypatch.setenv(variable, FORGED)
+    done = publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, Options())
+    return settings, done.plan.digest
+
+
+def account() -> str:
+    return pwd.getpwuid(os.geteuid()).pw_name
+
+
+def test_the_api_shows_the_organization_and_only_the_private_log_the_os_account(
+    published: tuple[Settings, str],
+) -> None:
+    settings, _ = published
+    client = TestClient(create_app(settings))
+    shown = client.get(f"/api/v1/datasets/{NAME}")
+    assert shown.status_code == 200
+    assert shown.json()["extras"]["portal_published_by"] == ORGANIZATION
+    compat = client.get("/api/3/action/package_show", params={"id": NAME})
+    for answer in (shown, compat):
+        assert FORGED not in answer.text
+        extras = answer.json()["extras"] if answer is shown else answer.json()["result"]["extras"]
+        values = extras.values() if isinstance(extras, dict) else [e["value"] for e in extras]
+        assert account() not in values
+    (entry,) = PublishLog(settings.data_dir).entries(NAME)
+    assert entry["who"] == account()  # from the uid: the environment's claim is not taken
+
+
+def test_delete_without_a_terminal_refuses_and_deletes_nothing(
+    published: tuple[Settings, str],
+) -> None:
+    settings, _ = published
+    done = subprocess.run([sys.executable, "-m", "portal", "catalogue", "delete", NAME],
+                          stdin=subprocess.DEVNULL, capture_output=True, text=True)  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert f"not deleting {NAME}" in done.stderr and "--yes" in done.stderr
+    assert f"{NAME} を削除しませんでした" in done.stderr
+    assert EmbeddedCatalogue(settings.data_dir / "catalogue").package_show(NAME) is not None
+
+
+def delete_on_a_terminal(answer: str) -> tuple[int, str]:
+    """`portal catalogue delete` with its stdin a terminal, answering `answer` to its question."""
+    leader, follower = pty.openpty()
+    with subprocess.Popen([sys.executable, "-m", "portal", "catalogue", "delete", NAME],
+                          stdin=follower, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True) as child:  # fmt: skip
+        os.close(follower)
+        os.write(leader, answer.encode() + b"\n")
+        out, _ = child.communicate(timeout=60)
+    os.close(leader)
+    return child.returncode, out
+
+
+def test_delete_on_a_terminal_asks_first(published: tuple[Settings, str]) -> None:
+    settings, _ = published
+    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    code, out = delete_on_a_terminal("n")
+    assert code == 1 and f"Delete {NAME}" in out and "削除しますか" in out, out
+    assert catalogue.package_show(NAME) is not None
+    code, out = delete_on_a_terminal("y")
+    assert code == 0 and f"deleted {NAME}" in out, out
+    assert catalogue.package_show(NAME) is None
+
+
+def test_a_delete_is_recorded_in_the_publish_log(
+    published: tuple[Settings, str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings, digest = published
+    assert main(["catalogue", "delete", NAME, "--yes"]) == 0
+    latest = PublishLog(settings.data_dir).entries(NAME)[0]
+    assert (latest["action"], latest["outcome"], latest["who"]) == ("delete", "done", account())
+    assert latest["content_hash"] == digest  # which version was deleted
+    capsys.readouterr()
+    assert main(["history", NAME]) == 0
+    history = capsys.readouterr().out
+    assert "delete" in history and digest[:12] in history
