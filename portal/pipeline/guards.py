@@ -133,6 +133,6 @@ def _template_problem(template: str, en: str, ja: str) -> RecipeProblem:
     )
 
 
-def _shown(text: str, limit: int = 80) -> str:
+def _shown(text: str, limit: int = 200) -> str:
     """A recipe's own text in a message, cut short: the message must stay one readable line."""
     return text if len(text) <= limit else text[: limit - 1] + "…"

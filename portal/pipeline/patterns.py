@@ -53,20 +53,27 @@ def compile_pattern(pattern: str) -> Any:
 
 
 @dataclass(frozen=True)
-class Replacement:
-    """A `with:` text cut into literal pieces (str) and group references (int or name)."""
+class Group:
+    """\\1 or \\g<name> in a replacement."""
 
-    pieces: tuple[str | int, ...]
+    ref: int | str
+
+
+@dataclass(frozen=True)
+class Replacement:
+    """A `with:` text cut into literal pieces and group references."""
+
+    pieces: tuple[str | Group, ...]
 
     def expand(self, match: Any) -> str:
-        return "".join(p if isinstance(p, str) else (match.group(p) or "") for p in self.pieces)
+        return "".join(p if isinstance(p, str) else (match.group(p.ref) or "") for p in self.pieces)
 
 
 @lru_cache(maxsize=256)
 def replacement(pattern: str, template: str) -> Replacement:
     """`template` checked against the groups of `pattern`; RecipeProblem if it names a missing one."""
     regex = compile_pattern(pattern)
-    pieces: list[str | int] = []
+    pieces: list[str | Group] = []
     last = 0
     for m in _ESCAPE.finditer(template):
         pieces.append(template[last : m.start()])
@@ -81,7 +88,7 @@ def replacement(pattern: str, template: str) -> Replacement:
                 f"'with: {template}' refers to group {group}, which the pattern does not have",
                 f"「with: {template}」のグループ {group} はパターンにありません",
             )
-        pieces.append(group)
+        pieces.append(Group(group))
     pieces.append(template[last:])
     return Replacement(tuple(p for p in pieces if p != ""))
 

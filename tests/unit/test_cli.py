@@ -107,6 +107,30 @@ def test_bad_configuration_is_reported(capsys, monkeypatch) -> None:
     assert code == 1 and err.startswith("error [config-invalid]") and "debug" in err
 
 
+@pytest.mark.parametrize(
+    ("name", "value", "shown"),
+    [
+        ("CKAN_URL", "not-a-url", "CKAN_URL: 'not-a-url' is not an http(s) URL with a host"),
+        ("CKAN_URL", "ftp://ckan.example.jp", "is not an http(s) URL with a host"),
+        ("CKAN_URL", "https://", "is not an http(s) URL with a host"),
+        ("PORTAL_API_KEYS", "key1", 'PORTAL_API_KEYS: not a JSON list like ["a", "b"]'),
+        ("PORTAL_SOURCE_ROOTS", "/srv/incoming", "PORTAL_SOURCE_ROOTS: not a JSON list"),
+    ],
+)
+def test_a_bad_setting_is_a_config_error_not_an_internal_one(
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    value: str,
+    shown: str,
+) -> None:
+    monkeypatch.setenv(name, value)
+    code, _, err = run(capsys, "catalogue", "list")
+    assert code == 1 and err.startswith("error [config-invalid]"), err
+    assert shown in err and "設定が正しくありません" in err
+    assert "internal error" not in err and "Traceback" not in err
+
+
 def test_localgov_commands(capsys) -> None:
     code, out, _ = run(capsys, "localgov", "lookup", "202193")
     assert code == 0 and "長野県東御市" in out
