@@ -113,10 +113,19 @@ def plan(folder: Path, catalogue: Catalogue, settings: Settings) -> Plan:
     if current is None:
         action = "create"
     else:
-        action = "unchanged" if extras(current).get(HASH_KEY) == digest else "update"
+        same = extras(current).get(HASH_KEY) == digest and not _shows_a_person(
+            current, organization
+        )
+        action = "unchanged" if same else "update"
     return Plan(
         name, action, package, files, digest, current, converted.validation["valid"], converted
     )
+
+
+def _shows_a_person(current: Package, organization: str) -> bool:
+    """Published before the publisher was kept private: its `portal_published_by` names an
+    OS account, so it is republished once even if its content did not change."""
+    return extras(current).get("portal_published_by", organization) != organization
 
 
 def publish(

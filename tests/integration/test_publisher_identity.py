@@ -16,7 +16,9 @@ from fastapi.testclient import TestClient
 
 from portal.api.app import create_app
 from portal.catalogue import EmbeddedCatalogue
+from portal.catalogue.base import extras
 from portal.catalogue.history import PublishLog
+from portal.catalogue.mapping import Converted
 from portal.catalogue.publish import Options, publish
 from portal.cli import main
 from portal.settings import Settings
@@ -36,6 +38,25 @@ def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings
         monkeypatch.setenv(variable, FORGED)
     done = publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, Options())
     return settings, done.plan.digest
+
+
+def test_a_dataset_that_shows_an_os_account_is_republished_with_the_organization(
+    published: tuple[Settings, str], tmp_path: Path
+) -> None:
+    settings, _ = published
+    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    folder = tmp_path / "v1"  # where versions() converted it
+    current = catalogue.package_show(NAME)
+    assert current is not None
+    as_before = [  # what a publish before the fix left in the catalogue
+        {**e, "value": "clerk-account"} if e["key"] == "portal_published_by" else e
+        for e in current["extras"]
+    ]
+    catalogue.package_put({**current, "extras": as_before}, Converted.read(folder).files(), current)
+    assert publish(folder, catalogue, settings, Options()).action == "update"
+    shown = catalogue.package_show(NAME)
+    assert shown is not None and extras(shown)["portal_published_by"] == ORGANIZATION
+    assert publish(folder, catalogue, settings, Options()).action == "unchanged"
 
 
 def account() -> str:
