@@ -13,23 +13,29 @@ from __future__ import annotations
 import csv
 import io
 import logging
+import os
 import shutil
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import ckanapi
 import pytest
 from fastapi.testclient import TestClient
 
 from portal.api.app import create_app
-from portal.catalogue import EmbeddedCatalogue
+from portal.catalogue import CkanCatalogue, EmbeddedCatalogue
+from portal.catalogue.publish import Options, publish
+from portal.pipeline import convert
 from portal.rows import RowsStore
 from portal.settings import Settings
 from portal.standards import Registry
 from tests.api.conftest import build_catalogue
-from tests.conftest import DATASETS_DIR
+from tests.conftest import DATASETS_DIR, REFERENCE_DIR
+from tests.integration.conftest import purge
 
 HUGE = "99999999999999999999999"
 YAIZU, SETTSU = "222127-public-toilet", "272248-public-toilet"
@@ -194,3 +200,26 @@ def test_concurrent_first_requests_load_the_rows_once(
         thread.join(timeout=60)
     assert answers == [200, 200, 200]
     assert loads == [SETTSU]
+
+
+@pytest.mark.ckan
+def test_after_publish_to_ckan_the_first_request_does_not_load(
+    ckan: ckanapi.RemoteCKAN, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    suffix = uuid.uuid4().hex[:8]
+    settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
+                        data_dir=tmp_path / "var", catalogue="ckan", rate_limit=0,
+                        ckan_url=os.environ["CKAN_URL"], ckan_api_token=os.environ["CKAN_API_TOKEN"],
+                        package_name="{lgcode}-{slug}-" + suffix, organization="{lgcode}-" + suffix)  # type: ignore[call-arg]  # fmt: skip
+    catalogue = CkanCatalogue(settings.ckan_url, settings.ckan_api_token)
+    try:
+        recipe = toilet_recipe(tmp_path, *CITIES[1])
+        converted = convert(recipe, settings, tmp_path / "converted")
+        publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
+        client = TestClient(create_app(settings))
+        loads = count_loads(monkeypatch)
+        name = f"272248-public-toilet-{suffix}"
+        assert ok(client, f"/api/v1/datasets/{name}/rows")["rows"][0]["男性トイレ総数"] == 3
+        assert loads == []
+    finally:
+        purge(ckan, suffix)
