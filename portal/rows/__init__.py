@@ -1,6 +1,15 @@
 """Published rows, queryable: the store behind the data API."""
 
 from portal.rows.query import MAX_LIMIT, BadQuery, Page, Query, run
-from portal.rows.store import Loaded, RowsStore
+from portal.rows.store import Loaded, RowsStore, RowsUnavailable
 
-__all__ = ["MAX_LIMIT", "BadQuery", "Loaded", "Page", "Query", "RowsStore", "run"]
+__all__ = [
+    "MAX_LIMIT",
+    "BadQuery",
+    "Loaded",
+    "Page",
+    "Query",
+    "RowsStore",
+    "RowsUnavailable",
+    "run",
+]

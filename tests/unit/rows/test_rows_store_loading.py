@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from portal.rows import Loaded, Query, RowsStore, run
-from portal.rows.store import RowsUnavailable
+from portal.rows import Loaded, Query, RowsStore, RowsUnavailable, run
 from portal.standards import Definition
 
 FIELDS = [
