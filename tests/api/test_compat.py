@@ -12,8 +12,14 @@ from pathlib import Path
 import ckanapi
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
+
+from portal.api.app import create_app
+from portal.catalogue import EmbeddedCatalogue
+from portal.catalogue.base import FileSpec
+from portal.settings import Settings
 
 ALL = {"222127-aed", "222127-event", "222127-public-facility", "272051-aed", "272248-aed",
        "272248-population-by-area-age"}  # fmt: skip
@@ -145,3 +151,35 @@ def test_dcat(server: str, path: str, fmt: str) -> None:
     assert any(u.endswith("/272248_aed.csv") for u in urls) and len(urls) == 5
     assert str(g.value(aed, DCTERMS.conformsTo)).endswith("/api/v1/standards/aed")
     assert httpx.get(str(g.value(aed, DCTERMS.conformsTo))).json()["slug"] == "aed"
+
+
+ODD_NAMES = ["集計 2026 <速報>.csv", 'say "hi" {x}|^`.json']
+
+
+@pytest.fixture(scope="module")
+def odd_catalogue(api_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    """A catalogue holding files whose names are not URL-safe (spaces, <>, quotes, braces)."""
+    root = tmp_path_factory.mktemp("odd")
+    settings = api_settings.model_copy(update={"data_dir": root / "var"})
+    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    catalogue.organization_ensure("272248", "大阪府摂津市")
+    (root / "file.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    files = [FileSpec(name=n, path=root / "file.csv", format="CSV", mimetype="text/csv")
+             for n in ODD_NAMES]  # fmt: skip
+    catalogue.package_put({"name": "272248-odd-names", "title": "名前の変わったファイル",
+                           "owner_org": "272248", "license_id": "cc-by"}, files, None)  # fmt: skip
+    return TestClient(create_app(settings))
+
+
+@pytest.mark.parametrize(
+    ("path", "fmt"), [("/catalog.ttl", "turtle"), ("/catalog.jsonld", "json-ld")]
+)
+def test_dcat_quotes_file_names_into_iris(odd_catalogue: TestClient, path: str, fmt: str) -> None:
+    response = odd_catalogue.get(path)
+    assert response.status_code == 200, response.text[:300]
+    g = Graph().parse(data=response.text, format=fmt)
+    urls = sorted(str(u) for u in g.objects(None, DCAT.downloadURL))
+    assert len(urls) == 2 and all(" " not in u and "<" not in u and '"' not in u for u in urls)
+    for url in urls:  # each IRI is the file's URL: fetching it gives the file
+        fetched = odd_catalogue.get(url)
+        assert fetched.status_code == 200 and fetched.text == "a,b\n1,2\n", url

@@ -122,3 +122,44 @@ def test_api_docs_render_without_a_cdn(browser, server: str) -> None:
     assert "/api/v1/datasets/{name}/rows" in [p.replace("\u200b", "") for p in paths]
     assert outside == []
     page.close()
+
+
+def test_the_security_policy_blocks_nothing_the_pages_and_docs_use(browser, server: str) -> None:
+    page = browser.new_page()
+    refused: list[str] = []  # Chromium reports each CSP violation on the console
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    for url in ("/", "/datasets/272051-aed", "/organizations/272051", "/datasets/999999-nothing"):
+        response = page.goto(server + url)
+        assert (
+            response is not None
+            and "frame-ancestors 'none'" in response.headers["content-security-policy"]
+        )
+        page.wait_for_load_state("networkidle")
+    # The stylesheet applies: the header is laid out by portal.css, not the browser defaults.
+    page.goto(server + "/datasets/272051-aed")
+    assert page.locator("header.site").evaluate("e => getComputedStyle(e).display") == "flex"
+    page.goto(server + "/docs")
+    page.wait_for_selector(".opblock-summary-path")
+    page.locator(".opblock-summary-path", has_text="/api/v1/standards/{slug}").first.click()
+    page.get_by_role("button", name="Try it out").click()
+    page.get_by_placeholder("slug").fill("aed")
+    page.get_by_role("button", name="Execute").click()  # Swagger UI's fetch to the API
+    page.wait_for_selector(".response .response-col_status")
+    status = page.locator(".live-responses-table tbody .response-col_status").first
+    assert status.inner_text().strip() == "200"
+    assert refused == []
+    page.close()
+
+
+def test_the_portal_cannot_be_framed(browser, server: str) -> None:
+    page = browser.new_page()
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "frame-ancestors" in m.text else None)
+    page.set_content(f'<iframe src="{server}/datasets/272051-aed"></iframe>')
+    page.wait_for_timeout(1000)
+    framed = page.frames[-1]
+    assert framed is not page.main_frame and not framed.url.startswith(server)  # an error page
+    assert refused, "Chromium did not refuse the frame"
+    page.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from portal.settings import Settings
@@ -32,4 +33,28 @@ def test_report_reads_on_a_phone_without_sideways_scrolling(
     shot = tmp_path / "report.png"
     page.screenshot(path=str(shot), full_page=True)
     assert shot.stat().st_size > 10_000
+    page.close()
+
+
+def test_report_served_by_the_portal_keeps_its_styles_and_runs_no_script(
+    browser, server: str
+) -> None:
+    resources = httpx.get(f"{server}/api/v1/datasets/272051-aed/resources").json()
+    report = next(r for r in resources if r["name"].endswith(".validation.html"))
+    page = browser.new_page()
+    refused: list[str] = []
+    page.on(
+        "console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None
+    )
+    response = page.goto(report["url"])
+    assert response is not None and "sandbox" in response.headers["content-security-policy"]
+    verdict = page.locator(".verdict")
+    assert verdict.inner_text() == "要修正"
+    # The report's own <style> applies under the policy: the verdict is a white-on-red badge.
+    assert verdict.evaluate("e => getComputedStyle(e).color") == "rgb(255, 255, 255)"
+    assert refused == []
+    # Sandboxed: a script put into the page by its data would not run.
+    assert (
+        page.evaluate("() => { try { return window.origin } catch (e) { return 'x' } }") == "null"
+    )
     page.close()

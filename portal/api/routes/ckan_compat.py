@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
@@ -191,7 +191,12 @@ async def _params(request: Request) -> dict[str, Any]:
     return params
 
 
-async def _call(action: str, request: Request, svc: ServicesDep) -> JSONResponse:
+ActionName = Annotated[
+    str, Path(description="A read action.", json_schema_extra={"enum": list(ACTIONS)})
+]  # documented as the list; any other name is answered with a 400 that lists them
+
+
+async def _call(action: ActionName, request: Request, svc: ServicesDep) -> JSONResponse:
     name = action
     if name not in ACTIONS:
         raise ActionUnknown(name=name, known=", ".join(ACTIONS))

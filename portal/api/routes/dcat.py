@@ -112,7 +112,7 @@ def _serve(request: Request, svc: Services, fmt: str, media: str) -> Response:
     summary="The catalogue as DCAT (JSON-LD)",
     operation_id="catalog_jsonld",
     response_class=Response,
-    responses={200: {"content": media("application/ld+json", schema={})}, **answers(304)},
+    responses={200: {"content": media("application/ld+json")}, **answers(304)},
 )
 def jsonld(request: Request, svc: ServicesDep) -> Response:
     return _serve(request, svc, "json-ld", "application/ld+json")
