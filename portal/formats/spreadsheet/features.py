@@ -1,18 +1,16 @@
 """What an xlsx sheet's XML says that calamine does not: layout features and true extent.
 
 Merged cells, hidden rows and hidden columns are attributes of three tags
-(<mergeCell ref>, <row r hidden>, <col min max hidden>). The extent is the
-last row and the widest column that hold a value: calamine keeps a sheet as
-one dense grid, so a single stray value in XFD1048576 makes it allocate
-half a terabyte and abort the whole process. It must be refused before
-calamine opens the sheet.
+(<mergeCell ref>, <row r hidden>, <col min max hidden>). The extent is where
+the values reach, measured as calamine will place them (see extent.py), so
+that a sheet calamine cannot hold is refused before calamine opens it.
 
-The sheet part is streamed from the zip a megabyte at a time and searched
-with regular expressions; nothing is built for the cells. ElementTree.iterparse
-was tried first and took 6 s on a 200k-row × 16-column sheet (calamine
-loads the values in 2.4 s); this scan takes well under a second and holds
-one chunk. Matching tags is safe here: Excel writes no comments or CDATA in
-sheet XML, and "<" in cell text is always escaped.
+The sheet part is streamed from the zip into expat, a megabyte at a time:
+a real XML parser, so that no spelling of a tag (attributes in any order,
+any white space or quotes, a namespace prefix, character references) hides
+a cell. It is bounded: a document type declaration (where entity bombs
+live) is refused, as is nesting deeper than any sheet has; the zip-bomb
+check has already bounded the part's size.
 
 Only xlsx is covered: `features` is empty for xls and ods (finding these in
 BIFF records or ODF XML is not done). A hidden row without an `r`
@@ -21,33 +19,34 @@ attribute (allowed, rare) is reported with `row=None`.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
-from typing import IO, TypeVar
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from portal.formats.base import SheetFeature, unreadable
 from portal.formats.spreadsheet.archive import ZIP_ERRORS, open_zip, sheet_part
+from portal.formats.spreadsheet.extent import (
+    BATCH,
+    Extent,
+    cell_position,
+    column_letter,
+    fast_row_number,
+    row_number,
+)
 
-PREFIX = rb"<(?:[A-Za-z_][\w.-]*:)?"
-# "<cols>", "<rowBreaks>" and "<mergeCells>" do not match: a space must follow the name.
-TAG = re.compile(PREFIX + rb"(row|col|mergeCell)\s([^>]*)>")
-ATTRIBUTE = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# A cell with content: not self-closing (<c r="A1" s="3"/> is formatting only).
-# Refs past XFD1048576 are matched too (up to absurd lengths), as calamine would place them.
-VALUED_CELL = re.compile(PREFIX + rb'c r="([A-Z]{1,8})(\d{1,12})"[^>/]*>')
-# Only cell tags have an r="" that starts with letters; matching from the
-# literal ' r="' lets the regex engine skip ahead at C speed.
-VALUED_COLUMN = rb' r="(%s)\d{1,12}"[^>/]*>'
-CELL_REF = re.compile(r"([A-Z]+)(\d+)")
 SCAN_CHUNK = 1 << 20
-MAX_TAG_BYTES = 64 << 10
-BACKWARD_STEPS = 10_000
+# Worksheet XML nests about six deep (worksheet, sheetData, row, c, is, r, t).
+MAX_DEPTH = 64
 TRUE = ("1", "true")
-T = TypeVar("T", int, None)
+# What each tag is, by its local name.
+OTHER, CELL, VALUE, ROW, COLUMNS, MERGED = range(6)
+KINDS = {"c": CELL, "v": VALUE, "is": VALUE, "row": ROW, "col": COLUMNS, "mergeCell": MERGED}
+
+
+class _Refused(Exception):
+    """Internal: XML that is well-formed but not read (a DTD, absurd nesting)."""
 
 
 @dataclass
@@ -55,32 +54,42 @@ class SheetScan:
     """What one pass over a sheet's XML found."""
 
     features: list[SheetFeature] = field(default_factory=list)
-    last_row: int = 0
-    last_column: int = 0
+    extent: Extent = field(default_factory=Extent)
+
+    @property
+    def last_row(self) -> int:
+        return self.extent.last_row
+
+    @property
+    def last_column(self) -> int:
+        return self.extent.last_column
 
     @property
     def cells(self) -> int:
-        """The size of the grid calamine will allocate for the sheet (an upper bound)."""
-        return self.last_row * self.last_column
+        return self.extent.cells
 
 
 def scan_xlsx_sheet(path: Path, sheet: str) -> SheetScan:
     """Merged cells, hidden rows and hidden columns (in that order) and the extent of a sheet."""
-    scanner = _Scanner()
+    scanner = _SheetScanner()
     with open_zip(path) as archive:
         try:
             part = sheet_part(archive, sheet)
             if part is None or part not in archive.namelist():
                 return SheetScan()
             with archive.open(part) as f:
-                for data, end in _regions(f):
-                    scanner.feed(data, end)
-        except (ElementTree.ParseError, *ZIP_ERRORS) as err:
+                while chunk := f.read(SCAN_CHUNK):
+                    scanner.parser.Parse(chunk, False)
+                scanner.parser.Parse(b"", True)
+        except (ElementTree.ParseError, expat.ExpatError, _Refused, *ZIP_ERRORS) as err:
             raise unreadable(
                 path,
-                f"the workbook's XML is damaged ({err})",
-                f"ブックの XML が壊れています（{err}）",
+                f"the file cannot be read as an Excel (.xlsx) workbook; the sheet's XML is "
+                f"damaged ({err})",
+                f"Excel (.xlsx) のブックとして読めません。シートの XML が壊れています（{err}）",
                 sheet=sheet,
+                hint="open it in Excel, save it again as .xlsx and upload the new file",
+                hint_ja="Excel で開いて .xlsx で保存し直し、そのファイルをアップロードしてください",
             ) from None
     return scanner.result()
 
@@ -89,130 +98,206 @@ def xlsx_features(path: Path, sheet: str) -> list[SheetFeature]:
     return scan_xlsx_sheet(path, sheet).features
 
 
-def _regions(f: IO[bytes]) -> Iterator[tuple[bytes, int]]:
-    """Chunks of the XML with the offset up to which every tag in them is whole."""
-    carry = b""
-    while chunk := f.read(SCAN_CHUNK):
-        data = carry + chunk
-        # From the last "<" on there may be a tag cut in two: it goes to the next round.
-        cut = data.rfind(b"<")
-        if cut == -1:
-            cut = len(data)
-        yield data, cut
-        # Text after the last "<" is kept only while it could still be a tag.
-        carry = data[cut:] if len(data) - cut <= MAX_TAG_BYTES else b""
-    yield carry, len(carry)
+class _SheetScanner:
+    """One pass of expat over a sheet part: the layout features, and the cells as calamine reads them.
 
+    calamine (0.36, src/xlsx/cells_reader.rs) takes each <c> start tag as a
+    cell, placed by its r attribute or, without one, by two counters:
+    <row r> sets the row, </row> adds one and sends the column back to 0,
+    each cell moves the column on. Inside a cell it reads <v>, <is> and <f>
+    and skips the rest up to </c>; a cell with a value (a <v> or <is>
+    child) goes into its grid. Where XML cannot tell what calamine does (a
+    parser sees <c/>, which calamine skips, as <c></c>, which it does not),
+    the further position is taken, so the extent is never less than
+    calamine's. The hot path (a cell with r and a value) stays short:
+    expat calls it for every tag of a sheet that may hold millions.
+    """
 
-class _Scanner:
+    __slots__ = (
+        "cell_depth",
+        "column_index",
+        "depth",
+        "extent",
+        "fresh_row",
+        "hidden_columns",
+        "hidden_rows",
+        "in_cell",
+        "kinds",
+        "last_ref",
+        "loose_refs",
+        "merged",
+        "parser",
+        "position",
+        "ref",
+        "refs",
+        "row_index",
+        "rows",
+        "valued",
+    )
+
     def __init__(self) -> None:
+        self.parser = expat.ParserCreate()
+        self.parser.StartElementHandler = self._start
+        self.parser.EndElementHandler = self._end
+        self.parser.StartDoctypeDeclHandler = self._doctype
+        self.depth = 0
+        self.kinds: dict[str, int] = {}  # tag → kind, cached
         self.merged: list[SheetFeature] = []
         self.hidden_rows: list[int | None] = []
         self.hidden_columns: list[SheetFeature] = []
-        self.last_row = 0
-        self.widest = b""
-
-    def feed(self, data: bytes, end: int) -> None:
-        # Most chunks hold no feature at all; skip them at C speed.
-        if data.find(b"hidden", 0, end) != -1 or data.find(b"mergeCell", 0, end) != -1:
-            for match in TAG.finditer(data, 0, end):
-                self._tag(match.group(1), match.group(2))
-        self._extent(data, end)
+        self.extent = Extent()
+        self.refs: list[str] = []  # r of valued cells, added to the extent in batches
+        # The open <c>: its r (or its position from the counters), and whether it has a value.
+        self.in_cell = False
+        self.cell_depth = 0
+        self.ref: str | None = None
+        self.position = (0, 0)
+        self.valued = False
+        # calamine's counters, 0-based. The column is worked out only when a cell
+        # without r needs it: from the last valued cell with r, pushed on by the
+        # cells without a value after it (which calamine may or may not have counted).
+        self.row_index = 0
+        self.column_index = 0
+        self.last_ref: str | None = None
+        self.loose_refs: list[str] = []
+        self.rows: list[str | None] = []  # r of each open <row>
+        self.fresh_row = False  # the innermost open row has no content yet
 
     def result(self) -> SheetScan:
+        if self.refs:
+            self.extent.add_refs(self.refs)
         features = self.merged + list(_row_runs(self.hidden_rows)) + self.hidden_columns
-        return SheetScan(features, self.last_row, column_index(self.widest.decode()))
+        return SheetScan(features, self.extent)
 
-    def _tag(self, name: bytes, text: bytes) -> None:
-        if name == b"mergeCell":
-            self.merged.append(_merged(_attributes(text).get("ref", "")))
+    def _start(self, name: str, attributes: dict[str, str]) -> None:
+        self.depth += 1
+        if self.in_cell:
+            kind = self.kinds.get(name)
+            if kind == VALUE or (kind is None and self._kind(name) == VALUE):
+                self.valued = True
             return
-        if b"hidden" not in text:
+        if self.depth > MAX_DEPTH:
+            raise _Refused(f"elements nested more than {MAX_DEPTH} deep")
+        kind = self.kinds.get(name)
+        if kind is None:
+            kind = self._kind(name)
+        if self.fresh_row:
+            self._enter_row()
+        if kind == CELL:
+            ref = attributes.get("r")
+            self.in_cell, self.cell_depth, self.valued, self.ref = True, self.depth, False, ref
+            if ref is None:
+                self.position = (self.row_index, self._column_index())
+        elif kind != OTHER:
+            self._layout_tag(kind, attributes)
+
+    def _end(self, name: str) -> None:
+        if self.in_cell:
+            if self.depth == self.cell_depth:
+                self.in_cell = False
+                ref = self.ref
+                if ref is not None and self.valued:
+                    self.refs.append(ref)
+                    self.last_ref = ref
+                    if self.loose_refs:
+                        self.loose_refs = []
+                    if len(self.refs) >= BATCH:
+                        self.extent.add_refs(self.refs)
+                        self.refs = []
+                else:
+                    self._end_other_cell()
+        elif self.kinds[name] == ROW:
+            self._end_row()
+        self.depth -= 1
+
+    def _kind(self, name: str) -> int:
+        # By the local name as calamine's XML reader (quick-xml) sees it: after the first colon.
+        kind = self.kinds[name] = KINDS.get(name.partition(":")[2] or name, OTHER)
+        return kind
+
+    def _layout_tag(self, kind: int, attributes: dict[str, str]) -> None:
+        if kind == ROW:
+            self.rows.append(attributes.get("r"))
+            self.fresh_row = True
+            if attributes.get("hidden") in TRUE:
+                self.hidden_rows.append(_row(attributes.get("r")))
+        elif kind == COLUMNS:
+            if attributes.get("hidden") in TRUE:
+                self.hidden_columns.append(_columns(attributes))
+        elif kind == MERGED:
+            self.merged.append(_merged(attributes.get("ref", "")))
+
+    def _enter_row(self) -> None:
+        # Content makes the row a start tag for certain, so calamine took its r.
+        self.fresh_row = False
+        r = self.rows[-1]
+        number = fast_row_number(r) if r is not None else None
+        if number is not None:
+            self.row_index = number - 1
+
+    def _end_row(self) -> None:
+        if not self.rows:
             return
-        attributes = _attributes(text)
-        if attributes.get("hidden") not in TRUE:
+        r = self.rows.pop()
+        if not self.fresh_row:  # it had content, so calamine saw its end tag
+            self.row_index += 1
+            self.column_index, self.last_ref, self.loose_refs = 0, None, []
             return
-        if name == b"row":
-            self.hidden_rows.append(_number(attributes.get("r"), None))
-        else:
-            self.hidden_columns.append(_columns(attributes))
+        self.fresh_row = False
+        # <row r="5"/> is skipped by calamine, <row r="5"></row> is not: take the further.
+        number = fast_row_number(r) if r is not None else None
+        self.row_index = max(self.row_index, number) if number is not None else self.row_index + 1
 
-    def _extent(self, data: bytes, end: int) -> None:
-        # Rows come in order, so the last valued cell of a chunk has its highest row.
-        row = _last_valued_row(data, end)
-        if row is not None:
-            self.last_row = max(self.last_row, row)
-        for width in (4, 3, 2, 1):
-            if len(self.widest) > width < 4:
-                break
-            pattern = _wider_columns(width, self.widest)
-            if pattern is not None and pattern.search(data, 0, end):
-                # Letters of one width sort like the columns they name.
-                found = max(pattern.findall(data, 0, end))
-                self.widest = max(self.widest, found, key=_column_key)
-                break
+    def _end_other_cell(self) -> None:
+        """A cell without r, or without a value (formatting only: <c r="B2" s="1"/>)."""
+        if self.ref is not None:
+            self.loose_refs.append(self.ref)
+            return
+        row, column = self.position
+        if self.valued:
+            self.extent.add(row + 1, column + 1)
+        self.column_index = column + 1
 
+    def _column_index(self) -> int:
+        column = self.column_index
+        if self.last_ref is not None:
+            position = cell_position(self.last_ref)
+            column = position[1] if position is not None else column
+        for ref in self.loose_refs:
+            position = cell_position(ref)
+            column = max(column, position[1]) if position is not None else column
+        self.column_index, self.last_ref, self.loose_refs = column, None, []
+        return column
 
-def _last_valued_row(data: bytes, end: int) -> int | None:
-    pos = end
-    for _ in range(BACKWARD_STEPS):
-        pos = data.rfind(b' r="', 0, pos)
-        if pos == -1:
-            return None
-        match = VALUED_CELL.match(data, data.rfind(b"<", 0, pos))
-        if match:
-            return int(match.group(2))
-    return None
+    def _doctype(self, *_: object) -> None:
+        raise _Refused("a document type declaration, which workbooks never have")
 
 
-@cache
-def _wider_columns(width: int, widest: bytes) -> re.Pattern[bytes] | None:
-    """Valued cells in columns of `width` letters, or None if none can be wider than `widest`.
-
-    Most sheets have columns A to Z only, and every cell would match; asking
-    only for letters past the widest seen so far keeps the search a scan.
-    """
-    if width == 1 and len(widest) == 1:
-        if widest == b"Z":
-            return None
-        return re.compile(VALUED_COLUMN % b"[%c-Z]" % (widest[0] + 1))
-    # Four letters or more is past Excel's last column, XFD: any such is caught.
-    letters = b"[A-Z]{4,8}" if width == 4 else b"[A-Z]{%d}" % width
-    return re.compile(VALUED_COLUMN % letters)
-
-
-def _column_key(letters: bytes) -> tuple[int, bytes]:
-    return len(letters), letters
-
-
-def _attributes(text: bytes) -> dict[str, str]:
-    found = {}
-    for match in ATTRIBUTE.finditer(text):
-        name = match.group(1).decode("utf-8", "replace").rpartition(":")[2]
-        value = match.group(2) if match.group(2) is not None else match.group(3)
-        found[name] = value.decode("utf-8", "replace")
-    return found
+def _row(r: str | None) -> int | None:
+    # Sheets have at most 1,048,576 rows; a longer "number" is junk, not a row.
+    number = row_number(r) if r and r.isdigit() and len(r) <= 9 else None
+    return number
 
 
 def _merged(ref: str) -> SheetFeature:
-    match = CELL_REF.match(ref)
-    if not match:
+    position = cell_position(ref.partition(":")[0])
+    if position is None:
         return SheetFeature("merged-cells", ref, None, None)
-    return SheetFeature("merged-cells", ref, int(match.group(2)), match.group(1))
+    return SheetFeature("merged-cells", ref, position[0], column_letter(position[1]))
 
 
 def _columns(attributes: dict[str, str]) -> SheetFeature:
     # One <col> can hide a run (min..max); Excel writes 10..16384 to hide
     # everything right of the table, so runs stay runs.
-    first: int = _number(attributes.get("min"), 1)
-    last: int = _number(attributes.get("max"), first)
+    first = _number(attributes.get("min")) or 1
+    last = _number(attributes.get("max")) or first
     ref = column_letter(first) if first == last else f"{column_letter(first)}:{column_letter(last)}"
     return SheetFeature("hidden-column", ref, None, column_letter(first))
 
 
-def _number(text: str | None, default: T) -> int | T:
-    # Sheets have at most 1,048,576 rows; a longer "number" is junk, not a row.
-    return int(text) if text and text.isdigit() and len(text) <= 9 else default
+def _number(text: str | None) -> int | None:
+    # Sheets have at most 16,384 columns; a longer "number" is junk.
+    return int(text) if text and text.isdigit() and len(text) <= 9 else None
 
 
 def _row_runs(rows: list[int | None]) -> Iterator[SheetFeature]:
@@ -235,20 +320,3 @@ def _row_runs(rows: list[int | None]) -> Iterator[SheetFeature]:
 def _hidden_rows(start: int, end: int) -> SheetFeature:
     ref = str(start) if start == end else f"{start}:{end}"
     return SheetFeature("hidden-row", ref, start, None)
-
-
-def column_letter(index: int) -> str:
-    """1 → "A", 27 → "AA"."""
-    letters = ""
-    while index > 0:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(ord("A") + rest) + letters
-    return letters
-
-
-def column_index(letters: str) -> int:
-    """ "A" → 1, "AA" → 27, "" → 0."""
-    index = 0
-    for char in letters:
-        index = index * 26 + ord(char) - ord("A") + 1
-    return index

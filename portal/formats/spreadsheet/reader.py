@@ -26,10 +26,11 @@ from python_calamine import (
 )
 
 from portal.errors import InputUnreadable
-from portal.formats.base import Limits, OpenOptions, SourceInfo, Table, unreadable
+from portal.formats.base import OpenOptions, SourceInfo, Table, unreadable
 from portal.formats.spreadsheet.archive import check_not_bomb
 from portal.formats.spreadsheet.cells import cell_text
-from portal.formats.spreadsheet.features import SheetScan, column_letter, scan_xlsx_sheet
+from portal.formats.spreadsheet.extent import check_extent
+from portal.formats.spreadsheet.features import scan_xlsx_sheet
 from portal.formats.spreadsheet.ole import check_xls
 
 # How an encrypted (password-protected) xlsx shows itself: Office wraps it in
@@ -67,7 +68,7 @@ class SpreadsheetTable(Table):
             self.features = []
             if fmt == "xlsx":
                 scan = scan_xlsx_sheet(path, name)
-                check_extent(path, name, scan, options.limits)
+                check_extent(path, name, scan.extent, options.limits)
                 self.features = scan.features
             self._sheet = _load_sheet(path, fmt, self._workbook, name)
         except BaseException:
@@ -127,27 +128,6 @@ def choose_sheet(path: Path, metas: list[SheetMetadata], wanted: str | int | Non
         f"シート {wanted!r} はありません。シートは {listed_ja} です",
         hint="give one of the sheet names listed",
         hint_ja="一覧にあるシート名を指定してください",
-    )
-
-
-def check_extent(path: Path, sheet: str, scan: SheetScan, limits: Limits) -> None:
-    """Refuse a sheet whose used range is too big for calamine's dense grid."""
-    if scan.cells <= limits.max_sheet_cells:
-        return
-    corner = f"{column_letter(scan.last_column)}{scan.last_row}"
-    size = f"{scan.last_row:,} rows × {scan.last_column:,} columns"
-    size_ja = f"{scan.last_row:,} 行 × {scan.last_column:,} 列"
-    raise unreadable(
-        path,
-        f"the sheet's used range reaches {corner} ({size}), more than the limit of "
-        f"{limits.max_sheet_cells:,} cells",
-        f"シートの使用範囲が {corner}（{size_ja}）まであり、上限の {limits.max_sheet_cells:,} "
-        "セルを超えています",
-        sheet=sheet,
-        hint="delete stray values far below or to the right of the table "
-        "(Ctrl+End jumps to the last used cell), or split the table",
-        hint_ja="表から離れた下や右にある不要な値を削除してください（Ctrl+End で最後のセルに移動できます）。"
-        "または表を分割してください",
     )
 
 
