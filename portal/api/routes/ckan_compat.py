@@ -218,6 +218,9 @@ LINKS = follow(
         {"action": "organization_show", "query.id": "$response.body#/result/0"},
     ),
 )
+# The POST body: the action's parameters as one JSON object (read by _params, not FastAPI).
+BODY = {"requestBody": {"required": False, "content": {"application/json": {"schema": {
+    "type": "object", "additionalProperties": True}}}}}  # fmt: skip
 for _prefix in ("/api/3/action", "/api/action"):
     for _method in ("GET", "POST"):
         router.add_api_route(
@@ -233,4 +236,5 @@ for _prefix in ("/api/3/action", "/api/action"):
             description="GET with query parameters or POST a JSON object, as CKAN accepts. "
             "Answers `{help, success, result}`; errors `{success: false, error: {__type, message}}`.",
             include_in_schema=_prefix == "/api/3/action",
+            openapi_extra=BODY if _method == "POST" else None,
         )
