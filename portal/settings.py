@@ -102,6 +102,15 @@ class Settings(BaseSettings):
         description="Reverse proxies whose X-Forwarded-For/-Proto are believed (JSON list of "
         'addresses or networks: ["127.0.0.1", "10.0.0.0/8"]); empty: none.',
     )
+    database_url: str | None = Field(
+        default=None,
+        description="The portal's own database (SQLAlchemy URL): sqlite:///… or "
+        "postgresql+psycopg://user:password@host/db; unset: sqlite:///<data dir>/portal.db.",
+    )
+    redis_url: str | None = Field(
+        default=None,
+        description="Redis for the rate-limit counters (redis://host:6379/0); unset: the database.",
+    )
 
     @field_validator("license")
     @classmethod
@@ -130,6 +139,11 @@ class Settings(BaseSettings):
         if self.catalogue is None:
             self.catalogue = "ckan" if self.ckan_url else "embedded"
         return self
+
+    @property
+    def effective_database_url(self) -> str:
+        """PORTAL_DATABASE_URL, or the SQLite file in the data directory."""
+        return self.database_url or f"sqlite:///{(self.data_dir / 'portal.db').resolve()}"
 
 
 OPEN_LICENSES = {"cc-by": "cc-by", "cc-by-4.0": "cc-by", "cc-by-sa": "cc-by-sa", "cc-by-sa-4.0": "cc-by-sa",

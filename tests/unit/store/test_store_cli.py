@@ -1,0 +1,79 @@
+"""`portal db status` and `portal db upgrade`: what an operator sees."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from portal.cli import main
+from portal.store import Store
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_status_then_upgrade_then_status(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    code, out, _ = run(capsys, "db", "status")
+    assert code == 0
+    assert "current:  none" in out and "pending:  0001: run `portal db upgrade`" in out
+    assert ":portal@" not in out  # the password is not shown
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0 and "none → 0001" in out and "スキーマを更新しました" in out
+    code, out, _ = run(capsys, "db", "status")
+    assert code == 0 and "current:  0001" in out and "up to date" in out
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0 and "is up to date at 0001" in out
+
+
+def test_the_default_database_is_in_the_data_directory(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("PORTAL_DATABASE_URL", raising=False)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "var"))
+    code, out, _ = run(capsys, "db", "upgrade")
+    assert code == 0 and (tmp_path / "var" / "portal.db").is_file()
+    assert str(tmp_path / "var" / "portal.db") in out
+
+
+def test_a_database_newer_than_the_portal_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
+) -> None:
+    store = Store.open(database_url)
+    try:
+        store.upgrade()
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = 'abc123def456'"))
+    finally:
+        store.close()
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    code, out, _ = run(capsys, "db", "status")
+    assert code == 0 and "newer than this portal (abc123def456 unknown)" in out
+    code, _, err = run(capsys, "db", "upgrade")
+    assert code == 2
+    assert "[database-newer-than-code]" in err and "abc123def456" in err
+    assert "より新しいポータル" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("url", "code"),
+    [
+        ("nosuchdb://x/y", "[database-url-invalid]"),
+        ("not a url", "[database-url-invalid]"),
+        ("postgresql://portal:secret@127.0.0.1:1/none", "[database-unavailable]"),
+    ],
+)
+def test_an_unusable_database_url_is_a_clear_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str, code: str
+) -> None:
+    monkeypatch.setenv("PORTAL_DATABASE_URL", url)
+    exit_code, _, err = run(capsys, "db", "status")
+    assert exit_code == 2 and code in err
+    assert "secret" not in err and "Traceback" not in err and "internal error" not in err
