@@ -82,6 +82,8 @@ def publish_command(
             f"{result.seconds:.1f} s){valid}",
             highlight=False,
         )
+        for note in result.notes:  # e.g. rows not loaded for the API: published, but worth knowing
+            st.err.print(f"{'':>16}  [yellow]{escape(note)}[/]", highlight=False)
     summary = f"catalogue: {target.kind} {escape(target.where)}"
     st.out.print(summary + (f"; {failed} not published" if failed else ""), highlight=False)
     raise typer.Exit(1 if failed else 0)

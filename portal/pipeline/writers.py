@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import math
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -140,6 +141,9 @@ class DatasetWriter:
 
 def _point(lat: str, lon: str) -> dict[str, Any] | None:
     try:
-        return {"type": "Point", "coordinates": [float(lon), float(lat)]}
+        x, y = float(lon), float(lat)
     except ValueError:
         return None  # GeoJSON allows a feature without geometry; the row is still published
+    if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
+        return None  # `inf`, `nan` or off the globe: no point (JSON has no Infinity)
+    return {"type": "Point", "coordinates": [x, y]}

@@ -13,7 +13,9 @@ import pytest
 from frictionless import Package
 
 from portal.pipeline import ConversionRejected, convert
+from portal.pipeline.writers import DatasetWriter
 from portal.settings import Settings
+from portal.standards import Registry
 from tests.conftest import TEST_DATA
 
 CASES = TEST_DATA / "convert"
@@ -131,3 +133,20 @@ def test_a_failure_midway_leaves_earlier_output_intact(
     with pytest.raises(OSError):
         run(settings, "event-cp932", out)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+@pytest.mark.parametrize("lat, lon", [("inf", "138.3"), ("34.8", "nan"), ("95", "138.3")])
+def test_geojson_has_no_point_for_impossible_coordinates(
+    settings: Settings, tmp_path: Path, lat: str, lon: str
+) -> None:
+    """A value JSON cannot hold (Infinity, NaN) or off the globe gives a feature without a
+    geometry, so the GeoJSON still parses (such data is only published with --allow-invalid)."""
+    definition = Registry(settings.datasets_dir).get("aed")
+    row = ["" for _ in definition.field_names]
+    row[definition.field_names.index("緯度")], row[definition.field_names.index("経度")] = lat, lon
+    writer = DatasetWriter(tmp_path, "x", definition)
+    writer.write([row])
+    files = writer.finish({})
+    text = files["geojson"].read_text(encoding="utf-8")
+    geo = json.loads(text, parse_constant=lambda name: pytest.fail(f"{name} is not JSON"))
+    assert geo["features"][0]["geometry"] is None
