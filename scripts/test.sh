@@ -19,6 +19,12 @@ if [ -z "${CKAN_URL:-}" ]; then
   fi
 fi
 
+# The portal's own PostgreSQL database (the state store's tests run on SQLite and on it),
+# on the cluster the CKAN stack runs; under CI=true a missing one fails those tests.
+if [ -z "${PORTAL_TEST_DATABASE_URL:-}" ] && [ "$(id -u)" = 0 ] && [ -d /etc/postgresql ]; then
+  export "$(bash scripts/portal-db-up.sh | tail -1)"
+fi
+
 # Chromium for the browser tests (Playwright drives Debian's build; it never downloads its own).
 # A Japanese font, so that screenshots show text rather than empty boxes.
 if { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa; } \
