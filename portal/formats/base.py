@@ -59,6 +59,10 @@ class Limits:
     # calamine holds a sheet as a dense grid (about 32 bytes a cell) from A1
     # to the last value: one stray value in XFD1048576 would abort the process.
     max_sheet_cells: int = 20_000_000
+    # Text a spreadsheet reader copies into every cell a value fills: an .ods
+    # repeats a cell over thousands of columns and rows, and <text:s text:c>
+    # writes any number of spaces.
+    max_sheet_text_chars: int = 256 << 20
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ of a cell become allocations, and an absurd one aborts the whole process
 (Rust's allocation failure cannot be caught). One flipped byte in a real
 file was enough in testing. This module reads the Compound File (OLE2)
 container far enough to find the Workbook stream and walks its BIFF8
-records, refusing any size or position that no real workbook can have.
+records, refusing any size or position that no real workbook can have,
+and any sheet whose cells span more than the limit: calamine reads every
+sheet of an .xls when it opens it, each into a dense grid.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from portal.formats.base import unreadable
+from portal.formats.base import Limits, unreadable
+from portal.formats.spreadsheet.extent import Extent, check_extent
 
 ENDOFCHAIN, FREESECT = 0xFFFFFFFE, 0xFFFFFFFF
 HEADER_DIFAT = 109
@@ -27,21 +30,21 @@ MAX_ROWS = 65536
 MAX_COLUMNS = 256
 DIMENSIONS, SST, BOUNDSHEET, EOF = 0x0200, 0x00FC, 0x0085, 0x000A
 MULRK, MULBLANK = 0x00BD, 0x00BE
-# Cell records with the column at offset 2: Formula, Number, Label, BoolErr, Rk, LabelSst, Blank.
-CELL_RECORDS = {0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0201}
+# Cell records with the row at offset 0 and the column at offset 2: Formula, Number,
+# Label, BoolErr, Rk, LabelSst, Blank, RString.
+CELL_RECORDS = {0x0006, 0x0203, 0x0204, 0x0205, 0x027E, 0x00FD, 0x0201, 0x00D6}
 
 
 class Damaged(Exception):
     """Internal: the reason a file is refused."""
 
 
-def check_xls(path: Path) -> None:
+def check_xls(path: Path, limits: Limits) -> None:
     """Raise InputUnreadable unless the file is a Compound File whose sizes all make sense."""
     try:
         with path.open("rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
             stream = workbook_stream(data)
-            if stream is not None:
-                check_records(stream)
+            sheets = check_records(stream) if stream is not None else []
     except (Damaged, struct.error, IndexError, ValueError, OverflowError) as err:
         raise unreadable(
             path,
@@ -56,6 +59,8 @@ def check_xls(path: Path) -> None:
             f"the file cannot be read ({err.strerror or err})",
             f"ファイルを読み込めません（{err.strerror or err}）",
         ) from None
+    for name, extent in sheets:
+        check_extent(path, name, extent, limits)
 
 
 def workbook_stream(data: mmap.mmap) -> bytes | None:
@@ -90,20 +95,33 @@ def workbook_stream(data: mmap.mmap) -> bytes | None:
     return b"".join(mini.read(i) for i in mini.chain(start, mini_fat))[:length]
 
 
-def check_records(stream: bytes) -> None:
-    """Walk the BIFF8 records from the start and from every sheet's offset."""
-    positions = []
+def check_records(stream: bytes) -> list[tuple[str, Extent]]:
+    """Walk the BIFF8 records from the start and from every sheet's offset; each sheet's extent."""
+    sheets = []
     for kind, body in _records(stream, 0, to_end=True):
         if kind == BOUNDSHEET:
-            positions.append(struct.unpack_from("<I", body)[0])
+            sheets.append((struct.unpack_from("<I", body)[0], _sheet_name(body)))
         _check_record(kind, body, len(stream))
     # Sheets are normally laid out one after another, but calamine starts at
     # each sheet's offset, so a file that lies about them is walked that way too.
-    for position in positions:
+    extents = []
+    for position, name in sheets:
         if position >= len(stream):
             raise Damaged("a sheet starts past the end of the workbook")
+        extent = Extent()
         for kind, body in _records(stream, position, to_end=False):
             _check_record(kind, body, len(stream))
+            if kind in CELL_RECORDS and len(body) >= 4:
+                row, column = struct.unpack_from("<HH", body)
+                extent.add(row + 1, column + 1)
+            elif kind in (MULRK, MULBLANK) and len(body) >= 6:
+                row, last = (
+                    struct.unpack_from("<H", body)[0],
+                    struct.unpack_from("<H", body, len(body) - 2)[0],
+                )
+                extent.add(row + 1, last + 1)
+        extents.append((name, extent))
+    return extents
 
 
 def _check_record(kind: int, body: bytes, stream_length: int) -> None:
@@ -181,6 +199,15 @@ def _fat_sector_ids(file: _Sectors, start: int, count: int) -> list[int]:
         ids.extend(block[:-1])
         sector = block[-1]
     return [i for i in ids if i != FREESECT]
+
+
+def _sheet_name(body: bytes) -> str:
+    """A BOUNDSHEET record's name: a count, a flag (UTF-16 or Latin-1), the characters."""
+    if len(body) < 8:
+        return ""
+    count, wide = body[6], body[7] & 1
+    text = body[8 : 8 + count * (2 if wide else 1)]
+    return text.decode("utf-16-le" if wide else "latin-1", errors="replace")
 
 
 def _entry_name(entry: bytes) -> str:

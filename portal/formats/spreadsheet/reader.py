@@ -5,10 +5,10 @@ sheet's values into memory at once (Rust-side, as a dense grid); rows are
 turned into Python strings one at a time as they are asked for.
 
 calamine trusts the sizes a file states, and some bad ones abort the whole
-process rather than raise, so cheap checks run before it sees a file: the
-zip-bomb check (xlsx, ods), the sheet's extent (xlsx) and the Compound File
-and BIFF sizes (xls). For ods, calamine's own limit of 100 million cells
-applies.
+process rather than raise, so checks run before it sees a file: the
+zip-bomb check (xlsx, ods), the sheet's extent as calamine will place the
+cells (xlsx: features.py; ods, repeats expanded: ods.py) and the Compound
+File and BIFF sizes and extents (xls: ole.py).
 """
 
 from __future__ import annotations
@@ -26,11 +26,12 @@ from python_calamine import (
 )
 
 from portal.errors import InputUnreadable
-from portal.formats.base import OpenOptions, SourceInfo, Table, unreadable
+from portal.formats.base import Limits, OpenOptions, SourceInfo, Table, unreadable
 from portal.formats.spreadsheet.archive import check_not_bomb
 from portal.formats.spreadsheet.cells import cell_text
 from portal.formats.spreadsheet.extent import check_extent
 from portal.formats.spreadsheet.features import scan_xlsx_sheet
+from portal.formats.spreadsheet.ods import check_ods
 from portal.formats.spreadsheet.ole import check_xls
 
 # How an encrypted (password-protected) xlsx shows itself: Office wraps it in
@@ -59,8 +60,10 @@ class SpreadsheetTable(Table):
     def __init__(self, path: Path, fmt: str, options: OpenOptions) -> None:
         if fmt in ("xlsx", "ods"):
             check_not_bomb(path, options.limits)
+            if fmt == "ods":
+                check_ods(path, options.limits)
         else:
-            _check_xls(path)
+            _check_xls(path, options.limits)
         self._workbook: CalamineWorkbook | None = _load(path, fmt)
         try:
             metas = self._workbook.sheets_metadata
@@ -131,9 +134,9 @@ def choose_sheet(path: Path, metas: list[SheetMetadata], wanted: str | int | Non
     )
 
 
-def _check_xls(path: Path) -> None:
+def _check_xls(path: Path, limits: Limits) -> None:
     try:
-        check_xls(path)
+        check_xls(path, limits)
     except InputUnreadable:
         if _is_encrypted_ooxml(path):
             raise _password_protected(path) from None
