@@ -249,6 +249,19 @@ def formula_cells(path: Path) -> None:
     }), encoding="utf-8", newline="")  # fmt: skip
 
 
+@generated("hostile-cells.csv")
+def hostile_cells(path: Path) -> None:
+    """For the HTTP side: HTML/JS in 名称, a formula in 設置位置 or 備考 of every row."""
+    path.write_text(aed_csv({
+        (0, "名称"): "<script>alert('xss')</script>",
+        (1, "名称"): '"><img src=x onerror=alert(1)>',
+        (0, "設置位置"): FORMULAS[0],
+        (1, "設置位置"): FORMULAS[1],
+        (2, "設置位置"): FORMULAS[2],
+        (2, "備考"): FORMULAS[3],
+    }), encoding="utf-8", newline="")  # fmt: skip
+
+
 @generated("feff-inside-value.csv")
 def feff_inside_value(path: Path) -> None:
     """U+FEFF (a BOM) in the middle of 名称 in row 3: invisible, breaks search and matching."""
