@@ -17,6 +17,9 @@ from portal.errors import PortalError
 from portal.validation.formula_cells import neutralise_row
 
 CHUNK = 1 << 20  # characters per read
+# Part of the download's ETag: bump it when what this module writes changes (formula cells
+# quoted since 2026-12), so a client's cached copy of the old output is not answered 304.
+WRITER_VERSION = "2026-12-formula-quoted"
 REPLACEMENT = "〓"  # 下駄記号: the customary mark for a character that cannot be printed
 
 

@@ -20,7 +20,7 @@ from portal.api.services import NoData, Services, ServicesDep
 from portal.api.views import Search
 from portal.catalogue.base import OrganizationMissing, Package
 from portal.rows import Query as RowQuery
-from portal.rows import run
+from portal.rows import RowsUnavailable, run
 
 router = APIRouter(include_in_schema=False)
 LANGS = ("ja", "en")
@@ -110,6 +110,8 @@ def preview(svc: Services, package: Package) -> dict[str, Any] | None:
         definition, _ = svc.rows_of(package)
     except NoData:
         return None
+    except RowsUnavailable:  # the page still shows the dataset, its files and its report
+        return {"unavailable": True, "fields": []}
     query = RowQuery.of(definition, datasets=[package["name"]], limit=PREVIEW_ROWS)
     page = run(svc.rows, query)
     return {"fields": definition.field_names, "rows": page.rows, "total": page.total}

@@ -164,6 +164,9 @@ def test_a_dataset_that_cannot_load_answers_503_for_itself_only(
         assert error["location"]["file"] == "222127_public_toilet.csv"
         assert error["hint_ja"]
     assert ok(client, f"/api/v1/datasets/{SETTSU}/rows")["total"] == 1
+    page = client.get(f"/datasets/{YAIZU}", headers={"Accept": "text/html"})
+    assert page.status_code == 200  # the page shows the dataset, without the preview
+    assert "プレビューを表示できません" in page.text and "222127_public_toilet.csv" in page.text
 
 
 # Defect 8: loaded at publish, and never more than once at a time

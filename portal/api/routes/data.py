@@ -10,6 +10,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
+from portal.api.cp932 import WRITER_VERSION as CP932_WRITER_VERSION
 from portal.api.cp932 import cp932_response
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, media
@@ -242,7 +243,8 @@ def download(
 ) -> Response:
     package = svc.package(name)
     definition, loaded = svc.rows_of(package)
-    etag = etag_for(loaded.content_hash, fmt, encoding, unmappable)
+    writer = CP932_WRITER_VERSION if encoding == "cp932" else ""
+    etag = etag_for(loaded.content_hash, fmt, encoding, unmappable, writer)
     if (cached := not_modified(request, etag, modified(package))) is not None:
         return cached
     stem = definition.file_name(loaded.lgcode).removesuffix(".csv")
