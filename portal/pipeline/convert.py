@@ -200,6 +200,8 @@ def convert(
 def _layout(recipe: recipes.Recipe, head: list[list[str]]) -> Layout:
     if recipe.header_row:
         header_row = recipe.header_row
+        if header_row > len(head):
+            raise _header_beyond(recipe, header_row, len(head))
         titles = [i + 1 for i in range(header_row - 1) if not is_blank(head[i])]
     else:
         known = {s for c in recipe.columns.values() for s in c.sources} | {
@@ -220,6 +222,23 @@ def _layout(recipe: recipes.Recipe, head: list[list[str]]) -> Layout:
     parts = head[header_row - 1 : header_row - 1 + rows]
     header = join_header(parts, recipe.header_join) if rows > 1 else [c.strip() for c in parts[0]]
     return Layout(header_row, rows, header, titles)
+
+
+def _header_beyond(recipe: recipes.Recipe, header_row: int, seen: int) -> recipes.RecipeInvalid:
+    """header_row past the rows read for the header: the file is shorter, or the header is
+    deeper than the HEAD_ROWS in which a header is looked for."""
+    if seen < HEAD_ROWS:
+        en, ja = f"the file has only {seen} rows", f"ファイルは {seen} 行しかありません"
+    else:
+        en, ja = (
+            f"a header is read from the first {HEAD_ROWS} rows",
+            f"見出し行は先頭 {HEAD_ROWS} 行から探します",
+        )
+    return recipe.error(
+        ("source", "header_row"),
+        f"header_row is {header_row}, but {en}; give the row number of the column names",
+        f"header_row が {header_row} ですが、{ja}。列名の行の番号を指定してください",
+    )
 
 
 def _data_rows(

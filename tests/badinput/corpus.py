@@ -35,7 +35,7 @@ WALL_GUARD_SECONDS = 60.0  # a hang guard only: a good run takes one to three se
 JAPANESE = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
 ENGLISH = re.compile(r"[A-Za-z]{3,}")
 RUN_KEYS = {"cmd", "name", "args", "exit", "says", "lacks", "finds", "files", "changes",
-            "max_seconds", "xfail"}  # fmt: skip
+            "max_seconds"}  # fmt: skip
 CASE_KEYS = {"id", "input", "recipe", "quirk", "why", "env", "sentinels", "runs"}
 
 

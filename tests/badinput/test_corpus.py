@@ -3,7 +3,7 @@
 One parametrised test: the table says what a person must see for each bad input and each
 command; corpus.py says what "see" means (exit status, the message in both languages, no
 traceback, memory under the cap, nothing written outside --out, the published datasets
-untouched). A case whose fix has not landed is a strict xfail naming its defect.
+untouched).
 """
 
 from __future__ import annotations
@@ -18,13 +18,7 @@ JOBS = load_jobs()
 
 
 def _param(job: Job) -> object:
-    defect = job.run.get("xfail")
-    marks = (
-        [pytest.mark.xfail(strict=True, reason=f"issue 10 defect {defect}: fix in progress")]
-        if defect
-        else []
-    )
-    return pytest.param(job, id=job.id, marks=marks)
+    return pytest.param(job, id=job.id)
 
 
 def test_the_table_is_complete() -> None:

@@ -32,7 +32,7 @@ CASES: list[dict[str, Any]] = yaml.safe_load(
     (Path(__file__).with_name("http_cases.yaml")).read_text(encoding="utf-8")
 )
 CASE_KEYS = {"id", "method", "path", "params", "body", "headers", "status", "shape", "contains",
-             "lacks", "headers_present", "encoding", "why", "xfail"}  # fmt: skip
+             "lacks", "headers_present", "encoding", "why"}  # fmt: skip
 KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 ONE_GIB = 1 << 30
 CHUNK_BYTES = 1 << 20
@@ -79,13 +79,7 @@ def client(app: FastAPI) -> TestClient:
 
 
 def _param(case: dict[str, Any]) -> object:
-    defect = case.get("xfail")
-    marks = (
-        [pytest.mark.xfail(strict=True, reason=f"issue 10 defect {defect}: fix in progress")]
-        if defect
-        else []
-    )
-    return pytest.param(case, id=case["id"], marks=marks)
+    return pytest.param(case, id=case["id"])
 
 
 def test_the_table_is_complete() -> None:
