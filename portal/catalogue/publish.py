@@ -89,10 +89,22 @@ def os_account() -> str:
         return f"uid {uid}"
 
 
+class EmptyReplacesRows(PortalError):
+    code = "empty-replaces-rows"
+    status = 409
+    template_en = (
+        "{name} was not replaced: the new file has no rows, the published version has {rows}"
+    )
+    template_ja = "{name} を置き換えませんでした: 新しいファイルには行がなく、公開中の版には {rows} 行あります"
+    hint_en = "check that the right file was converted; to publish an empty list on purpose, add --allow-empty"
+    hint_ja = "変換したファイルが正しいか確認してください。意図して空の一覧を公開する場合は --allow-empty を付けてください"
+
+
 @dataclass
 class Options:
     dry_run: bool = False
     allow_invalid: bool = False
+    allow_empty: bool = False  # replace a dataset that has rows with one that has none
     who: str = field(default_factory=os_account)  # for the private publish log only
     attempts: int = 5
     first_wait: float = 0.5  # seconds; doubled after each failed attempt
@@ -122,6 +134,17 @@ def plan(folder: Path, catalogue: Catalogue, settings: Settings) -> Plan:
     )
 
 
+def _refuse_emptying(the_plan: Plan, options: Options) -> None:
+    """A header-only file (a wrong export, a filter that kept nothing) must not silently
+    replace a published list: an empty replacement needs --allow-empty."""
+    if the_plan.action != "update" or options.allow_empty or the_plan.current is None:
+        return
+    new_rows = extras(the_plan.package).get("portal_rows", "")
+    old_rows = extras(the_plan.current).get("portal_rows", "")
+    if new_rows == "0" and old_rows not in ("", "0"):
+        raise EmptyReplacesRows(name=the_plan.name, rows=old_rows)
+
+
 def _shows_a_person(current: Package, organization: str) -> bool:
     """Published before the publisher was kept private: its `portal_published_by` names an
     OS account, so it is republished once even if its content did not change."""
@@ -141,6 +164,7 @@ def publish(
             raise InvalidNotPublished(
                 name=the_plan.name, errors=the_plan.converted.validation["stats"]["errors"]
             )
+        _refuse_emptying(the_plan, options)
         if the_plan.action != "unchanged" and not options.dry_run:
             result.result = _put(the_plan, catalogue, settings, options, result)
     except PortalError as exc:

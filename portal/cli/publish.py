@@ -58,12 +58,19 @@ def publish_command(
             "--allow-invalid", help="Publish datasets that failed validation (marked 要修正)."
         ),
     ] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty",
+            help="Replace a published dataset that has rows with one that has none.",
+        ),
+    ] = False,
 ) -> None:
     """Publish converted datasets: create, update, or leave unchanged (content hashes decide)."""
     st = state(ctx)
     target = open_catalogue(st.settings, catalogue)
     failed = 0
-    options = Options(dry_run=dry_run, allow_invalid=allow_invalid)
+    options = Options(dry_run=dry_run, allow_invalid=allow_invalid, allow_empty=allow_empty)
     for path in paths:
         try:
             recipe = path.suffix in (".yaml", ".yml")
