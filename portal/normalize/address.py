@@ -99,7 +99,9 @@ _KANJI_NUM = "〇一二三四五六七八九十百千"
 _GUN = re.compile(r"[^\s0-9０-９郡]{1,5}?郡")
 # The 町字 run stops at numbers, spaces, brackets and list separators.
 _NAME_RUN = re.compile(rf"[^{_DIGIT}\s\u3000（(［\[「、，,;；]*")
-_KANJI_CHOME = re.compile(rf"[{_KANJI_NUM}]+丁目")
+# From the start of a run of numerals only: tried from each numeral of a long run
+# (一一一…) the search took time quadratic in the run.
+_KANJI_CHOME = re.compile(rf"(?<![{_KANJI_NUM}])[{_KANJI_NUM}]+丁目")
 _TOWN_PART = re.compile(rf"[{_DIGIT}]+(丁目|丁(?=[{_DIGIT}\s\u3000{_DASH_CHARS}]|$)|条|線|地割)")
 _SPACED_CHOME = re.compile(rf"[\s\u3000]+([{_DIGIT}{_KANJI_NUM}]+丁目)")
 _LIST_SEPARATOR = re.compile(rf"^[^{_DIGIT}（(]*[、，,;；]")

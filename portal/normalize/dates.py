@@ -202,7 +202,8 @@ def _weekday_ok(match: re.Match[str], day: dt.date) -> bool:
 
 
 def _from_excel_serial(text: str) -> DateParse | None:
-    if not text.isascii() or not text.isdigit():
+    # The length first: int() refuses more than 4,300 digits, and no serial has 8.
+    if len(text) > len(str(_EXCEL_MAX_SERIAL)) or not text.isascii() or not text.isdigit():
         return None
     serial = int(text)
     if not 1 <= serial <= _EXCEL_MAX_SERIAL or serial == _EXCEL_FAKE_LEAP_DAY:

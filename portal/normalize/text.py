@@ -48,7 +48,9 @@ _REPLACEMENTS = {"№": "No.", "〝": "“", "〟": "”", "∑": "Σ", "￤": "
 _DITTO = re.compile(r"[〃″\"＂]+|々|同[上左右]?|[上左右]に同じ")
 # str.isspace() covers ASCII and ideographic spaces, tabs and line breaks;
 # the zero-width space and a stray BOM are invisible in a spreadsheet too.
-_EDGE_SPACE = re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")
+# The trailing run is matched only from its start: tried from every space of a
+# run inside the text, it took time quadratic in the run (minutes for a page).
+_EDGE_SPACE = re.compile(r"^[\s\u200b\ufeff]+|(?<![\s\u200b\ufeff])[\s\u200b\ufeff]+$")
 
 
 def _is_platform_dependent(char: str) -> bool:

@@ -25,7 +25,9 @@ _TIME = re.compile(
 )
 # NFKC has already turned ～ into ~ and － into -; 〜 (U+301C), the dashes,
 # the minus sign and ー (a long-vowel mark typed for a dash) survive it.
-_RANGE_SEPARATOR = re.compile(r"\s*(?:[~〜\-‐‑‒–—―−ー]|から)\s*")
+# Spaces before the separator are matched only from the start of their run: tried
+# from every space of a long run, the pattern took time quadratic in the run.
+_RANGE_SEPARATOR = re.compile(r"(?:(?<!\s)\s+)?(?:[~〜\-‐‑‒–—―−ー]|から)\s*")
 
 
 def _clock(hour: int, minute: int) -> str | None:

@@ -30,9 +30,11 @@ _HALFWIDTH_KANA = re.compile(r"[\uff65-\uff9f]")
 _HIRAGANA = re.compile(r"[\u3041-\u309f]")
 # Hyphens and dashes (U+2010–U+2015), the minus signs and ｰ (half-width
 # long-vowel mark), all typed where ー was meant (ハ―トリンク in 焼津市's data).
-_DASH_CHARS = "\\-\u2010-\u2015\u2212\uff0d\uff70"
+_DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\uff0d\uff70"
+_DASH_CHARS = re.escape(_DASHES)
 _DASH = re.compile(f"[{_DASH_CHARS}]")
 _DASH_AFTER_KANA = re.compile(f"(?<=[{_KATAKANA}ー])[{_DASH_CHARS}一]")
+_DASH_SET = frozenset(_DASHES + "一")
 _KANJI = re.compile(r"[\u3005\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LOOKALIKES = {"二": "ニ", "口": "ロ", "工": "エ", "力": "カ", "夕": "タ", "卜": "ト", "八": "ハ"}
 _LOOKALIKE = "".join(_LOOKALIKES)
@@ -75,15 +77,34 @@ def katakana_problem(text: str) -> str | None:
     return "other"
 
 
+def _is_kana(char: str) -> bool:
+    return "ァ" <= char <= "ヺ" or char == "ー"
+
+
 def _replace_lookalikes(text: str) -> str:
-    # Each pass fixes only characters next to katakana, so a run such as 口二ア
-    # or ハ――ト is repaired from the katakana outwards until nothing changes.
-    while True:
-        fixed = _LOOKALIKE_NEAR_KANA.sub(lambda m: _LOOKALIKES[m.group()], text)
-        fixed = _DASH_AFTER_KANA.sub("ー", fixed)
-        if fixed == text:
-            return fixed
-        text = fixed
+    """Look-alikes next to a katakana and dashes after one, repaired from the katakana outwards.
+
+    A repaired character is a katakana itself, so a run such as 口二ア or
+    ハ――ト is repaired whole. One pass forwards (look-alikes and dashes after
+    a katakana) and one backwards (look-alikes before one) reach everything
+    that repeating the two substitutions until nothing changes would: a
+    backward repair sits just before a katakana, so it cannot make a new
+    forward one, nor a forward repair a new backward one. Repeating them
+    took time quadratic in the length of a run: minutes for a pasted page.
+    """
+    if not _LOOKALIKE_NEAR_KANA.search(text) and not _DASH_AFTER_KANA.search(text):
+        return text
+    chars = list(text)
+    for i in range(1, len(chars)):
+        if _is_kana(chars[i - 1]):
+            if chars[i] in _LOOKALIKES:
+                chars[i] = _LOOKALIKES[chars[i]]
+            elif chars[i] in _DASH_SET:
+                chars[i] = "ー"
+    for i in range(len(chars) - 2, -1, -1):
+        if chars[i] in _LOOKALIKES and _is_kana(chars[i + 1]):
+            chars[i] = _LOOKALIKES[chars[i]]
+    return "".join(chars)
 
 
 def fix_katakana(text: str) -> str | None:
