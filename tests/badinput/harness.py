@@ -9,6 +9,7 @@ behind is compared with what was there before.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -131,7 +132,12 @@ def published(data_dir: Path) -> Published:
     catalogue_dir = data_dir / "catalogue"
     packages: dict[str, Any] = {}
     if (catalogue_dir / "catalogue.sqlite").is_file():
-        packages = {p["name"]: p for p in EmbeddedCatalogue(catalogue_dir).packages()}
+        catalogue = EmbeddedCatalogue(catalogue_dir)
+        packages = {p["name"]: p for p in catalogue.packages()}
+        # Close its connection now (the last one checkpoints and removes the -wal and -shm
+        # files): left to the garbage collector, they vanish while a sandbox copies the folder.
+        del catalogue
+        gc.collect()
     files_dir = catalogue_dir / "files"
     return Published(
         packages={
