@@ -6,14 +6,14 @@ calamine (or anything else) decompresses a byte.
 
 from __future__ import annotations
 
-import posixpath
 import zipfile
 import zlib
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.parsers import expat
 
 from portal.errors import InputUnreadable
 from portal.formats.base import Limits, megabytes, unreadable
+from portal.formats.spreadsheet.parts import PartsUnclear, XlsxParts
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -35,7 +35,6 @@ ZIP_ERRORS = (
     RuntimeError,
 )
 WORKBOOK = "xl/workbook.xml"
-WORKBOOK_RELS = "xl/_rels/workbook.xml.rels"
 
 
 def open_zip(path: Path) -> zipfile.ZipFile:
@@ -106,33 +105,38 @@ def check_not_bomb(path: Path, limits: Limits) -> None:
 
 
 def sheet_part(archive: zipfile.ZipFile, sheet: str) -> str | None:
-    """The archive member holding the XML of the sheet named `sheet` in an xlsx.
+    """The archive member holding the XML of the sheet named `sheet` in an xlsx (see parts.py)."""
+    return XlsxParts(archive).sheet(sheet)
 
-    The name is mapped through workbook.xml (name → relationship id) and its
-    relationships (id → part), because part numbers need not follow the
-    order or the names of the sheets.
+
+def check_shared_strings(path: Path, limits: Limits) -> None:
+    """Refuse an xlsx whose parts are unclear, or whose shared strings claim an absurd count.
+
+    calamine reserves room for the count an xlsx declares (<sst uniqueCount>)
+    before it reads a string: "100000000000" is 2.4 TB, and the failed
+    allocation aborts the process. No workbook has more strings than the
+    cells a sheet may hold.
     """
-    rel_id = None
-    for element in _parse(archive, WORKBOOK).iter():
-        if local_name(element.tag) == "sheet" and element.get("name") == sheet:
-            rel_id = next((v for k, v in element.attrib.items() if local_name(k) == "id"), None)
-            break
-    if rel_id is None:
-        return None
-    for element in _parse(archive, WORKBOOK_RELS).iter():
-        if local_name(element.tag) == "Relationship" and element.get("Id") == rel_id:
-            target = element.get("Target", "")
-            if target.startswith("/"):
-                return target.lstrip("/")
-            return posixpath.normpath(posixpath.join(posixpath.dirname(WORKBOOK), target))
-    return None
-
-
-def _parse(archive: zipfile.ZipFile, name: str) -> ElementTree.Element:
-    with archive.open(name) as f:
-        return ElementTree.parse(f).getroot()
-
-
-def local_name(tag: str) -> str:
-    """A tag or attribute name without its namespace: Strict OOXML uses other namespaces."""
-    return tag.rpartition("}")[2]
+    with open_zip(path) as archive:
+        try:
+            declared = XlsxParts(archive).unique_strings()
+        except (PartsUnclear, expat.ExpatError, *ZIP_ERRORS) as err:
+            raise unreadable(
+                path,
+                f"the file cannot be read as an Excel (.xlsx) workbook; its structure is "
+                f"damaged or unusual ({err})",
+                f"Excel (.xlsx) のブックとして読めません。ファイルの構成が壊れているか、"
+                f"通常と異なります（{err}）",
+                hint="open it in Excel, save it again as .xlsx and upload the new file",
+                hint_ja="Excel で開いて .xlsx で保存し直し、そのファイルをアップロードしてください",
+            ) from None
+    if declared > limits.max_sheet_cells:
+        raise unreadable(
+            path,
+            f"the workbook declares {declared:,} shared strings, more than the limit of "
+            f"{limits.max_sheet_cells:,}",
+            f"ブックの共有文字列が {declared:,} 個と宣言されており、上限の "
+            f"{limits.max_sheet_cells:,} 個を超えています",
+            hint="open it in Excel, save it again as .xlsx and upload the new file",
+            hint_ja="Excel で開いて .xlsx で保存し直し、そのファイルをアップロードしてください",
+        )

@@ -98,6 +98,7 @@ class Extent:
 
 
 def fast_row_number(r: str) -> int | None:
+    """row_number(), faster for the usual all-digit r."""
     try:
         # Much faster than row_number() for the usual all-digit r; where int() is laxer
         # (" 5", "5_0", "５"), calamine refuses the file anyway.

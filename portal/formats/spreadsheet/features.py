@@ -22,11 +22,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.etree import ElementTree
 from xml.parsers import expat
 
 from portal.formats.base import SheetFeature, unreadable
-from portal.formats.spreadsheet.archive import ZIP_ERRORS, open_zip, sheet_part
+from portal.formats.spreadsheet.archive import ZIP_ERRORS, open_zip
 from portal.formats.spreadsheet.extent import (
     BATCH,
     Extent,
@@ -35,6 +34,7 @@ from portal.formats.spreadsheet.extent import (
     fast_row_number,
     row_number,
 )
+from portal.formats.spreadsheet.parts import PartsUnclear, XlsxParts
 
 SCAN_CHUNK = 1 << 20
 # Worksheet XML nests about six deep (worksheet, sheetData, row, c, is, r, t).
@@ -74,14 +74,15 @@ def scan_xlsx_sheet(path: Path, sheet: str) -> SheetScan:
     scanner = _SheetScanner()
     with open_zip(path) as archive:
         try:
-            part = sheet_part(archive, sheet)
-            if part is None or part not in archive.namelist():
-                return SheetScan()
+            part = XlsxParts(archive).sheet(sheet)
+            if part is None:
+                # calamine found the sheet, so this must find its part too: never skip the check.
+                raise PartsUnclear(f"the part holding the sheet '{sheet}' cannot be found")
             with archive.open(part) as f:
                 while chunk := f.read(SCAN_CHUNK):
                     scanner.parser.Parse(chunk, False)
                 scanner.parser.Parse(b"", True)
-        except (ElementTree.ParseError, expat.ExpatError, _Refused, *ZIP_ERRORS) as err:
+        except (expat.ExpatError, PartsUnclear, _Refused, *ZIP_ERRORS) as err:
             raise unreadable(
                 path,
                 f"the file cannot be read as an Excel (.xlsx) workbook; the sheet's XML is "
@@ -102,15 +103,14 @@ class _SheetScanner:
     """One pass of expat over a sheet part: the layout features, and the cells as calamine reads them.
 
     calamine (0.36, src/xlsx/cells_reader.rs) takes each <c> start tag as a
-    cell, placed by its r attribute or, without one, by two counters:
-    <row r> sets the row, </row> adds one and sends the column back to 0,
-    each cell moves the column on. Inside a cell it reads <v>, <is> and <f>
-    and skips the rest up to </c>; a cell with a value (a <v> or <is>
-    child) goes into its grid. Where XML cannot tell what calamine does (a
-    parser sees <c/>, which calamine skips, as <c></c>, which it does not),
-    the further position is taken, so the extent is never less than
-    calamine's. The hot path (a cell with r and a value) stays short:
-    expat calls it for every tag of a sheet that may hold millions.
+    cell, placed by its r attribute or, without one, by two counters: <row
+    r> sets the row, </row> adds one and sends the column back to 0, each
+    cell sets the column (by its r) and moves it on. Inside a cell it reads
+    <v>, <is> and <f> and skips the rest up to </c>; a cell with a value (a
+    <v> or <is> child) goes into its grid. Its XML reader expands <c/> into
+    <c></c>, so it sees the events expat reports. The hot path (a cell with
+    r and a value) stays short: expat calls it for every tag of a sheet
+    that may hold millions.
     """
 
     __slots__ = (
@@ -118,20 +118,17 @@ class _SheetScanner:
         "column_index",
         "depth",
         "extent",
-        "fresh_row",
         "hidden_columns",
         "hidden_rows",
         "in_cell",
         "kinds",
         "last_ref",
-        "loose_refs",
         "merged",
         "parser",
         "position",
         "ref",
         "refs",
         "row_index",
-        "rows",
         "valued",
     )
 
@@ -153,15 +150,11 @@ class _SheetScanner:
         self.ref: str | None = None
         self.position = (0, 0)
         self.valued = False
-        # calamine's counters, 0-based. The column is worked out only when a cell
-        # without r needs it: from the last valued cell with r, pushed on by the
-        # cells without a value after it (which calamine may or may not have counted).
+        # calamine's counters, 0-based. The column is worked out from the r of the last
+        # cell only when a cell without r needs it: most sheets have none.
         self.row_index = 0
         self.column_index = 0
         self.last_ref: str | None = None
-        self.loose_refs: list[str] = []
-        self.rows: list[str | None] = []  # r of each open <row>
-        self.fresh_row = False  # the innermost open row has no content yet
 
     def result(self) -> SheetScan:
         if self.refs:
@@ -181,14 +174,12 @@ class _SheetScanner:
         kind = self.kinds.get(name)
         if kind is None:
             kind = self._kind(name)
-        if self.fresh_row:
-            self._enter_row()
         if kind == CELL:
             ref = attributes.get("r")
             self.in_cell, self.cell_depth, self.valued, self.ref = True, self.depth, False, ref
             if ref is None:
                 self.position = (self.row_index, self._column_index())
-        elif kind != OTHER:
+        elif kind != OTHER and kind != VALUE:
             self._layout_tag(kind, attributes)
 
     def _end(self, name: str) -> None:
@@ -196,18 +187,18 @@ class _SheetScanner:
             if self.depth == self.cell_depth:
                 self.in_cell = False
                 ref = self.ref
-                if ref is not None and self.valued:
-                    self.refs.append(ref)
-                    self.last_ref = ref
-                    if self.loose_refs:
-                        self.loose_refs = []
-                    if len(self.refs) >= BATCH:
-                        self.extent.add_refs(self.refs)
-                        self.refs = []
+                if ref is None:
+                    self._end_cell_without_r()
                 else:
-                    self._end_other_cell()
+                    self.last_ref = ref
+                    if self.valued:
+                        self.refs.append(ref)
+                        if len(self.refs) >= BATCH:
+                            self.extent.add_refs(self.refs)
+                            self.refs = []
         elif self.kinds[name] == ROW:
-            self._end_row()
+            self.row_index += 1
+            self.column_index, self.last_ref = 0, None
         self.depth -= 1
 
     def _kind(self, name: str) -> int:
@@ -217,57 +208,31 @@ class _SheetScanner:
 
     def _layout_tag(self, kind: int, attributes: dict[str, str]) -> None:
         if kind == ROW:
-            self.rows.append(attributes.get("r"))
-            self.fresh_row = True
+            r = attributes.get("r")
+            number = fast_row_number(r) if r is not None else None
+            if number is not None:
+                self.row_index = number - 1
             if attributes.get("hidden") in TRUE:
-                self.hidden_rows.append(_row(attributes.get("r")))
+                self.hidden_rows.append(_row(r))
         elif kind == COLUMNS:
             if attributes.get("hidden") in TRUE:
                 self.hidden_columns.append(_columns(attributes))
         elif kind == MERGED:
             self.merged.append(_merged(attributes.get("ref", "")))
 
-    def _enter_row(self) -> None:
-        # Content makes the row a start tag for certain, so calamine took its r.
-        self.fresh_row = False
-        r = self.rows[-1]
-        number = fast_row_number(r) if r is not None else None
-        if number is not None:
-            self.row_index = number - 1
-
-    def _end_row(self) -> None:
-        if not self.rows:
-            return
-        r = self.rows.pop()
-        if not self.fresh_row:  # it had content, so calamine saw its end tag
-            self.row_index += 1
-            self.column_index, self.last_ref, self.loose_refs = 0, None, []
-            return
-        self.fresh_row = False
-        # <row r="5"/> is skipped by calamine, <row r="5"></row> is not: take the further.
-        number = fast_row_number(r) if r is not None else None
-        self.row_index = max(self.row_index, number) if number is not None else self.row_index + 1
-
-    def _end_other_cell(self) -> None:
-        """A cell without r, or without a value (formatting only: <c r="B2" s="1"/>)."""
-        if self.ref is not None:
-            self.loose_refs.append(self.ref)
-            return
+    def _end_cell_without_r(self) -> None:
         row, column = self.position
         if self.valued:
             self.extent.add(row + 1, column + 1)
         self.column_index = column + 1
 
     def _column_index(self) -> int:
-        column = self.column_index
         if self.last_ref is not None:
+            # An r calamine cannot read stops it before this cell: any column will do.
             position = cell_position(self.last_ref)
-            column = position[1] if position is not None else column
-        for ref in self.loose_refs:
-            position = cell_position(ref)
-            column = max(column, position[1]) if position is not None else column
-        self.column_index, self.last_ref, self.loose_refs = column, None, []
-        return column
+            self.column_index = position[1] if position is not None else self.column_index
+            self.last_ref = None
+        return self.column_index
 
     def _doctype(self, *_: object) -> None:
         raise _Refused("a document type declaration, which workbooks never have")

@@ -6,9 +6,11 @@ turned into Python strings one at a time as they are asked for.
 
 calamine trusts the sizes a file states, and some bad ones abort the whole
 process rather than raise, so checks run before it sees a file: the
-zip-bomb check (xlsx, ods), the sheet's extent as calamine will place the
-cells (xlsx: features.py; ods, repeats expanded: ods.py) and the Compound
-File and BIFF sizes and extents (xls: ole.py).
+zip-bomb check (xlsx, ods), the parts calamine will read and the count of
+shared strings it will reserve room for (xlsx: parts.py, archive.py), the
+sheet's extent as calamine will place the cells (xlsx: features.py; ods,
+repeats expanded: ods.py) and the Compound File and BIFF sizes and extents
+(xls: ole.py).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from python_calamine import (
 
 from portal.errors import InputUnreadable
 from portal.formats.base import Limits, OpenOptions, SourceInfo, Table, unreadable
-from portal.formats.spreadsheet.archive import check_not_bomb
+from portal.formats.spreadsheet.archive import check_not_bomb, check_shared_strings
 from portal.formats.spreadsheet.cells import cell_text
 from portal.formats.spreadsheet.extent import check_extent
 from portal.formats.spreadsheet.features import scan_xlsx_sheet
@@ -62,6 +64,8 @@ class SpreadsheetTable(Table):
             check_not_bomb(path, options.limits)
             if fmt == "ods":
                 check_ods(path, options.limits)
+            else:
+                check_shared_strings(path, options.limits)
         else:
             _check_xls(path, options.limits)
         self._workbook: CalamineWorkbook | None = _load(path, fmt)

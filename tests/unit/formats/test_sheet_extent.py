@@ -270,3 +270,134 @@ def test_validate_suggest_and_convert_refuse_it_with_exit_2(tmp_path: Path, case
         assert done.returncode == 2, f"{command}: exit {done.returncode}\n{said[-800:]}"
         assert "XFD1048576" in said and "20,000,000" in said, said
         assert "Traceback" not in said
+
+
+FAR_ROW = '<row r="1048576"><c r="XFD1048576"><v>1</v></c></row>'
+
+
+def rebuilt(path: Path, change: dict[str, str | None]) -> Path:
+    """The workbook at `path` with parts replaced (str), added, or removed (None)."""
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    for name, body in change.items():
+        if body is None:
+            parts.pop(name, None)
+        else:
+            parts[name] = body.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return path
+
+
+def moved_workbook(tmp_path: Path, case: str) -> Path:
+    """calamine reads the sheet calamine's way; xl/ keeps a harmless decoy."""
+    path = xlsx(tmp_path / f"{case}.xlsx", "")
+    with zipfile.ZipFile(path) as archive:
+        decoy = archive.read("xl/worksheets/sheet1.xml").decode()
+    far = decoy.replace("</sheetData>", FAR_ROW + "</sheetData>")
+    if case == "office-document-elsewhere":
+        rels = ROOT_RELS.replace("xl/workbook.xml", "book/workbook.xml")
+        return rebuilt(
+            path,
+            {
+                "_rels/.rels": rels,
+                "book/workbook.xml": WORKBOOK,
+                "book/_rels/workbook.xml.rels": WORKBOOK_RELS,
+                "book/worksheets/sheet1.xml": far,
+            },
+        )
+    if case == "dot-dot-not-resolved":
+        # calamine looks for "xl/../far.xml" literally; "far.xml" is a decoy.
+        rels = WORKBOOK_RELS.replace("worksheets/sheet1.xml", "../far.xml")
+        return rebuilt(
+            path, {"xl/_rels/workbook.xml.rels": rels, "xl/../far.xml": far, "far.xml": decoy}
+        )
+    if case == "case-and-backslash":
+        # calamine finds parts ignoring ASCII case and reading "\" as "/".
+        return rebuilt(path, {"xl/worksheets/sheet1.xml": None, "XL\\Worksheets\\SHEET1.xml": far})
+    if case == "prefixed-sheet-tag":
+        # For calamine <a:b:sheet> is not a sheet (its local name is "b:sheet"), so the
+        # second <sheet> of the same name is the one it reads.
+        workbook = WORKBOOK.replace(
+            '<sheet name="一覧" sheetId="1" r:id="rId1"/>',
+            '<a:b:sheet name="一覧" r:id="rId1"/><sheet name="一覧" sheetId="1" r:id="rId2"/>',
+        )
+        rels = WORKBOOK_RELS.replace(
+            "</Relationships>",
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/'
+            '2006/relationships/worksheet" Target="worksheets/far.xml"/></Relationships>',
+        )
+        return rebuilt(
+            path,
+            {
+                "xl/workbook.xml": workbook,
+                "xl/_rels/workbook.xml.rels": rels,
+                "xl/worksheets/far.xml": far,
+            },
+        )
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "office-document-elsewhere",
+        "dot-dot-not-resolved",
+        "case-and-backslash",
+        "prefixed-sheet-tag",
+    ],
+)
+def test_the_sheet_measured_is_the_one_calamine_reads(tmp_path: Path, case: str) -> None:
+    answer = open_in_child(moved_workbook(tmp_path, case))
+    assert "because of the value in XFD1048576" in answer.get("en", ""), answer
+
+
+@pytest.mark.parametrize(
+    ("change", "reason"),
+    [
+        ({"XL/workbook.xml": WORKBOOK}, "two parts are named 'XL/workbook.xml'"),
+        (
+            {
+                "_rels/.rels": ROOT_RELS.replace(
+                    "</Relationships>",
+                    '<Relationship Id="rId9" Type="x" Target="docProps/app&#46;xml"/>'
+                    "</Relationships>",
+                )
+            },
+            "uses character references",
+        ),
+        (
+            {
+                "_rels/.rels": ROOT_RELS.replace(
+                    'Target="xl/workbook.xml"', 'Target=" xl/workbook.xml"'
+                )
+            },
+            "could be read two ways",
+        ),
+    ],
+)
+def test_a_structure_read_two_ways_is_refused(
+    tmp_path: Path, change: dict[str, str | None], reason: str
+) -> None:
+    path = rebuilt(xlsx(tmp_path / "odd.xlsx", ""), change)
+    with pytest.raises(InputUnreadable) as err:
+        open_table(path)
+    assert "cannot be read as an Excel (.xlsx) workbook; its structure is damaged or unusual" in (
+        err.value.message_en
+    )
+    assert reason in err.value.message_en
+
+
+def test_an_absurd_count_of_shared_strings_is_refused(tmp_path: Path) -> None:
+    # calamine reserves 24 bytes per declared string before reading one: 2.4 TB here.
+    sst = (
+        f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}" count="1" '
+        'uniqueCount="100000000000"><si><t>名称</t></si></sst>'
+    )
+    path = rebuilt(xlsx(tmp_path / "sst.xlsx", ""), {"xl/sharedStrings.xml": sst})
+    answer = open_in_child(path)
+    assert answer["en"] == (
+        "sst.xlsx: the workbook declares 100,000,000,000 shared strings, "
+        "more than the limit of 20,000,000"
+    )
