@@ -55,6 +55,7 @@ class SheetScan:
 
     features: list[SheetFeature] = field(default_factory=list)
     extent: Extent = field(default_factory=Extent)
+    shared_values: int = 0  # valued cells that show a shared string (t="s")
 
     @property
     def last_row(self) -> int:
@@ -129,6 +130,8 @@ class _SheetScanner:
         "ref",
         "refs",
         "row_index",
+        "shared",
+        "shared_values",
         "valued",
     )
 
@@ -150,6 +153,8 @@ class _SheetScanner:
         self.ref: str | None = None
         self.position = (0, 0)
         self.valued = False
+        self.shared = False
+        self.shared_values = 0
         # calamine's counters, 0-based. The column is worked out from the r of the last
         # cell only when a cell without r needs it: most sheets have none.
         self.row_index = 0
@@ -160,7 +165,7 @@ class _SheetScanner:
         if self.refs:
             self.extent.add_refs(self.refs)
         features = self.merged + list(_row_runs(self.hidden_rows)) + self.hidden_columns
-        return SheetScan(features, self.extent)
+        return SheetScan(features, self.extent, self.shared_values)
 
     def _start(self, name: str, attributes: dict[str, str]) -> None:
         self.depth += 1
@@ -177,6 +182,7 @@ class _SheetScanner:
         if kind == CELL:
             ref = attributes.get("r")
             self.in_cell, self.cell_depth, self.valued, self.ref = True, self.depth, False, ref
+            self.shared = attributes.get("t") == "s"
             if ref is None:
                 self.position = (self.row_index, self._column_index())
         elif kind != OTHER and kind != VALUE:
@@ -192,6 +198,7 @@ class _SheetScanner:
                 else:
                     self.last_ref = ref
                     if self.valued:
+                        self.shared_values += self.shared
                         self.refs.append(ref)
                         if len(self.refs) >= BATCH:
                             self.extent.add_refs(self.refs)
@@ -223,6 +230,7 @@ class _SheetScanner:
     def _end_cell_without_r(self) -> None:
         row, column = self.position
         if self.valued:
+            self.shared_values += self.shared
             self.extent.add(row + 1, column + 1)
         self.column_index = column + 1
 

@@ -35,6 +35,7 @@ from portal.formats.spreadsheet.extent import check_extent
 from portal.formats.spreadsheet.features import scan_xlsx_sheet
 from portal.formats.spreadsheet.ods import check_ods
 from portal.formats.spreadsheet.ole import check_xls
+from portal.formats.spreadsheet.strings import check_shared_text
 
 # How an encrypted (password-protected) xlsx shows itself: Office wraps it in
 # an OLE2 file, so it looks like an .xls until this stream name turns up.
@@ -76,6 +77,7 @@ class SpreadsheetTable(Table):
             if fmt == "xlsx":
                 scan = scan_xlsx_sheet(path, name)
                 check_extent(path, name, scan.extent, options.limits)
+                check_shared_text(path, name, scan.shared_values, options.limits)
                 self.features = scan.features
             self._sheet = _load_sheet(path, fmt, self._workbook, name)
         except BaseException:

@@ -401,3 +401,43 @@ def test_an_absurd_count_of_shared_strings_is_refused(tmp_path: Path) -> None:
         "sst.xlsx: the workbook declares 100,000,000,000 shared strings, "
         "more than the limit of 20,000,000"
     )
+
+
+def with_shared_strings(path: Path, strings: list[str], cells: list[int]) -> Path:
+    """A workbook whose rows 3… each show the shared string numbered in `cells`."""
+    rows = "".join(
+        f'<row r="{r}"><c r="A{r}" t="s"><v>{index}</v></c></row>'
+        for r, index in enumerate(cells, start=3)
+    )
+    items = "".join(f"<si><t>{text}</t></si>" for text in strings)
+    sst = f'<?xml version="1.0" encoding="UTF-8"?><sst xmlns="{MAIN}">{items}</sst>'
+    return rebuilt(xlsx(path, rows), {"xl/sharedStrings.xml": sst})
+
+
+CAPPED_CHILD = CHILD.replace(
+    "import json, sys\n",
+    "import json, resource, sys\nresource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))\n",
+)
+
+
+def test_a_long_shared_string_in_many_cells_is_refused(tmp_path: Path) -> None:
+    # 3,000 cells each get their own copy of a 1 MiB string: 6 GB from an 18 KB file.
+    path = with_shared_strings(tmp_path / "copies.xlsx", ["x" * (1 << 20)], [0] * 3000)
+    done = subprocess.run(
+        [sys.executable, "-c", CAPPED_CHILD, str(path)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-600:]
+    assert json.loads(done.stdout)["en"] == (
+        "copies.xlsx, sheet '一覧': the sheet's cells repeat shared strings to "
+        "3,145,728,000 characters of text, more than the limit of 268,435,456"
+    )
+
+
+def test_shared_text_is_counted_per_cell_when_it_matters(tmp_path: Path) -> None:
+    # Roughly (101 cells × the longest string, 1,000) is over the limit; exactly it is
+    # 1,000 + 100 × 1 = 1,100 characters.
+    path = with_shared_strings(tmp_path / "notes.xlsx", ["備" * 1000, "x"], [0] + [1] * 100)
+    with open_table(path, limits=Limits(max_sheet_text_chars=1_100)) as table:
+        assert len(list(table.rows())) == 2 + 101
+    with pytest.raises(InputUnreadable, match="to 1,100 characters of text, more than the limit"):
+        open_table(path, limits=Limits(max_sheet_text_chars=1_099))
