@@ -17,7 +17,7 @@ _DIGITS = re.compile(r"[0-9]+")
 
 def check_digit(first_five: str) -> str:
     """The check digit of a 5-digit code: `check_digit("27224") == "8"`."""
-    if len(first_five) != 5 or not first_five.isdigit():
+    if len(first_five) != 5 or not (first_five.isascii() and first_five.isdigit()):
         raise LocalGovCodeInvalid(
             value=first_five, reason_en="need exactly 5 digits", reason_ja="5桁の数字が必要です"
         )

@@ -173,9 +173,9 @@ def postcode(value: str, option: Any, ctx: Context) -> str:
 )
 def lgcode(value: str, option: Any, ctx: Context) -> str:
     digits = clean_code(value)
-    if option == "jis5" and digits.isdigit() and len(digits) <= 5:
+    if option == "jis5" and _ascii_digits(digits) and len(digits) <= 5:
         code = digits.zfill(5) + check_digit(digits.zfill(5))
-    elif option == "lg6" and digits.isdigit() and len(digits) <= 6:
+    elif option == "lg6" and _ascii_digits(digits) and len(digits) <= 6:
         code = digits.zfill(6)
     else:
         return _repair(value, ctx)
@@ -185,6 +185,11 @@ def lgcode(value: str, option: Any, ctx: Context) -> str:
             f"全国地方公共団体コード {code} の団体はありません",
         )
     return code
+
+
+def _ascii_digits(text: str) -> bool:
+    # str.isdigit() is true for ❶ and ² too, which int() refuses.
+    return text.isascii() and text.isdigit()
 
 
 def _repair(value: str, ctx: Context) -> str:

@@ -205,17 +205,6 @@ RECIPE_CASES: list[tuple[str, Any, bool]] = [
 ]
 
 
-# Bugs found here in files this suite does not own, each failing until it is fixed there.
-KNOWN_BUGS = {
-    "lgcode-jis5": pytest.mark.xfail(
-        strict=True,
-        raises=ValueError,
-        reason="'❶' passes str.isdigit() but not int(): lgcode in portal/pipeline/normalizers.py "
-        "needs isascii() before isdigit() (portal convert: 'internal error')",
-    ),
-}
-
-
 def test_every_recipe_normaliser_is_covered() -> None:
     assert {name for name, _, _ in RECIPE_CASES} == set(REGISTRY)
 
@@ -261,11 +250,7 @@ def test_a_repaired_value_passes_its_check(text: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "option", "idempotent"),
-    [
-        pytest.param(*case, id=name, marks=[KNOWN_BUGS[name]] if name in KNOWN_BUGS else [])
-        for case in RECIPE_CASES
-        for name in [f"{case[0]}-{case[1]}"]
-    ],
+    [pytest.param(*case, id=name) for case in RECIPE_CASES for name in [f"{case[0]}-{case[1]}"]],
 )
 @BOUNDED
 @given(text=TEXTS)
