@@ -49,31 +49,27 @@ def is_note_row(row: Sequence[str | None], width: int) -> bool:
 
 
 @dataclass
-class Layout:
+class FoundHeader:
+    """find_header's answer: the header row among the first rows and the titles above it."""
+
     header_row: int  # 1-based; 0 when the sheet is empty
     header: list[str]
     title_rows: list[int] = field(default_factory=list)
 
-    @property
-    def width(self) -> int:
-        """Columns up to the last named one."""
-        named = [i for i, label in enumerate(self.header) if label.strip()]
-        return named[-1] + 1 if named else 0
 
-
-def find_header(head: Sequence[Sequence[str]], known: Iterable[str] = ()) -> Layout:
+def find_header(head: Sequence[Sequence[str]], known: Iterable[str] = ()) -> FoundHeader:
     """The header among the first rows: the row naming most known fields, else the first full one."""
     known_set = {normalise_label(k) for k in known}
     counts = [filled(r) for r in head]
     if not any(counts):
-        return Layout(header_row=0, header=[])
+        return FoundHeader(header_row=0, header=[])
     best = _by_known_names(head, known_set)
     if best is None:
         widest = max(counts)
         need = max(2, math.ceil(0.6 * widest)) if widest > 1 else 1
         best = next(i for i, n in enumerate(counts) if n >= need)
     titles = [i + 1 for i in range(best) if counts[i]]
-    return Layout(header_row=best + 1, header=[c or "" for c in head[best]], title_rows=titles)
+    return FoundHeader(header_row=best + 1, header=[c or "" for c in head[best]], title_rows=titles)
 
 
 def _by_known_names(head: Sequence[Sequence[str]], known: set[str]) -> int | None:

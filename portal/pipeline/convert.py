@@ -5,14 +5,15 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
-from itertools import chain, islice
+from contextlib import contextmanager
+from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from portal.errors import InputUnreadable, Location, PortalError
-from portal.formats import SourceInfo, open_table
-from portal.layout import HEAD_ROWS, find_header, is_blank, is_sparse, is_subheader, join_header
+from portal.errors import PortalError
+from portal.formats import SourceInfo
+from portal.formats.layout_reader import HeaderRowBeyond, Layout, TableRead, data_rows, read_table
 from portal.localgov import load as load_directory
 from portal.pipeline import recipe as recipes
 from portal.pipeline.guards import RecipeProblem, check_stem
@@ -38,65 +39,6 @@ class ConversionRejected(PortalError):
     )
     hint_en = "fix the source or the recipe, or run without --strict to see them in the report"
     hint_ja = "元の表かレシピを直すか、--strict なしで実行してレポートを確認してください"
-
-
-@dataclass
-class Layout:
-    header_row: int
-    header_rows: int
-    header: list[str]
-    title_rows: list[int] = field(default_factory=list)
-    blank_rows: list[int] = field(default_factory=list)
-    note_rows: list[int] = field(default_factory=list)
-
-    def notes(self) -> list[tuple[str, str]]:
-        out = []
-        if self.title_rows:
-            out.append(
-                (
-                    f"rows {_span(self.title_rows)} taken as a title",
-                    f"{_span(self.title_rows)}行目はタイトルとして読み飛ばしました",
-                )
-            )
-        if self.header_rows > 1:
-            rows = list(range(self.header_row, self.header_row + self.header_rows))
-            out.append(
-                (
-                    f"rows {_span(rows)} joined into one header",
-                    f"{_span(rows)}行目の見出しを1行にまとめました",
-                )
-            )
-        if self.blank_rows:
-            out.append(
-                (
-                    f"blank rows skipped: {_list(self.blank_rows)}",
-                    f"空行を読み飛ばしました: {_list(self.blank_rows)}行目",
-                )
-            )
-        if self.note_rows:
-            out.append(
-                (
-                    ("rows {} are notes" if len(self.note_rows) > 1 else "row {} is a note").format(
-                        _span(self.note_rows)
-                    )
-                    + " under the table, skipped",
-                    f"{_span(self.note_rows)}行目は表の下の注記のため読み飛ばしました",
-                )
-            )
-        return out
-
-
-def _span(rows: list[int]) -> str:
-    return (
-        f"{rows[0]}–{rows[-1]}"
-        if len(rows) > 1 and rows[-1] - rows[0] == len(rows) - 1
-        else _list(rows)
-    )
-
-
-def _list(rows: list[int]) -> str:
-    shown = ", ".join(map(str, rows[:10]))
-    return shown + (f" … ({len(rows)} rows)" if len(rows) > 10 else "")
 
 
 @dataclass
@@ -169,13 +111,10 @@ def convert(
         raise recipe.problem(("target", "stem"), problem) from None
     out_dir = out_dir or settings.data_dir / "converted" / recipe.path.stem
     ctx = Context(directory=directory, publisher=directory.get(recipe.lgcode))
-    with open_table(recipe.source, sheet=recipe.sheet, encoding=recipe.encoding) as table:
-        rows = iter(table.rows())
-        head = list(islice(rows, HEAD_ROWS))
-        layout = _layout(recipe, head)
-        transformer = Transformer(recipe, definition, layout.header, ctx)
-        first = layout.header_row + layout.header_rows
-        data = _data_rows(chain(head[first - 1 :], rows), first, len(layout.header), layout)
+    with _read(recipe) as table:
+        layout = table.layout
+        transformer = Transformer(recipe, definition, layout.names, ctx)
+        data = data_rows(table.rows, layout)
         writer = DatasetWriter(out_dir, stem, definition, bom=bom)
         checker = StreamValidator(settings, definition, recipe.lgcode, f"{stem}.csv")
         try:
@@ -197,69 +136,32 @@ def convert(
     return conversion
 
 
-def _layout(recipe: recipes.Recipe, head: list[list[str]]) -> Layout:
-    if recipe.header_row:
-        header_row = recipe.header_row
-        if header_row > len(head):
-            raise _header_beyond(recipe, header_row, len(head))
-        titles = [i + 1 for i in range(header_row - 1) if not is_blank(head[i])]
-    else:
-        known = {s for c in recipe.columns.values() for s in c.sources} | {
-            f.column for f in recipe.filters
-        }
-        found = find_header(head, known)
-        if found.header_row == 0:
-            raise InputUnreadable(Location(file=recipe.source.name), detail="no table found: every row is empty",
-                                  detail_ja="表が見つかりません（すべての行が空です）")  # fmt: skip
-        header_row, titles = found.header_row, found.title_rows
-    rows = recipe.header_rows
-    if (
-        rows == 1
-        and header_row < len(head)
-        and is_subheader(head[header_row - 1], head[header_row])
-    ):
-        rows = 2
-    parts = head[header_row - 1 : header_row - 1 + rows]
-    header = join_header(parts, recipe.header_join) if rows > 1 else [c.strip() for c in parts[0]]
-    return Layout(header_row, rows, header, titles)
+@contextmanager
+def _read(recipe: recipes.Recipe) -> Iterator[TableRead]:
+    """The recipe's source table, read as the recipe says; a header_row past the file is
+    reported at the recipe's line."""
+    known = {s for c in recipe.columns.values() for s in c.sources} | {
+        f.column for f in recipe.filters
+    }
+    try:
+        with read_table(
+            recipe.source,
+            sheet=recipe.sheet,
+            encoding=recipe.encoding,
+            known=known,
+            header_row=recipe.header_row,
+            header_rows=recipe.header_rows,
+            header_join=recipe.header_join,
+        ) as read:
+            yield read
+    except HeaderRowBeyond as beyond:
+        raise _header_beyond(recipe, beyond) from None
 
 
-def _header_beyond(recipe: recipes.Recipe, header_row: int, seen: int) -> recipes.RecipeInvalid:
-    """header_row past the rows read for the header: the file is shorter, or the header is
-    deeper than the HEAD_ROWS in which a header is looked for."""
-    if seen < HEAD_ROWS:
-        en, ja = f"the file has only {seen} rows", f"ファイルは {seen} 行しかありません"
-    else:
-        en, ja = (
-            f"a header is read from the first {HEAD_ROWS} rows",
-            f"見出し行は先頭 {HEAD_ROWS} 行から探します",
-        )
+def _header_beyond(recipe: recipes.Recipe, beyond: HeaderRowBeyond) -> recipes.RecipeInvalid:
     return recipe.error(
-        ("source", "header_row"),
-        f"header_row is {header_row}, but {en}; give the row number of the column names",
-        f"header_row が {header_row} ですが、{ja}。列名の行の番号を指定してください",
+        ("source", "header_row"), beyond.params["detail"], beyond.params["detail_ja"]
     )
-
-
-def _data_rows(
-    rows: Iterator[list[str]], first: int, width: int, layout: Layout
-) -> Iterator[tuple[int, list[str]]]:
-    """Data rows with their numbers; blank rows skipped and notes under the table held back
-    (both recorded in `layout`, so the report lists every row that was not read)."""
-    held: list[tuple[int, list[str]]] = []
-    for number, row in enumerate(rows, start=first):
-        if is_sparse(row, width):
-            held.append((number, row))
-            continue
-        for n, r in held:
-            if is_blank(r):
-                layout.blank_rows.append(n)
-            else:
-                yield n, r
-        held = []
-        yield number, row
-    layout.blank_rows += [n for n, r in held if is_blank(r)]
-    layout.note_rows += [n for n, r in held if not is_blank(r)]
 
 
 def _write(

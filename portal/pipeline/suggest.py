@@ -20,15 +20,14 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from itertools import chain, islice
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from portal.errors import InputUnreadable, Location, PortalError
-from portal.formats import open_table
-from portal.layout import HEAD_ROWS, find_header, is_sparse, is_subheader, join_header
+from portal.formats.layout_reader import data_rows, read_table
 from portal.layout import normalise_label as label
 from portal.localgov import Directory, LocalGov
 from portal.normalize import split_address
@@ -202,26 +201,12 @@ class _Source:
 
 
 def _read(path: Path, sheet: str | int | None, known: set[str]) -> _Source:
-    with open_table(path, sheet=sheet) as table:
-        rows = iter(table.rows())
-        head = list(islice(rows, HEAD_ROWS))
-        layout = find_header(head, known)
-        if layout.header_row == 0:
-            raise InputUnreadable(Location(file=path.name), detail="no table found: every row is empty",
-                                  detail_ja="表が見つかりません（すべての行が空です）")  # fmt: skip
-        first = layout.header_row  # index in `head` of the first data row
-        header = [c.strip() for c in layout.header]
-        if first < len(head) and is_subheader(head[first - 1], head[first]):
-            header, first = join_header(head[first - 1 : first + 1]), first + 1
-        data: list[list[str]] = []
-        for row in chain(head[first:], rows):
-            if not is_sparse(row, len(header)):
-                data.append(row)
-            if len(data) >= SAMPLE_ROWS:
-                break
+    with read_table(path, sheet=sheet, known=known) as table:
+        layout = table.layout
+        data = [row for _, row in islice(data_rows(table.rows, layout), SAMPLE_ROWS)]
         info = table.info
         name = info.sheet if info.format != "csv" else None
-    return _Source(path.name, layout.header_row, header, data, name)
+    return _Source(path.name, layout.header_row, layout.names, data, name)
 
 
 # Which dataset

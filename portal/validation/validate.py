@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
 
-from portal.errors import InputUnreadable, Location
-from portal.formats import Limits, SourceInfo, Table, open_table
-from portal.layout import HEAD_ROWS, Layout, find_header, is_blank, is_note_row, is_sparse
+from portal.formats import Limits, SourceInfo, Table
+from portal.formats.layout_reader import Layout, read_table
+from portal.layout import is_blank, is_note_row, is_sparse
 from portal.localgov import Directory, LocalGov, is_valid
 from portal.localgov import load as load_directory
 from portal.settings import Settings
@@ -42,19 +42,14 @@ def validate(path: Path, settings: Settings, options: Options | None = None) -> 
     started = time.perf_counter()
     registry = Registry(settings.datasets_dir)
     report = Report(file=path.name, format="", findings=Findings(options.per_group))
-    with open_table(
-        path, sheet=options.sheet, encoding=options.encoding, limits=options.limits
+    known = {name for d in registry.all() for name in d.field_names}
+    with read_table(
+        path, sheet=options.sheet, encoding=options.encoding, limits=options.limits, known=known
     ) as table:
         _describe_source(report, table.info)
-        rows = iter(table.rows())
-        head = list(islice(rows, HEAD_ROWS))
-        known = {name for d in registry.all() for name in d.field_names}
-        layout = find_header(head, known)
-        if layout.header_row == 0:
-            raise InputUnreadable(Location(file=path.name), detail="no table found: every row is empty",
-                                  detail_ja="表が見つかりません（すべての行が空です）")  # fmt: skip
+        layout = table.layout
         report.header_row = layout.header_row
-        _file_findings(report, table, layout)
+        _file_findings(report, table.table, layout)
         definition: Definition | None
         if options.definition is not None:
             definition, detection = options.definition, compare(layout.header, options.definition)
@@ -64,8 +59,7 @@ def validate(path: Path, settings: Settings, options: Options | None = None) -> 
         if definition is None:
             report.findings.add(_needs_conversion(detection))
         else:
-            body = head[layout.header_row :]
-            _validate_rows(report, settings, options, definition, layout, body, rows)
+            _validate_rows(report, settings, options, definition, layout, table.body, table.rest)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -82,6 +76,9 @@ def _file_findings(report: Report, table: Table, layout: Layout) -> None:
         add(catalogue.make("encoding-not-utf8", encoding=info.encoding))
     if layout.title_rows:
         add(catalogue.make("title-rows", row=layout.title_rows[0], rows=_span(layout.title_rows)))
+    if layout.header_rows > 1:
+        rows = list(range(layout.header_row, layout.first_data_row))
+        add(catalogue.make("header-rows", row=layout.header_row, rows=_span(rows)))
     for feature in table.features:
         code = feature.kind
         value = feature.column if code == "hidden-column" else feature.ref
@@ -166,7 +163,7 @@ def _validate_rows(
     )
     validator.check_labels()
     rows = chain(body, rest)
-    tail = _feed(validator, rows, layout.header_row + 1, options.chunk_rows, layout.width)
+    tail = _feed(validator, rows, layout.first_data_row, options.chunk_rows, layout.width)
     _finish_tail(validator, report, tail, layout.width)
     validator.finish()
     report.rows = validator.rows

@@ -333,6 +333,16 @@ def structural() -> list[tuple[str, str, Callable[[Path], None], list[dict[str, 
     def utf16(p: Path) -> None:
         write_csv(p, evac, encoding="utf-16")
 
+    def two_row_header(p: Path) -> None:
+        """男性トイレ数 over （小便器）（和式）（洋式）, as a merged cell over three columns."""
+        top, below, last = [], [], ""
+        for name in TOILET:
+            group, _, part = name.partition("（")
+            below.append(f"（{part}" if part else "")
+            top.append("" if part and group == last else group)
+            last = group if part else ""
+        write_csv(p, [top, below, *toilet[1:]])
+
     def xlsx_layout(p: Path) -> None:
         book = Workbook()
         ws = book.active
@@ -366,6 +376,7 @@ def structural() -> list[tuple[str, str, Callable[[Path], None], list[dict[str, 
          [e("encoding-not-utf8", None, None), e("platform-dependent-char", 2, "名称", "髙橋第(1)小学校")]),
         ("utf8-bom.csv", "evacuation_space", utf8_bom, []),
         ("utf16.csv", "evacuation_space", utf16, [e("encoding-not-utf8", None, None)]),
+        ("two-row-header.csv", "public_toilet", two_row_header, [e("header-rows", 1, None)]),
         ("merged-and-hidden.xlsx", "evacuation_space", xlsx_layout,
          [e("title-rows", 1, None), e("merged-cells", 1, None), e("hidden-row", 4, None)]),
     ]  # fmt: skip
