@@ -14,7 +14,8 @@ from fastapi import Depends, Request
 from portal.api.limits import RateLimiter
 from portal.api.views import CatalogueView, CkanView, EmbeddedView, Search
 from portal.catalogue import Catalogue, CkanCatalogue, EmbeddedCatalogue, open_catalogue
-from portal.catalogue.base import Package, PackageMissing, extras
+from portal.catalogue.base import Package, PackageMissing
+from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
 from portal.errors import PortalError
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
@@ -74,9 +75,9 @@ class Services:
         """The datasets published in a standard's layout (of one standard, if given);
         with `load`, their rows are made current for a query across them, and a dataset
         whose rows cannot be loaded is left out (and logged): it must not stop the others."""
-        fq = {"extras_portal_standard": slug} if slug else {}
+        fq = {STANDARD_FILTER: slug} if slug else {}
         found = self.view.search(Search(fq=fq, rows=1000))["results"]
-        packages = [p for p in found if extras(p).get("portal_standard")]
+        packages = [p for p in found if PortalMeta.from_package(p).standard]
         if not load:
             return packages
         answering = []
@@ -96,7 +97,7 @@ class Services:
         resource = csv_resource(package)
         if definition is None or resource is None:
             raise NoData(name=package["name"])
-        lgcode = extras(package).get("portal_lgcode", "")
+        lgcode = PortalMeta.from_package(package).lgcode or ""
         loaded = self.rows.load_from(
             package["name"], definition, lgcode, content_hash(package, resource),
             lambda staged: self._fetch(resource, staged),

@@ -13,10 +13,11 @@ import ckanapi
 
 from portal.catalogue import CkanCatalogue, EmbeddedCatalogue, Package
 from portal.catalogue.base import extras
+from portal.catalogue.meta import STANDARD_FILTER
 from portal.search.index import SearchIndex
 
 ORG_PAGE = 25
-FACETS = ("tags", "organization", "license_id", "res_format", "extras_portal_standard")
+FACETS = ("tags", "organization", "license_id", "res_format", STANDARD_FILTER)
 FQ_TERM = re.compile(r'(\+?[\w.-]+):(?:"([^"]*)"|\[(\S+) TO (\S+)\]|(\S+))')
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.catalogue.base import FileSpec, Package
+from portal.catalogue.meta import PortalMeta, Validation
 from portal.errors import PortalError
 from portal.localgov import LocalGov
 from portal.standards import Definition
@@ -151,20 +152,15 @@ def build_package(
         "owner_org": organization,
         "license_id": license_id,
         "tags": [{"name": t} for t in tags],
-        "extras": [
-            {"key": "portal_standard", "value": definition.slug},
-            {
-                "key": "portal_standard_version",
-                "value": f"{definition.version} {definition.meta.get('spec_revision', '')}".strip(),
-            },
-            {"key": "portal_standard_number", "value": definition.number},
-            {"key": "portal_lgcode", "value": body.lgcode},
-            {
-                "key": "portal_validation",
-                "value": "valid" if valid else f"invalid: {stats['errors']} errors",
-            },
-            {"key": "portal_recipe", "value": converted.recipe},
-            {"key": "portal_rows", "value": str(stats["rows"])},
-        ],
+        "extras": PortalMeta(
+            standard=definition.slug,
+            standard_version=definition.version,
+            spec_revision=str(definition.meta.get("spec_revision", "")),
+            standard_number=definition.number,
+            lgcode=body.lgcode,
+            validation=Validation.of(valid, stats["errors"]),
+            recipe=converted.recipe,
+            rows=stats["rows"],
+        ).to_extras(),
         "private": False,
     }

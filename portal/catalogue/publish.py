@@ -31,17 +31,16 @@ from portal.catalogue.base import (
     Package,
     PackageChanged,
     PackageMissing,
-    extras,
 )
 from portal.catalogue.history import PublishLog
 from portal.catalogue.mapping import Converted, build_package, content_hash, package_name
+from portal.catalogue.meta import PortalMeta
 from portal.catalogue.storage import FILE_GRACE_SECONDS, sweep
 from portal.errors import PortalError
 from portal.localgov import load as load_directory
 from portal.settings import Settings
 from portal.standards import Registry
 
-HASH_KEY = "portal_content_hash"
 ROWS_STAGING = "rows/files"  # under the data directory: where the rows store stages its loads
 
 
@@ -125,7 +124,7 @@ def plan(folder: Path, catalogue: Catalogue, settings: Settings) -> Plan:
     if current is None:
         action = "create"
     else:
-        same = extras(current).get(HASH_KEY) == digest and not _shows_a_person(
+        same = PortalMeta.from_package(current).content_hash == digest and not _shows_a_person(
             current, organization
         )
         action = "unchanged" if same else "update"
@@ -139,16 +138,16 @@ def _refuse_emptying(the_plan: Plan, options: Options) -> None:
     replace a published list: an empty replacement needs --allow-empty."""
     if the_plan.action != "update" or options.allow_empty or the_plan.current is None:
         return
-    new_rows = extras(the_plan.package).get("portal_rows", "")
-    old_rows = extras(the_plan.current).get("portal_rows", "")
-    if new_rows == "0" and old_rows not in ("", "0"):
+    new_rows = PortalMeta.from_package(the_plan.package).rows
+    old_rows = PortalMeta.from_package(the_plan.current).rows
+    if new_rows == 0 and old_rows:
         raise EmptyReplacesRows(name=the_plan.name, rows=old_rows)
 
 
 def _shows_a_person(current: Package, organization: str) -> bool:
     """Published before the publisher was kept private: its `portal_published_by` names an
     OS account, so it is republished once even if its content did not change."""
-    return extras(current).get("portal_published_by", organization) != organization
+    return PortalMeta.from_package(current).published_by not in (None, organization)
 
 
 def publish(
@@ -205,9 +204,9 @@ def delete(name: str, catalogue: Catalogue, settings: Settings, who: str | None 
     current = catalogue.package_show(name)
     if current is None:
         raise PackageMissing(name=name)
-    meta = extras(current)
+    meta = PortalMeta.from_package(current)
     digest = (
-        meta.get(HASH_KEY)
+        meta.content_hash
         or hashlib.sha256(
             json.dumps(current, ensure_ascii=False, sort_keys=True).encode()
         ).hexdigest()
@@ -215,7 +214,7 @@ def delete(name: str, catalogue: Catalogue, settings: Settings, who: str | None 
     entry = {
         "who": who or os_account(), "catalogue": f"{catalogue.kind} {catalogue.where}",
         "package": name, "action": "delete", "content_hash": digest,
-        "valid": meta.get("portal_validation") == "valid", "errors": None, "warnings": None,
+        "valid": meta.validation is not None and meta.validation.valid, "errors": None, "warnings": None,
         "report": "", "message": "",
     }  # fmt: skip
     try:
@@ -242,13 +241,13 @@ def _put(
 ) -> Package:
     body = load_directory().lookup(the_plan.converted.lgcode)
     package = dict(the_plan.package)
-    package["extras"] = [
-        *package["extras"],
-        {"key": HASH_KEY, "value": the_plan.digest},
-        {"key": "portal_published_at", "value": datetime.now(UTC).isoformat(timespec="seconds")},
+    published = PortalMeta(
+        content_hash=the_plan.digest,
+        published_at=datetime.now(UTC),
         # The organization, not the OS user: the extras are public (see the docstring).
-        {"key": "portal_published_by", "value": package["owner_org"]},
-    ]
+        published_by=package["owner_org"],
+    )
+    package["extras"] = [*package["extras"], *published.to_extras()]
     seen = the_plan.current
 
     def attempt() -> Package:
@@ -261,7 +260,7 @@ def _put(
             # The write may have happened with its answer lost, or someone else wrote:
             # look again before deciding.
             now = _retry(lambda: catalogue.package_show(the_plan.name), options)
-            if now is not None and extras(now).get(HASH_KEY) == the_plan.digest:
+            if now is not None and PortalMeta.from_package(now).content_hash == the_plan.digest:
                 return now
             seen = now
             raise

@@ -13,6 +13,7 @@ from rich.table import Table
 
 from portal.catalogue import open_catalogue
 from portal.catalogue.history import PublishLog
+from portal.catalogue.meta import PortalMeta
 from portal.catalogue.publish import Options, publish
 from portal.catalogue.publish import delete as delete_dataset
 from portal.cli.render import render_error
@@ -105,9 +106,9 @@ def list_(ctx: typer.Context, catalogue: Kind = None) -> None:
     for col in ("name", "title", "standard", "validation", "published"):
         table.add_column(col)
     for package in target.package_search(rows=10000):
-        extra = {e["key"]: e["value"] for e in package.get("extras", [])}
-        table.add_row(package["name"], package.get("title", ""), extra.get("portal_standard", ""),
-                      extra.get("portal_validation", ""), extra.get("portal_published_at", ""))  # fmt: skip
+        meta = PortalMeta.from_package(package)
+        table.add_row(package["name"], package.get("title", ""), meta.standard or "",
+                      meta.validation_text or "", meta.published_at_text or "")  # fmt: skip
     st.out.print(table)
 
 

@@ -9,8 +9,8 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from portal.catalogue.base import Package, extras
-from portal.catalogue.publish import HASH_KEY
+from portal.catalogue.base import Package
+from portal.catalogue.meta import PortalMeta
 from portal.errors import PortalError
 from portal.rows.store import Loaded, RowsStore
 from portal.settings import Settings
@@ -26,12 +26,10 @@ def rows_store(settings: Settings) -> RowsStore:
 
 def definition_of(registry: Registry, package: Package) -> Definition | None:
     """The standard dataset version the package is published in, if the portal knows it."""
-    meta = extras(package)
-    slug = meta.get("portal_standard")
-    if not slug:
+    meta = PortalMeta.from_package(package)
+    if not meta.standard:
         return None
-    legacy = meta.get("portal_standard_version", "").startswith("legacy")
-    key = f"legacy/{slug}" if legacy else slug
+    key = f"legacy/{meta.standard}" if meta.legacy else meta.standard
     return registry.get(key) if key in registry else None
 
 
@@ -41,7 +39,8 @@ def csv_resource(package: Package) -> dict[str, Any] | None:
 
 def content_hash(package: Package, resource: dict[str, Any]) -> str:
     """What the loaded rows must match: the published content's hash."""
-    return extras(package).get(HASH_KEY, resource["id"])
+    found = PortalMeta.from_package(package).content_hash
+    return resource["id"] if found is None else found
 
 
 def load_published(settings: Settings, package: Package, csv_path: Path) -> str | None:
@@ -53,7 +52,7 @@ def load_published(settings: Settings, package: Package, csv_path: Path) -> str 
     resource = csv_resource(package)
     if definition is None or resource is None:
         return None
-    lgcode = extras(package).get("portal_lgcode", "")
+    lgcode = PortalMeta.from_package(package).lgcode or ""
     try:
         store = rows_store(settings)
         loaded: Loaded = store.load(

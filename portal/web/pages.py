@@ -3,7 +3,6 @@ first with an English toggle, everything served from the portal itself (no CDN).
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,6 +18,7 @@ from portal.api.routes.catalogue import resources as resource_list
 from portal.api.services import NoData, Services, ServicesDep
 from portal.api.views import Search
 from portal.catalogue.base import OrganizationMissing, Package
+from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
 from portal.rows import Query as RowQuery
 from portal.rows import RowsUnavailable, run
 
@@ -84,11 +84,7 @@ def home(
     organization: str = "",
     page: Annotated[int, Query(ge=1, le=500)] = 1,
 ) -> HTMLResponse:
-    fq = {
-        k: v
-        for k, v in {"extras_portal_standard": standard, "organization": organization}.items()
-        if v
-    }
+    fq = {k: v for k, v in {STANDARD_FILTER: standard, "organization": organization}.items() if v}
     found = svc.view.search(Search(q=q, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE))
     root = base(request)
     standards = [d for d in svc.registry.all() if d.version == "current" and d.fields]
@@ -143,9 +139,9 @@ def dataset_page(request: Request, name: str, svc: ServicesDep) -> Response:
     table = preview(svc, package)
     files = resource_list(package, root)
     report = next((f for f in files if f["name"].endswith(".validation.html")), None)
-    errors = re.match(r"invalid: (\d+)", detail.get("validation") or "")
+    validation = PortalMeta.from_package(package).validation
     return render(request, "dataset.html", d=detail, notes=package.get("notes", ""),
-                  errors=int(errors.group(1)) if errors else 0,
+                  errors=(validation.errors or 0) if validation else 0,
                   preview=table, files=files, report=report,
                   examples=examples(detail, table["fields"] if table else [], root, _apiname(svc, package)))  # fmt: skip
 

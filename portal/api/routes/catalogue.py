@@ -13,6 +13,7 @@ from portal.api.openapi import answers, follow
 from portal.api.services import Services, ServicesDep
 from portal.api.views import Search
 from portal.catalogue.base import Package, extras
+from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
 from portal.rows import BadQuery
 from portal.rows.query import MAX_TEXT
 
@@ -56,20 +57,20 @@ def links(package: Package, root: str) -> dict[str, str]:
 
 
 def summary(package: Package, root: str) -> dict[str, Any]:
-    meta = extras(package)
+    meta = PortalMeta.from_package(package)
     org = package.get("organization") or {}
     return {
         "name": package["name"],
         "title": package.get("title", ""),
         "organization": {"name": org.get("name"), "title": org.get("title")},
-        "standard": meta.get("portal_standard"),
-        "standard_number": meta.get("portal_standard_number"),
-        "lgcode": meta.get("portal_lgcode"),
+        "standard": meta.standard,
+        "standard_number": meta.standard_number,
+        "lgcode": meta.lgcode,
         "license": package.get("license_id"),
         "tags": [t["name"] for t in package.get("tags", [])],
         "modified": package.get("metadata_modified"),
-        "validation": meta.get("portal_validation"),
-        "rows": int(meta["portal_rows"]) if meta.get("portal_rows", "").isdigit() else None,
+        "validation": meta.validation_text,
+        "rows": meta.rows,
         "links": links(package, root),
     }
 
@@ -117,7 +118,7 @@ def search(
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict[str, Any]:
-    fq = {k: v for k, v in {"extras_portal_standard": standard, "organization": organization, "tags": tag,
+    fq = {k: v for k, v in {STANDARD_FILTER: standard, "organization": organization, "tags": tag,
                             "license_id": license, "metadata_modified": since(modified_since)}.items() if v}  # fmt: skip
     found = svc.view.search(Search(q=q, fq=fq, rows=limit, start=offset))
     return {"count": found["count"], "limit": limit, "offset": offset,
@@ -135,7 +136,7 @@ def show(request: Request, name: str, svc: ServicesDep) -> Response:
     etag = etag_for(
         package["name"],
         package.get("metadata_modified"),
-        extras(package).get("portal_content_hash"),
+        PortalMeta.from_package(package).content_hash,
     )
     if (cached := not_modified(request, etag, modified(package))) is not None:
         return cached
@@ -202,9 +203,8 @@ def standards(svc: ServicesDep) -> list[dict[str, Any]]:
 def standard_coverage(svc: Services) -> list[dict[str, Any]]:
     published: dict[str, list[str]] = {}
     for package in svc.view.packages():
-        meta = extras(package)
-        if meta.get("portal_standard"):
-            published.setdefault(meta["portal_standard"], []).append(package["name"])
+        if slug := PortalMeta.from_package(package).standard:
+            published.setdefault(slug, []).append(package["name"])
     out = []
     for d in svc.registry.all():
         if d.version != "current" or not d.fields:

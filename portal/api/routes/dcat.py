@@ -12,7 +12,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, media
 from portal.api.services import Services, ServicesDep
-from portal.catalogue.base import Package, extras
+from portal.catalogue.base import Package
+from portal.catalogue.meta import PortalMeta
 
 router = APIRouter(tags=["DCAT"])
 LICENSES = {
@@ -33,7 +34,7 @@ def iri(url: str) -> URIRef:
 
 def _dataset(g: Graph, package: Package, root: str) -> URIRef:
     node = iri(f"{root}/datasets/{package['name']}")
-    meta = extras(package)
+    meta = PortalMeta.from_package(package)
     g.add((node, RDF.type, DCAT.Dataset))
     g.add((node, DCTERMS.identifier, Literal(package["name"])))
     g.add((node, DCTERMS.title, Literal(package.get("title", ""), lang="ja")))
@@ -50,9 +51,9 @@ def _dataset(g: Graph, package: Package, root: str) -> URIRef:
     if package.get("license_id") in LICENSES:
         g.add((node, DCTERMS.license, iri(LICENSES[package["license_id"]])))
     g.add((node, DCAT.landingPage, node))
-    if meta.get("portal_standard"):
+    if meta.standard:
         # The standard's Table Schema as this portal serves it: a URL that resolves.
-        g.add((node, DCTERMS.conformsTo, iri(f"{root}/api/v1/standards/{meta['portal_standard']}")))
+        g.add((node, DCTERMS.conformsTo, iri(f"{root}/api/v1/standards/{meta.standard}")))
     org = package.get("organization") or {}
     if org.get("name"):
         publisher = iri(f"{root}/organizations/{org['name']}")

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from portal.api.openapi import answers, follow
 from portal.api.routes.data import Distance, Latitude, Longitude, heavy
 from portal.api.services import Services, ServicesDep
-from portal.catalogue.base import extras
+from portal.catalogue.meta import PortalMeta
 from portal.errors import DatasetNotFound
 from portal.rows import Query as RowQuery
 from portal.rows import run
@@ -44,7 +44,7 @@ def _apis(svc: Services) -> dict[str, Definition]:
 
 
 def _organizations(svc: Services, packages: list[dict[str, Any]]) -> list[dict[str, str]]:
-    codes = sorted({extras(p).get("portal_lgcode", "") for p in packages} - {""})
+    codes = sorted({PortalMeta.from_package(p).lgcode or "" for p in packages} - {""})
     return [
         {"organ_code": c, "organ_name": body.full_name}
         for c in codes
@@ -69,7 +69,7 @@ FIRST = "$response.body#/0/apiname"  # the first apiname listed, for links
     },
 )
 def api_list(svc: ServicesDep) -> list[dict[str, str]]:
-    published = {extras(p).get("portal_standard") for p in svc.published()}
+    published = {PortalMeta.from_package(p).standard for p in svc.published()}
     return [
         {"apiname": api, "description": d.title_ja}
         for api, d in _apis(svc).items()
@@ -165,7 +165,7 @@ def _municipalities(
     if not code and not name:
         return None
     wanted = set()
-    for c in sorted({extras(p).get("portal_lgcode", "") for p in packages}):
+    for c in sorted({PortalMeta.from_package(p).lgcode or "" for p in packages}):
         body = svc.directory.get(c)
         if body and (
             (code and code in (c, c[:5])) or (name and name in (body.name, body.full_name))
