@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from portal.catalogue import open_catalogue
+from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.history import PublishLog
 from portal.catalogue.meta import PortalMeta
 from portal.catalogue.publish import Options, publish
@@ -19,7 +20,6 @@ from portal.catalogue.publish import delete as delete_dataset
 from portal.cli.render import render_error
 from portal.cli.state import state
 from portal.errors import PortalError
-from portal.pipeline import convert
 
 
 class ConfirmationNeeded(PortalError):
@@ -74,9 +74,10 @@ def publish_command(
     options = Options(dry_run=dry_run, allow_invalid=allow_invalid, allow_empty=allow_empty)
     for path in paths:
         try:
-            recipe = path.suffix in (".yaml", ".yml")
-            folder = convert(path, st.settings).files["csv"].parent if recipe else path
-            result = publish(folder, target, st.settings, options)
+            if path.suffix in (".yaml", ".yml"):
+                result = publish_recipe(path, target, st.settings, options)
+            else:
+                result = publish(path, target, st.settings, options)
         except PortalError as exc:  # one bad dataset must not stop the others
             failed += 1
             render_error(exc, st.err, debug=st.settings.debug)

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 
 from portal.api.app import create_app
 from portal.catalogue import EmbeddedCatalogue
-from portal.catalogue.publish import Options, publish
-from portal.pipeline import convert
+from portal.catalogue.from_recipe import publish_recipe
+from portal.catalogue.publish import Options
 from portal.settings import Settings
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
 
@@ -36,8 +36,9 @@ def build_catalogue(root: Path, recipes: list[Path] = RECIPES, **overrides: obje
                         data_dir=root / "var", catalogue="embedded", rate_limit=0, **overrides)  # type: ignore[arg-type]  # fmt: skip
     catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
     for recipe in recipes:
-        converted = convert(recipe, settings, root / recipe.stem)
-        publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
+        publish_recipe(
+            recipe, catalogue, settings, Options(allow_invalid=True), staging=root / recipe.stem
+        )
     return settings
 
 

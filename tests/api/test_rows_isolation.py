@@ -28,8 +28,8 @@ from fastapi.testclient import TestClient
 
 from portal.api.app import create_app
 from portal.catalogue import CkanCatalogue, EmbeddedCatalogue
-from portal.catalogue.publish import Options, publish
-from portal.pipeline import convert
+from portal.catalogue.from_recipe import publish_recipe
+from portal.catalogue.publish import Options
 from portal.rows import RowsStore
 from portal.settings import Settings
 from portal.standards import Registry
@@ -217,8 +217,7 @@ def test_after_publish_to_ckan_the_first_request_does_not_load(
     catalogue = CkanCatalogue(settings.ckan_url, settings.ckan_api_token)
     try:
         recipe = toilet_recipe(tmp_path, *CITIES[1])
-        converted = convert(recipe, settings, tmp_path / "converted")
-        publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
+        publish_recipe(recipe, catalogue, settings, Options(allow_invalid=True))
         client = TestClient(create_app(settings))
         loads = count_loads(monkeypatch)
         name = f"272248-public-toilet-{suffix}"

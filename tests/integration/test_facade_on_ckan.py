@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from portal.api.app import create_app
 from portal.catalogue import CkanCatalogue
-from portal.catalogue.publish import Options, publish
-from portal.pipeline import convert
+from portal.catalogue.from_recipe import publish_recipe
+from portal.catalogue.publish import Options
 from portal.settings import Settings
 from tests.api.conftest import serve
 from tests.conftest import TEST_DATA
@@ -38,8 +38,8 @@ def on_ckan(ckan: ckanapi.RemoteCKAN, publish_settings: Settings, suffix: str,
     catalogue = CkanCatalogue(os.environ["CKAN_URL"], os.environ["CKAN_API_TOKEN"])
     try:
         for recipe in ("aed-suita", "aed-settsu"):
-            converted = convert(TEST_DATA / "api" / f"{recipe}.yaml", settings, tmp_path / recipe)
-            publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
+            recipe_path = TEST_DATA / "api" / f"{recipe}.yaml"
+            publish_recipe(recipe_path, catalogue, settings, Options(allow_invalid=True))
         yield settings
     finally:
         purge(ckan, suffix)

@@ -15,8 +15,8 @@ import pytest
 
 from portal.api.app import create_app
 from portal.catalogue import CkanCatalogue
-from portal.catalogue.publish import Options, publish
-from portal.pipeline import convert
+from portal.catalogue.from_recipe import publish_recipe
+from portal.catalogue.publish import Options
 from portal.settings import PROJECT_ROOT, Settings
 from tests.api.conftest import serve
 from tests.api.test_readme_examples import curl_examples, run_example
@@ -37,8 +37,7 @@ def demo_on_ckan(
     catalogue = CkanCatalogue(os.environ["CKAN_URL"], os.environ["CKAN_API_TOKEN"])
     try:
         for recipe in sorted((PROJECT_ROOT / "pipelines").glob("*.yaml")):
-            converted = convert(recipe, settings, root / recipe.stem)
-            publish(converted.files["csv"].parent, catalogue, settings, Options(allow_invalid=True))
+            publish_recipe(recipe, catalogue, settings, Options(allow_invalid=True))
         yield from serve(create_app(settings))
     finally:
         for name in set(ckan.action.package_list()) - packages:
