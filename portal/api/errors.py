@@ -1,26 +1,28 @@
-"""The one place the API turns an exception into a response.
+"""The API's error shapes: what an exception says, as JSON.
 
 Portal endpoints answer `{"ok": false, "error": {code, status, message_en, message_ja,
 hint_en, hint_ja}}`; the CKAN-compatible Action API answers as CKAN does
 (`{"success": false, "error": {"__type": "Not Found Error", "message": …}}`), because
-that is what ckanapi and harvesters parse.
+that is what ckanapi and harvesters parse. Whether a client gets this JSON or the HTML
+error page is decided by content negotiation in portal.server.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
-from portal.api.limits import BodyOverLimit, RequestTooLarge
+from portal.api.limits import BodyOverLimit
 from portal.errors import PortalError
 
 log = logging.getLogger("portal.api")
-PAGES = ("/datasets/", "/organizations/")
+CKAN_PATHS = ("/api/3/", "/api/action/")
 CKAN_TYPES = {
     404: "Not Found Error",
     403: "Authorization Error",
@@ -38,20 +40,30 @@ def body(
     return {"ok": False, "error": error}
 
 
-def respond(
-    request: Request, status: int, payload: dict[str, Any], headers: dict[str, str] | None = None
-) -> Response:
-    if request.url.path == "/" or request.url.path.startswith(PAGES):
-        from portal.web.pages import error_page  # the pages render their own HTML errors
+@dataclass(frozen=True)
+class Described:
+    """An error as every answer shows it: its status, the JSON error shape, extra headers."""
 
-        return error_page(request, status, payload["error"])
-    if request.url.path.startswith(("/api/3/", "/api/action/")):
-        error = payload["error"]
+    status: int
+    payload: dict[str, Any]
+    headers: dict[str, str] | None = None
+
+    @property
+    def error(self) -> dict[str, Any]:
+        found: dict[str, Any] = self.payload["error"]
+        return found
+
+
+def json_error(request: Request, described: Described) -> JSONResponse:
+    """The portal's JSON error shape, or CKAN's on the CKAN-compatible Action API."""
+    status, headers = described.status, described.headers
+    if request.url.path.startswith(CKAN_PATHS):
+        error = described.error
         ckan = {"__type": CKAN_TYPES.get(status, "Internal Error"), "message": error["message_en"]}
         return JSONResponse(
             {"help": str(request.url), "success": False, "error": ckan}, status, headers
         )
-    return JSONResponse(payload, status, headers)
+    return JSONResponse(described.payload, status, headers)
 
 
 def _problem(error: dict[str, Any]) -> str:
@@ -61,64 +73,44 @@ def _problem(error: dict[str, Any]) -> str:
     return f"{'.'.join(map(str, error['loc']))}: {error['msg']}{shown}"
 
 
-def error_response(request: Request, exc: PortalError) -> Response:
+def described_portal_error(exc: PortalError) -> Described:
     d = exc.to_dict()
     extra: dict[str, Any] = {k: d[k] for k in ("hint_en", "hint_ja", "location") if k in d}
     headers = (
         {"Retry-After": str(exc.params["retry_after"])} if "retry_after" in exc.params else None
     )
-    return respond(
-        request,
-        exc.status,
-        body(exc.status, exc.code, exc.message_en, exc.message_ja, extra),
-        headers,
+    return Described(
+        exc.status, body(exc.status, exc.code, exc.message_en, exc.message_ja, extra), headers
     )
 
 
-def too_large(request: Request, limit: int) -> Response:
-    """The answer of the body limit (portal.api.limits.BodyLimit), in the path's error shape."""
-    return error_response(request, RequestTooLarge(limit=limit))
+def described_invalid(exc: RequestValidationError) -> Described:
+    problems = "; ".join(map(_problem, exc.errors()))
+    ja = f"リクエストのパラメータが正しくありません: {problems}"
+    return Described(400, body(400, "bad-request", problems, ja))
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(PortalError)
-    async def portal_error(request: Request, exc: PortalError) -> Response:
-        return error_response(request, exc)
+def described_http(exc: HTTPException) -> Described:
+    code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
+    ja = {404: "ページが見つかりません", 405: "このメソッドは使えません"}.get(
+        exc.status_code, "エラー"
+    )
+    return Described(
+        exc.status_code,
+        body(exc.status_code, code, str(exc.detail), ja),
+        getattr(exc, "headers", None),
+    )
 
-    @app.exception_handler(BodyOverLimit)
-    async def body_over_limit(request: Request, exc: BodyOverLimit) -> Response:
-        return error_response(request, exc.error)
 
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, exc: RequestValidationError) -> Response:
-        problems = "; ".join(map(_problem, exc.errors()))
-        return respond(
-            request,
-            400,
-            body(
-                400,
-                "bad-request",
-                problems,
-                f"リクエストのパラメータが正しくありません: {problems}",
-            ),
-        )
-
-    @app.exception_handler(HTTPException)
-    async def http(request: Request, exc: HTTPException) -> Response:
-        code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-        ja = {404: "ページが見つかりません", 405: "このメソッドは使えません"}.get(
-            exc.status_code, "エラー"
-        )
-        return respond(
-            request,
-            exc.status_code,
-            body(exc.status_code, code, str(exc.detail), ja),
-            getattr(exc, "headers", None),
-        )
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, exc: Exception) -> Response:
-        log.exception("unexpected error on %s", request.url.path)
-        return respond(
-            request, 500, body(500, "internal-error", "internal error", "内部エラーが発生しました")
-        )
+def describe(request: Request, exc: Exception) -> Described:
+    """Any exception a request ends in, described; one not foreseen is logged and a 500."""
+    if isinstance(exc, BodyOverLimit):
+        exc = exc.error
+    if isinstance(exc, PortalError):
+        return described_portal_error(exc)
+    if isinstance(exc, RequestValidationError):
+        return described_invalid(exc)
+    if isinstance(exc, HTTPException):
+        return described_http(exc)
+    log.exception("unexpected error on %s", request.url.path, exc_info=exc)
+    return Described(500, body(500, "internal-error", "internal error", "内部エラーが発生しました"))

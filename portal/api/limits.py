@@ -122,6 +122,12 @@ class RateLimiter:
             self.buckets[who] = (tokens - 1.0, now)
 
 
+def rate_limiter(request: Request) -> RateLimiter:
+    """The app's one limiter (set by portal.server.application), shared by every request."""
+    found: RateLimiter = request.app.state.limiter
+    return found
+
+
 def etag_for(*parts: object) -> str:
     return '"' + hashlib.sha256("\x1f".join(map(str, parts)).encode()).hexdigest()[:32] + '"'
 

@@ -47,12 +47,12 @@ def serve_command(
                  f"catalogue: {st.settings.catalogue})", highlight=False)  # fmt: skip
     if workers > 1:
         # Worker processes build their own app from the environment, as the parent did.
-        uvicorn.run("portal.api.app:from_environment", factory=True, host=host, port=port,
+        uvicorn.run("portal.server:from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", proxy_headers=False)  # fmt: skip
         return
-    from portal.api.app import create_app
+    from portal.server import create_app
 
     # proxy_headers=False: uvicorn would believe X-Forwarded-For from loopback by default;
-    # the app believes it only from PORTAL_TRUSTED_PROXIES (portal.api.app).
+    # the app believes it only from PORTAL_TRUSTED_PROXIES (portal.server).
     uvicorn.run(create_app(st.settings), host=host, port=port, log_level="warning",
                 proxy_headers=False)  # fmt: skip

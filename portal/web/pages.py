@@ -13,12 +13,12 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from portal.api.routes.catalogue import base, summary
-from portal.api.routes.catalogue import resources as resource_list
-from portal.api.services import NoData, Services, ServicesDep
-from portal.api.views import Search
 from portal.catalogue.base import OrganizationMissing, Package
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
+from portal.catalogue.views import Search
+from portal.composition import NoData, Portal
+from portal.present import PortalDep, base, summary
+from portal.present import resources as resource_list
 from portal.rows import Query as RowQuery
 from portal.rows import RowsUnavailable, run
 
@@ -78,7 +78,7 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
 @router.get("/", response_class=HTMLResponse)
 def home(
     request: Request,
-    svc: ServicesDep,
+    svc: PortalDep,
     q: str = "",
     standard: str = "",
     organization: str = "",
@@ -95,13 +95,13 @@ def home(
 
 
 @router.get("/organizations/{name}", response_class=HTMLResponse)
-def organization_page(request: Request, name: str, svc: ServicesDep) -> HTMLResponse:
+def organization_page(request: Request, name: str, svc: PortalDep) -> HTMLResponse:
     if svc.view.organization(name) is None:  # as a missing dataset is: 404, not an empty list
         raise OrganizationMissing(name=name)
     return home(request, svc, organization=name)
 
 
-def preview(svc: Services, package: Package) -> dict[str, Any] | None:
+def preview(svc: Portal, package: Package) -> dict[str, Any] | None:
     try:
         definition, _ = svc.rows_of(package)
     except NoData:
@@ -132,7 +132,7 @@ def examples(
 
 
 @router.get("/datasets/{name}", response_class=HTMLResponse)
-def dataset_page(request: Request, name: str, svc: ServicesDep) -> Response:
+def dataset_page(request: Request, name: str, svc: PortalDep) -> Response:
     package = svc.package(name)
     root = base(request)
     detail = summary(package, root)
@@ -146,12 +146,17 @@ def dataset_page(request: Request, name: str, svc: ServicesDep) -> Response:
                   examples=examples(detail, table["fields"] if table else [], root, _apiname(svc, package)))  # fmt: skip
 
 
-def _apiname(svc: Services, package: Package) -> str | None:
+def _apiname(svc: Portal, package: Package) -> str | None:
     definition = svc.definition(package)
     if definition is None or definition.version != "current":
         return None
     return str(definition.meta.get("bodik_api", definition.slug))
 
 
-def error_page(request: Request, status: int, error: dict[str, Any]) -> HTMLResponse:
-    return render(request, "error.html", status, error=error)
+def error_page(
+    request: Request, status: int, error: dict[str, Any], headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """An error as a page, for a client that prefers HTML (portal.server decides)."""
+    response = render(request, "error.html", status, error=error)
+    response.headers.update(headers or {})
+    return response

@@ -14,10 +14,10 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
 from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
+from portal.server import create_app
 from portal.settings import Settings
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
 

@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from portal.api.app import create_app
 from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.base import FileSpec
+from portal.server import create_app
 from portal.settings import Settings
 
 ALL = {"222127-aed", "222127-event", "222127-public-facility", "272051-aed", "272248-aed",

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
 from portal.cli import main
+from portal.server import create_app
 from tests.api.conftest import build_catalogue
 
 # (設置場所 in the source, as the Excel-oriented downloads must write it)

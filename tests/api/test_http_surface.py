@@ -11,6 +11,9 @@ KNOWN = {"name": "272051-aed", "slug": "aed", "apiname": "aed", "fmt": "csv",
          "action": "package_list"}  # fmt: skip
 
 
+# Chromium's Accept on a navigation: HTML first, anything else at q=0.8.
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+
 PAGES = ["/", "/datasets/272051-aed", "/organizations/272051", "/docs", "/openapi.json",
          "/static/portal.css"]  # fmt: skip
 
@@ -76,7 +79,54 @@ def test_html_reports_under_files_run_no_script(client: TestClient) -> None:
 def test_an_unknown_organization_is_a_404_page(client: TestClient) -> None:
     known = client.get("/organizations/272051")
     assert known.status_code == 200 and "AED設置箇所一覧（大阪府吹田市）" in known.text
-    missing = client.get("/organizations/999999")
+    missing = client.get("/organizations/999999", headers={"Accept": BROWSER})
     assert missing.status_code == 404
     assert missing.headers["content-type"].startswith("text/html")
     assert "999999" in missing.text and "組織" in missing.text
+
+
+@pytest.mark.parametrize(
+    ("path", "status", "says"),
+    [
+        ("/api/v1/datasets/999999-nothing", 404, "999999-nothing"),
+        ("/api/v1/no-such-route", 404, "404"),
+        ("/api/3/action/package_show?id=999999-nothing", 404, "999999-nothing"),
+        ("/api/v1/datasets?limit=0", 400, "limit"),
+    ],
+)
+def test_a_browser_gets_the_error_page_on_an_api_path(
+    client: TestClient, path: str, status: int, says: str
+) -> None:
+    """Someone who opens an API link in a browser reads a page, with the status kept."""
+    response = client.get(path, headers={"Accept": BROWSER})
+    assert response.status_code == status
+    assert response.headers["content-type"].startswith("text/html")
+    assert says in response.text and "<h1>" in response.text
+
+
+@pytest.mark.parametrize("accept", ["*/*", "application/json", None])
+@pytest.mark.parametrize("path", ["/datasets/999999-nothing", "/organizations/999999"])
+def test_curl_gets_the_json_error_on_a_page_path(
+    client: TestClient, path: str, accept: str | None
+) -> None:
+    """curl (`*/*`), API clients and clients that send no Accept get the JSON error shape."""
+    headers = {"Accept": accept} if accept else {}
+    response = client.get(path, headers=headers)
+    assert response.status_code == 404
+    error = response.json()["error"]
+    assert response.json()["ok"] is False and error["status"] == 404
+    assert "999999" in error["message_en"] and "999999" in error["message_ja"]
+
+
+def test_ckan_paths_keep_ckans_error_shape_for_json(client: TestClient) -> None:
+    response = client.get("/api/3/action/package_show", params={"id": "999999-nothing"})
+    assert response.status_code == 404
+    assert response.json()["success"] is False
+    assert response.json()["error"]["__type"] == "Not Found Error"
+
+
+def test_a_browser_gets_the_page_for_a_refused_method(client: TestClient) -> None:
+    response = client.post("/datasets/272051-aed", headers={"Accept": BROWSER})
+    assert response.status_code == 405
+    assert response.headers["content-type"].startswith("text/html")
+    assert "GET" in response.headers["allow"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
+from portal.server import create_app
 from portal.settings import Settings
 from tests.api.conftest import serve
 

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from portal.api.app import application, create_app
+from portal.server import application, create_app
 from portal.settings import Settings
 
 schema = schemathesis.openapi.from_asgi("/openapi.json", application(Settings()))

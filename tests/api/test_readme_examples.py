@@ -14,7 +14,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from portal.api.app import create_app
+from portal.server import create_app
 from portal.settings import PROJECT_ROOT
 from tests.api.conftest import build_catalogue, serve
 

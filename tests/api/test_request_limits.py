@@ -12,7 +12,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
+from portal.server import create_app
 from portal.settings import Settings
 from tests.api.conftest import serve
 

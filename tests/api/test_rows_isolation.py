@@ -26,11 +26,11 @@ import ckanapi
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
 from portal.catalogue import CkanCatalogue, EmbeddedCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
 from portal.rows import RowsStore
+from portal.server import create_app
 from portal.settings import Settings
 from portal.standards import Registry
 from tests.api.conftest import build_catalogue

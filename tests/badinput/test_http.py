@@ -21,7 +21,7 @@ import yaml
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
+from portal.server import create_app
 from portal.settings import PROJECT_ROOT, Settings
 from tests.api.conftest import build_catalogue, free_port, serve
 from tests.badinput.corpus import COMMITTED, ENGLISH, JAPANESE

@@ -12,10 +12,10 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
 from portal.catalogue import CkanCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
+from portal.server import create_app
 from portal.settings import Settings
 from tests.api.conftest import serve
 from tests.conftest import TEST_DATA

@@ -17,11 +17,11 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
 from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.publish import Options, publish
 from portal.catalogue.storage import FILE_GRACE_SECONDS
 from portal.pipeline import convert
+from portal.server import create_app
 from portal.settings import Settings
 from tests.api.conftest import serve
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA

@@ -14,13 +14,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.api.app import create_app
 from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.base import extras
 from portal.catalogue.history import PublishLog
 from portal.catalogue.mapping import Converted
 from portal.catalogue.publish import Options, publish
 from portal.cli import main
+from portal.server import create_app
 from portal.settings import Settings
 from tests.integration.test_disk_faults import NAME, portal_env, versions
 

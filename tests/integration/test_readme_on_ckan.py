@@ -13,10 +13,10 @@ from collections.abc import Iterator
 import ckanapi
 import pytest
 
-from portal.api.app import create_app
 from portal.catalogue import CkanCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
+from portal.server import create_app
 from portal.settings import PROJECT_ROOT, Settings
 from tests.api.conftest import serve
 from tests.api.test_readme_examples import curl_examples, run_example

@@ -10,10 +10,11 @@ from fastapi.responses import JSONResponse
 
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, follow
-from portal.api.services import Services, ServicesDep
-from portal.api.views import Search
 from portal.catalogue.base import Package, extras
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
+from portal.catalogue.views import Search
+from portal.composition import Portal
+from portal.present import PortalDep, base, resources, summary
 from portal.rows import BadQuery
 from portal.rows.query import MAX_TEXT
 
@@ -36,43 +37,11 @@ def since(value: str | None) -> str | None:
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def base(request: Request) -> str:
-    return str(request.base_url).rstrip("/")
-
-
 def modified(package: Package) -> datetime | None:
     try:
         return datetime.fromisoformat(package["metadata_modified"].rstrip("Z") + "+00:00")
     except (KeyError, ValueError):
         return None
-
-
-def links(package: Package, root: str) -> dict[str, str]:
-    api = f"{root}/api/v1/datasets/{package['name']}"
-    out = {"self": api, "page": f"{root}/datasets/{package['name']}", "rows": f"{api}/rows",
-           "csv": f"{api}/download.csv", "json": f"{api}/download.json"}  # fmt: skip
-    if any(r.get("format") == "GeoJSON" for r in package.get("resources", [])):
-        out["geojson"] = f"{api}/download.geojson"
-    return out
-
-
-def summary(package: Package, root: str) -> dict[str, Any]:
-    meta = PortalMeta.from_package(package)
-    org = package.get("organization") or {}
-    return {
-        "name": package["name"],
-        "title": package.get("title", ""),
-        "organization": {"name": org.get("name"), "title": org.get("title")},
-        "standard": meta.standard,
-        "standard_number": meta.standard_number,
-        "lgcode": meta.lgcode,
-        "license": package.get("license_id"),
-        "tags": [t["name"] for t in package.get("tags", [])],
-        "modified": package.get("metadata_modified"),
-        "validation": meta.validation_text,
-        "rows": meta.rows,
-        "links": links(package, root),
-    }
 
 
 FIRST = "$response.body#/results/0/name"  # the first dataset found, for links
@@ -94,7 +63,7 @@ FIRST = "$response.body#/results/0/name"  # the first dataset found, for links
 )
 def search(
     request: Request,
-    svc: ServicesDep,
+    svc: PortalDep,
     q: Annotated[
         str,
         Query(
@@ -131,7 +100,7 @@ def search(
     operation_id="dataset_show",
     responses=answers(304, 404),
 )
-def show(request: Request, name: str, svc: ServicesDep) -> Response:
+def show(request: Request, name: str, svc: PortalDep) -> Response:
     package = svc.package(name)
     etag = etag_for(
         package["name"],
@@ -156,16 +125,6 @@ def show(request: Request, name: str, svc: ServicesDep) -> Response:
     return JSONResponse(detail, headers=cache_headers(etag, modified(package)))
 
 
-def resources(package: Package, root: str) -> list[dict[str, Any]]:
-    out = []
-    for r in package.get("resources", []):
-        url = r.get("url", "")
-        out.append({"id": r.get("id"), "name": r["name"], "format": r.get("format"), "mimetype": r.get("mimetype"),
-                    "description": r.get("description", ""), "size": r.get("size"),
-                    "url": root + url if url.startswith("/") else url})  # fmt: skip
-    return out
-
-
 @router.get(
     "/datasets/{name}/resources",
     summary="The dataset's files",
@@ -180,7 +139,7 @@ def resources(package: Package, root: str) -> list[dict[str, Any]]:
         ),
     },
 )
-def list_resources(request: Request, name: str, svc: ServicesDep) -> list[dict[str, Any]]:
+def list_resources(request: Request, name: str, svc: PortalDep) -> list[dict[str, Any]]:
     return resources(svc.package(name), base(request))
 
 
@@ -196,11 +155,11 @@ def list_resources(request: Request, name: str, svc: ServicesDep) -> list[dict[s
         ),
     },
 )
-def standards(svc: ServicesDep) -> list[dict[str, Any]]:
+def standards(svc: PortalDep) -> list[dict[str, Any]]:
     return standard_coverage(svc)
 
 
-def standard_coverage(svc: Services) -> list[dict[str, Any]]:
+def standard_coverage(svc: Portal) -> list[dict[str, Any]]:
     published: dict[str, list[str]] = {}
     for package in svc.view.packages():
         if slug := PortalMeta.from_package(package).standard:
@@ -220,7 +179,7 @@ def standard_coverage(svc: Services) -> list[dict[str, Any]]:
     operation_id="standard",
     responses=answers(404),
 )
-def standard(slug: str, svc: ServicesDep) -> dict[str, Any]:
+def standard(slug: str, svc: PortalDep) -> dict[str, Any]:
     d = svc.registry.get(slug)
     return {"slug": d.slug, "key": d.key, "number": d.number, "title_ja": d.title_ja,
             "title_en": d.title_en, "version": d.version, "schema": d.schema}  # fmt: skip

@@ -17,10 +17,11 @@ from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from portal.api.openapi import answers, follow
-from portal.api.services import Services, ServicesDep
-from portal.api.views import FACETS, Search, parse_fq
 from portal.catalogue.base import OrganizationMissing, Package
+from portal.catalogue.views import FACETS, Search, parse_fq
+from portal.composition import Portal
 from portal.errors import PortalError
+from portal.present import PortalDep
 from portal.rows.query import MAX_TEXT
 
 router = APIRouter(tags=["CKAN Action API (read-only)"])
@@ -65,19 +66,19 @@ def _absolute(package: Package, root: str) -> Package:
     return out
 
 
-def status_show(svc: Services, params: dict[str, Any], root: str) -> Any:
+def status_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
     status = svc.view.status()
     return {**status, "site_url": root, "api_version": 3}
 
 
-def package_list(svc: Services, params: dict[str, Any], root: str) -> Any:
+def package_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
     names = sorted(p["name"] for p in svc.view.packages())
     offset = _int(params, "offset", 0)
     limit = _int(params, "limit", len(names))
     return names[offset : offset + limit]
 
 
-def package_show(svc: Services, params: dict[str, Any], root: str) -> Any:
+def package_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
     name = params.get("id") or params.get("name")
     if not name:
         raise ActionParamInvalid(param="id", problem="missing value")
@@ -113,7 +114,7 @@ def _search_facets(facets: dict[str, dict[str, int]], limit: int) -> dict[str, A
     }
 
 
-def package_search(svc: Services, params: dict[str, Any], root: str) -> Any:
+def package_search(svc: Portal, params: dict[str, Any], root: str) -> Any:
     for name in ("q", "fq", "sort"):
         if len(str(params.get(name, ""))) > MAX_TEXT:
             raise ActionParamInvalid(param=name, problem=f"longer than {MAX_TEXT} characters")
@@ -135,14 +136,14 @@ def package_search(svc: Services, params: dict[str, Any], root: str) -> Any:
     }
 
 
-def organization_list(svc: Services, params: dict[str, Any], root: str) -> Any:
+def organization_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
     orgs = sorted(svc.view.organizations(), key=lambda o: o["name"])
     offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS)
     orgs = orgs[offset : offset + limit]
     return orgs if _bool(params, "all_fields") else [o["name"] for o in orgs]
 
 
-def organization_show(svc: Services, params: dict[str, Any], root: str) -> Any:
+def organization_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
     name = params.get("id") or params.get("name")
     if not name:
         raise ActionParamInvalid(param="id", problem="missing value")
@@ -155,13 +156,13 @@ def organization_show(svc: Services, params: dict[str, Any], root: str) -> Any:
     return org
 
 
-def current_package_list_with_resources(svc: Services, params: dict[str, Any], root: str) -> Any:
+def current_package_list_with_resources(svc: Portal, params: dict[str, Any], root: str) -> Any:
     packages = svc.view.packages()  # newest first, as CKAN gives them
     offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS, MAX_ROWS)
     return [_absolute(p, root) for p in packages[offset : offset + limit]]
 
 
-Action = Callable[[Services, dict[str, Any], str], Any]
+Action = Callable[[Portal, dict[str, Any], str], Any]
 ACTIONS: dict[str, Action] = {
     f.__name__: f
     for f in (
@@ -196,7 +197,7 @@ ActionName = Annotated[
 ]  # documented as the list; any other name is answered with a 400 that lists them
 
 
-async def _call(action: ActionName, request: Request, svc: ServicesDep) -> JSONResponse:
+async def _call(action: ActionName, request: Request, svc: PortalDep) -> JSONResponse:
     name = action
     if name not in ACTIONS:
         raise ActionUnknown(name=name, known=", ".join(ACTIONS))

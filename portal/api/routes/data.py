@@ -12,12 +12,13 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from portal.api.cp932 import WRITER_VERSION as CP932_WRITER_VERSION
 from portal.api.cp932 import cp932_response
-from portal.api.limits import cache_headers, etag_for, not_modified
+from portal.api.limits import cache_headers, etag_for, not_modified, rate_limiter
 from portal.api.openapi import answers, media
 from portal.api.routes.catalogue import modified
-from portal.api.services import Services, ServicesDep
 from portal.catalogue import EmbeddedCatalogue
+from portal.composition import Portal
 from portal.errors import PortalError
+from portal.present import PortalDep
 from portal.rows import MAX_LIMIT, BadQuery, run
 from portal.rows import Query as RowQuery
 from portal.rows.query import MAX_CURSOR, MAX_TEXT, OPS
@@ -68,9 +69,9 @@ class FileMissing(PortalError):
     template_ja = "公開ファイル {resource_id}/{filename} はありません"
 
 
-def heavy(request: Request, svc: ServicesDep) -> None:
+def heavy(request: Request) -> None:
     """The routes that read many rows are rate-limited per client."""
-    svc.limiter.take(request)
+    rate_limiter(request).take(request)
 
 
 Heavy = Depends(heavy)
@@ -164,7 +165,7 @@ def page_url(request: Request, cursor: str) -> str:
 def rows(
     request: Request,
     name: str,
-    svc: ServicesDep,
+    svc: PortalDep,
     params: Annotated[RowParams, Depends()],
 ) -> Response:
     package = svc.package(name)
@@ -177,7 +178,7 @@ def rows(
     return JSONResponse(body, headers=cache_headers(etag, modified(package)))
 
 
-def _page(request: Request, svc: Services, query: RowQuery, **head: str) -> dict[str, Any]:
+def _page(request: Request, svc: Portal, query: RowQuery, **head: str) -> dict[str, Any]:
     page = run(svc.rows, query)
     return {**head, "standard": query.key, "total": page.total, "limit": query.limit, "offset": query.offset,
             "next": page_url(request, page.next_cursor) if page.next_cursor else None,
@@ -196,7 +197,7 @@ def _page(request: Request, svc: Services, query: RowQuery, **head: str) -> dict
 def standard_rows(
     request: Request,
     slug: str,
-    svc: ServicesDep,
+    svc: PortalDep,
     params: Annotated[RowParams, Depends()],
     lgcode: Annotated[
         str | None, Query(description="Only these municipalities (comma-separated codes).")
@@ -235,7 +236,7 @@ def download(
     request: Request,
     name: str,
     fmt: Literal["csv", "json", "geojson"],
-    svc: ServicesDep,
+    svc: PortalDep,
     encoding: Annotated[
         Literal["utf-8", "cp932"], Query(description="utf-8 (canonical) or cp932 for Excel.")
     ] = "utf-8",
@@ -258,9 +259,7 @@ def download(
     return _resource(svc, package, fmt, headers)
 
 
-def _resource(
-    svc: Services, package: dict[str, Any], fmt: str, headers: dict[str, str]
-) -> Response:
+def _resource(svc: Portal, package: dict[str, Any], fmt: str, headers: dict[str, str]) -> Response:
     wanted = {"json": "JSON", "geojson": "GeoJSON"}[fmt]
     resource = next(
         (
@@ -293,7 +292,7 @@ files = APIRouter(tags=["files"])
 def file(
     resource_id: Annotated[str, Path(pattern="^[0-9A-Za-z_-]+$", max_length=MAX_FILE_ID)],
     filename: Annotated[str, Path(max_length=MAX_FILE_NAME)],
-    svc: ServicesDep,
+    svc: PortalDep,
 ) -> FileResponse:
     missing = FileMissing(resource_id=resource_id, filename=filename)
     if not isinstance(svc.catalogue, EmbeddedCatalogue) or filename in (".", ".."):

@@ -11,9 +11,10 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, media
-from portal.api.services import Services, ServicesDep
 from portal.catalogue.base import Package
 from portal.catalogue.meta import PortalMeta
+from portal.composition import Portal
+from portal.present import PortalDep
 
 router = APIRouter(tags=["DCAT"])
 LICENSES = {
@@ -84,7 +85,7 @@ def _distribution(g: Graph, resource: dict[str, str], root: str) -> BNode:
     return dist
 
 
-def catalogue_graph(svc: Services, root: str) -> Graph:
+def catalogue_graph(svc: Portal, root: str) -> Graph:
     g = Graph()
     g.bind("dcat", DCAT)
     g.bind("dct", DCTERMS)
@@ -98,7 +99,7 @@ def catalogue_graph(svc: Services, root: str) -> Graph:
     return g
 
 
-def _serve(request: Request, svc: Services, fmt: str, media: str) -> Response:
+def _serve(request: Request, svc: Portal, fmt: str, media: str) -> Response:
     packages = svc.view.packages()
     etag = etag_for(fmt, *sorted((p["name"], p.get("metadata_modified")) for p in packages))
     if (cached := not_modified(request, etag)) is not None:
@@ -115,7 +116,7 @@ def _serve(request: Request, svc: Services, fmt: str, media: str) -> Response:
     response_class=Response,
     responses={200: {"content": media("application/ld+json")}, **answers(304)},
 )
-def jsonld(request: Request, svc: ServicesDep) -> Response:
+def jsonld(request: Request, svc: PortalDep) -> Response:
     return _serve(request, svc, "json-ld", "application/ld+json")
 
 
@@ -126,5 +127,5 @@ def jsonld(request: Request, svc: ServicesDep) -> Response:
     response_class=Response,
     responses={200: {"content": media("text/turtle")}, **answers(304)},
 )
-def turtle(request: Request, svc: ServicesDep) -> Response:
+def turtle(request: Request, svc: PortalDep) -> Response:
     return _serve(request, svc, "turtle", "text/turtle; charset=utf-8")

@@ -16,9 +16,10 @@ from fastapi import APIRouter, Depends, Query, Request
 
 from portal.api.openapi import answers, follow
 from portal.api.routes.data import Distance, Latitude, Longitude, heavy
-from portal.api.services import Services, ServicesDep
 from portal.catalogue.meta import PortalMeta
+from portal.composition import Portal
 from portal.errors import DatasetNotFound
+from portal.present import PortalDep
 from portal.rows import Query as RowQuery
 from portal.rows import run
 from portal.rows.query import MAX_TEXT
@@ -35,7 +36,7 @@ NORMALISED = {
 LEGACY_ADDRESS = "住所"
 
 
-def _apis(svc: Services) -> dict[str, Definition]:
+def _apis(svc: Portal) -> dict[str, Definition]:
     return {
         str(d.meta.get("bodik_api", d.slug)): d
         for d in svc.registry.all()
@@ -43,7 +44,7 @@ def _apis(svc: Services) -> dict[str, Definition]:
     }
 
 
-def _organizations(svc: Services, packages: list[dict[str, Any]]) -> list[dict[str, str]]:
+def _organizations(svc: Portal, packages: list[dict[str, Any]]) -> list[dict[str, str]]:
     codes = sorted({PortalMeta.from_package(p).lgcode or "" for p in packages} - {""})
     return [
         {"organ_code": c, "organ_name": body.full_name}
@@ -68,7 +69,7 @@ FIRST = "$response.body#/0/apiname"  # the first apiname listed, for links
         ),
     },
 )
-def api_list(svc: ServicesDep) -> list[dict[str, str]]:
+def api_list(svc: PortalDep) -> list[dict[str, str]]:
     published = {PortalMeta.from_package(p).standard for p in svc.published()}
     return [
         {"apiname": api, "description": d.title_ja}
@@ -83,11 +84,11 @@ def api_list(svc: ServicesDep) -> list[dict[str, str]]:
     operation_id="wapi_organizations",
     responses=answers(),
 )
-def organizations(svc: ServicesDep) -> list[dict[str, str]]:
+def organizations(svc: PortalDep) -> list[dict[str, str]]:
     return _organizations(svc, svc.published())
 
 
-def _definition(svc: Services, apiname: str) -> Definition:
+def _definition(svc: Portal, apiname: str) -> Definition:
     found = _apis(svc).get(apiname)
     if found is None:
         raise DatasetNotFound(key=apiname)
@@ -100,7 +101,7 @@ def _definition(svc: Services, apiname: str) -> Definition:
     operation_id="wapi_config",
     responses=answers(404),
 )
-def config(apiname: str, svc: ServicesDep) -> dict[str, Any]:
+def config(apiname: str, svc: PortalDep) -> dict[str, Any]:
     d = _definition(svc, apiname)
     mapping = {k: v for k, v in NORMALISED.items() if v in d.field_names}
     return {
@@ -117,7 +118,7 @@ def config(apiname: str, svc: ServicesDep) -> dict[str, Any]:
     operation_id="wapi_api_organizations",
     responses=answers(404),
 )
-def api_organizations(apiname: str, svc: ServicesDep) -> list[dict[str, str]]:
+def api_organizations(apiname: str, svc: PortalDep) -> list[dict[str, str]]:
     return _organizations(svc, svc.published(_definition(svc, apiname).slug))
 
 
@@ -131,7 +132,7 @@ def api_organizations(apiname: str, svc: ServicesDep) -> list[dict[str, str]]:
 def search(
     request: Request,
     apiname: str,
-    svc: ServicesDep,
+    svc: PortalDep,
     select_type: Literal["data", "geometry"] = "data",
     maxResults: Annotated[int, Query(ge=1, le=1000)] = 10,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
@@ -160,7 +161,7 @@ def search(
 
 
 def _municipalities(
-    svc: Services, packages: list[dict[str, Any]], code: str | None, name: str | None
+    svc: Portal, packages: list[dict[str, Any]], code: str | None, name: str | None
 ) -> list[str] | None:
     if not code and not name:
         return None
@@ -174,7 +175,7 @@ def _municipalities(
     return sorted(wanted)
 
 
-def _feature(row: dict[str, Any], apiname: str, svc: Services) -> dict[str, Any]:
+def _feature(row: dict[str, Any], apiname: str, svc: Portal) -> dict[str, Any]:
     props = {k: v for k, v in row.items() if not k.startswith("_")}
     for alias, field_name in NORMALISED.items():
         props.setdefault(alias, row.get(field_name))

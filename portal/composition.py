@@ -1,5 +1,7 @@
-"""What the routes share, made once in `create_app(settings)`: the catalogue, its view,
-the rows store and the standards — passed to routes as a FastAPI dependency."""
+"""The composition root: `Portal.open(settings)` builds, once, what the CLI, the API, the
+pages, workers and tests share — the registry of standards, the catalogue and its read view,
+the rows store and the local-government directory — and answers the questions they all ask
+of them (a dataset, its standard, its rows)."""
 
 from __future__ import annotations
 
@@ -7,15 +9,12 @@ import logging
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import Depends, Request
-
-from portal.api.limits import RateLimiter
-from portal.api.views import CatalogueView, CkanView, EmbeddedView, Search
-from portal.catalogue import Catalogue, CkanCatalogue, EmbeddedCatalogue, open_catalogue
+from portal.catalogue import Catalogue, EmbeddedCatalogue, open_catalogue
 from portal.catalogue.base import Package, PackageMissing
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
+from portal.catalogue.views import CatalogueView, Search, view_of
 from portal.errors import PortalError
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
@@ -35,31 +34,26 @@ class NoData(PortalError):
 
 
 @dataclass
-class Services:
+class Portal:
     settings: Settings
     registry: Registry
     catalogue: Catalogue
     view: CatalogueView
     rows: RowsStore
     directory: Directory
-    limiter: RateLimiter
+    # The portal's own database (portal/store) is not read by the catalogue yet: when it is,
+    # Portal.open opens it here, once, like the others.
 
     @classmethod
-    def start(cls, settings: Settings) -> Services:
+    def open(cls, settings: Settings) -> Portal:
         catalogue = open_catalogue(settings)
-        view: CatalogueView = (
-            CkanView(catalogue) if isinstance(catalogue, CkanCatalogue) else EmbeddedView(catalogue)  # type: ignore[arg-type]
-        )
         return cls(
             settings=settings,
             registry=Registry(settings.datasets_dir),
             catalogue=catalogue,
-            view=view,
+            view=view_of(catalogue),
             rows=rows_store(settings),
             directory=load_directory(),
-            limiter=RateLimiter(
-                settings.rate_limit, settings.rate_limit_keyed, set(settings.api_keys)
-            ),
         )
 
     def package(self, name: str) -> Package:
@@ -110,11 +104,3 @@ class Services:
             shutil.copyfile(self.catalogue.resource_path(resource), staged)
         else:
             staged.write_bytes(self.catalogue.resource_bytes(resource))
-
-
-def services(request: Request) -> Services:
-    found: Services = request.app.state.services
-    return found
-
-
-ServicesDep = Annotated[Services, Depends(services)]

@@ -11,7 +11,7 @@ from typing import Any
 
 import ckanapi
 
-from portal.catalogue import CkanCatalogue, EmbeddedCatalogue, Package
+from portal.catalogue import Catalogue, CkanCatalogue, EmbeddedCatalogue, Package
 from portal.catalogue.base import extras
 from portal.catalogue.meta import STANDARD_FILTER
 from portal.search.index import SearchIndex
@@ -198,3 +198,11 @@ class CkanView(CatalogueView):
 
     def status(self) -> dict[str, Any]:
         return self.catalogue.status_show()
+
+
+def view_of(catalogue: Catalogue) -> CatalogueView:
+    """The read view of `catalogue`: CKAN's own search when it is a CKAN, else the bigram index."""
+    if isinstance(catalogue, CkanCatalogue):
+        return CkanView(catalogue)
+    assert isinstance(catalogue, EmbeddedCatalogue)
+    return EmbeddedView(catalogue)
