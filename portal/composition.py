@@ -45,8 +45,10 @@ class Portal:
     # Portal.open opens it here, once, like the others.
 
     @classmethod
-    def open(cls, settings: Settings) -> Portal:
-        catalogue = open_catalogue(settings)
+    def open(cls, settings: Settings, catalogue_kind: str | None = None) -> Portal:
+        """The portal the settings describe; `catalogue_kind` ("embedded", "ckan") overrides
+        theirs, as `--catalogue` does on the command line."""
+        catalogue = open_catalogue(settings, catalogue_kind)
         return cls(
             settings=settings,
             registry=Registry(settings.datasets_dir),

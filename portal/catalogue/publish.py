@@ -229,10 +229,10 @@ def delete(name: str, catalogue: Catalogue, settings: Settings, who: str | None 
 
 def _load_rows(the_plan: Plan, package: Package, settings: Settings) -> list[str]:
     """The rows store's hook: the rows the API serves are loaded now, not by a first request."""
-    from portal.rows.published import load_published  # imported late: it imports this module
+    from portal.rows.published import load_published, rows_store  # late: they import this module
 
     csv = next(f.path for f in the_plan.files if f.format == "CSV")
-    note = load_published(settings, package, csv)
+    note = load_published(Registry(settings.datasets_dir), rows_store(settings), package, csv)
     return [note] if note else []
 
 

@@ -11,7 +11,6 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from portal.catalogue import open_catalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.history import PublishLog
 from portal.catalogue.meta import PortalMeta
@@ -19,6 +18,7 @@ from portal.catalogue.publish import Options, publish
 from portal.catalogue.publish import delete as delete_dataset
 from portal.cli.render import render_error
 from portal.cli.state import state
+from portal.composition import Portal
 from portal.errors import PortalError
 
 
@@ -69,7 +69,7 @@ def publish_command(
 ) -> None:
     """Publish converted datasets: create, update, or leave unchanged (content hashes decide)."""
     st = state(ctx)
-    target = open_catalogue(st.settings, catalogue)
+    target = Portal.open(st.settings, catalogue).catalogue
     failed = 0
     options = Options(dry_run=dry_run, allow_invalid=allow_invalid, allow_empty=allow_empty)
     for path in paths:
@@ -102,7 +102,7 @@ def publish_command(
 def list_(ctx: typer.Context, catalogue: Kind = None) -> None:
     """List the datasets in the catalogue."""
     st = state(ctx)
-    target = open_catalogue(st.settings, catalogue)
+    target = Portal.open(st.settings, catalogue).catalogue
     table = Table(title=f"{target.kind}: {target.where}")
     for col in ("name", "title", "standard", "validation", "published"):
         table.add_column(col)
@@ -123,7 +123,7 @@ def show(
     from portal.catalogue.base import PackageMissing
 
     st = state(ctx)
-    package = open_catalogue(st.settings, catalogue).package_show(name)
+    package = Portal.open(st.settings, catalogue).catalogue.package_show(name)
     if package is None:
         raise PackageMissing(name=name)
     typer.echo(json.dumps(package, ensure_ascii=False, indent=2))
@@ -143,14 +143,15 @@ def delete(
     from portal.rows.published import drop_deleted
 
     st = state(ctx)
-    target = open_catalogue(st.settings, catalogue)
+    portal = Portal.open(st.settings, catalogue)
+    target = portal.catalogue
     if target.package_show(name) is None:
         raise PackageMissing(name=name)
     if not yes and not _confirmed(name, f"{target.kind} {target.where}"):
         st.err.print("not deleted / 削除しませんでした", highlight=False)
         raise typer.Exit(1)
     delete_dataset(name, target, st.settings)
-    drop_deleted(st.settings, name)  # the rows store's hook: its rows leave the API with it
+    drop_deleted(portal.rows, name)  # the rows store's hook: its rows leave the API with it
     st.out.print(
         f"deleted {escape(name)} from {target.kind} {escape(target.where)}", highlight=False
     )

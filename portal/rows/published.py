@@ -43,18 +43,19 @@ def content_hash(package: Package, resource: dict[str, Any]) -> str:
     return resource["id"] if found is None else found
 
 
-def load_published(settings: Settings, package: Package, csv_path: Path) -> str | None:
+def load_published(
+    registry: Registry, store: RowsStore, package: Package, csv_path: Path
+) -> str | None:
     """Publishing's hook: the rows of the dataset just published (`csv_path`, the CSV it
     published) go into the local rows store. The catalogue already holds the dataset, so a
     failure does not undo the publish: it is returned (and logged), and the API answers
     for the dataset as it can (it tries the load again, or says the rows are unavailable)."""
-    definition = definition_of(Registry(settings.datasets_dir), package)
+    definition = definition_of(registry, package)
     resource = csv_resource(package)
     if definition is None or resource is None:
         return None
     lgcode = PortalMeta.from_package(package).lgcode or ""
     try:
-        store = rows_store(settings)
         loaded: Loaded = store.load(
             package["name"], definition, lgcode, csv_path, content_hash(package, resource)
         )
@@ -66,10 +67,10 @@ def load_published(settings: Settings, package: Package, csv_path: Path) -> str 
     return None
 
 
-def drop_deleted(settings: Settings, name: str) -> None:
+def drop_deleted(store: RowsStore, name: str) -> None:
     """Deleting's hook: the dataset's rows leave the rows store with it. The catalogue no
     longer has it, so a failure here is logged, not raised: its own routes answer 404."""
     try:
-        rows_store(settings).drop(name)
+        store.drop(name)
     except (OSError, sqlite3.Error) as exc:
         log.warning("rows of deleted %s not dropped: %s: %s", name, type(exc).__name__, exc)

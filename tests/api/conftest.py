@@ -14,9 +14,9 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
+from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
@@ -34,7 +34,7 @@ RECIPES = [
 def build_catalogue(root: Path, recipes: list[Path] = RECIPES, **overrides: object) -> Settings:
     settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
                         data_dir=root / "var", catalogue="embedded", rate_limit=0, **overrides)  # type: ignore[arg-type]  # fmt: skip
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    catalogue = Portal.open(settings).catalogue
     for recipe in recipes:
         publish_recipe(
             recipe, catalogue, settings, Options(allow_invalid=True), staging=root / recipe.stem
