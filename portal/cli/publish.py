@@ -14,10 +14,10 @@ from rich.table import Table
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.history import PublishLog
 from portal.catalogue.meta import PortalMeta
-from portal.catalogue.publish import Options, publish
+from portal.catalogue.publish import Options, Published, publish
 from portal.catalogue.publish import delete as delete_dataset
 from portal.cli.render import render_error
-from portal.cli.state import state
+from portal.cli.state import CliState, state
 from portal.composition import Portal
 from portal.errors import PortalError
 
@@ -82,20 +82,24 @@ def publish_command(
             failed += 1
             render_error(exc, st.err, debug=st.settings.debug)
             continue
-        verb = result.action
-        if dry_run and result.action != "unchanged":
-            verb = f"would {verb}"
-        valid = "" if result.plan.valid else " [red](要修正: published with errors)[/]"
-        st.out.print(
-            f"{verb:>16}  {escape(result.plan.name)}  ({result.writes} writes, {result.attempts} attempts, "
-            f"{result.seconds:.1f} s){valid}",
-            highlight=False,
-        )
-        for note in result.notes:  # e.g. rows not loaded for the API: published, but worth knowing
-            st.err.print(f"{'':>16}  [yellow]{escape(note)}[/]", highlight=False)
+        _print_result(st, result, dry_run)
     summary = f"catalogue: {target.kind} {escape(target.where)}"
     st.out.print(summary + (f"; {failed} not published" if failed else ""), highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+def _print_result(st: CliState, result: Published, dry_run: bool) -> None:
+    verb = result.action
+    if dry_run and result.action != "unchanged":
+        verb = f"would {verb}"
+    valid = "" if result.plan.valid else " [red](要修正: published with errors)[/]"
+    st.out.print(
+        f"{verb:>16}  {escape(result.plan.name)}  ({result.writes} writes, {result.attempts} attempts, "
+        f"{result.seconds:.1f} s){valid}",
+        highlight=False,
+    )
+    for note in result.notes:  # e.g. rows not loaded for the API: published, but worth knowing
+        st.err.print(f"{'':>16}  [yellow]{escape(note)}[/]", highlight=False)
 
 
 @catalogue_app.command("list")
