@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 import yaml
 
-from portal.settings import PROJECT_ROOT
+from portal.settings import PROJECT_ROOT, Settings
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "compose.yaml").read_text(encoding="utf-8"))
 SERVICES = COMPOSE["services"]
@@ -25,7 +25,9 @@ def host_port(url: str) -> tuple[str | None, int | None]:
 def test_the_stack_has_every_service() -> None:
     assert set(SERVICES) == {"db", "solr", "redis", "datapusher", "ckan", "portal"}
     assert set(SERVICES["ckan"]["depends_on"]) == {"db", "solr", "redis", "datapusher"}
-    assert SERVICES["portal"]["depends_on"] == {"ckan": {"condition": "service_healthy"}}
+    assert SERVICES["portal"]["depends_on"] == {
+        name: {"condition": "service_healthy"} for name in ("ckan", "db", "redis")
+    }
 
 
 def test_ckan_points_at_the_services() -> None:
@@ -71,3 +73,19 @@ def test_solr_gets_the_japanese_aware_schema_of_the_same_ckan_version() -> None:
     ckan_version = SERVICES["ckan"]["image"].rsplit(":", 1)[1]
     assert f'<schema name="ckan-{ckan_version}"' in schema
     assert SERVICES["solr"]["image"] == f"ckan/ckan-solr:{ckan_version}-solr9"
+
+
+def test_the_portal_has_its_own_database_and_redis() -> None:
+    env = SERVICES["portal"]["environment"]
+    database = urlparse(env["PORTAL_DATABASE_URL"])
+    assert database.scheme == "postgresql+psycopg" and database.hostname == "db"
+    init = (PROJECT_ROOT / "docker" / "ckan-db-init.sh").read_text(encoding="utf-8")
+    assert f"CREATE ROLE {database.username} " in init
+    assert f"PASSWORD '{database.password}'" in init
+    assert f"CREATE DATABASE {database.path.lstrip('/')} OWNER {database.username} " in init
+    redis = urlparse(env["PORTAL_REDIS_URL"])
+    assert (redis.scheme, redis.hostname) == ("redis", "redis")
+    ckan_redis = urlparse(SERVICES["ckan"]["environment"]["CKAN_REDIS_URL"])
+    assert redis.path != ckan_redis.path  # its own Redis database, not CKAN's
+    settings = Settings(database_url=env["PORTAL_DATABASE_URL"], redis_url=env["PORTAL_REDIS_URL"])
+    assert settings.effective_database_url == env["PORTAL_DATABASE_URL"]
