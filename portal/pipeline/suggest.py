@@ -31,16 +31,8 @@ from portal.formats.layout_reader import data_rows, read_table
 from portal.layout import normalise_label as label
 from portal.localgov import Directory, LocalGov
 from portal.normalize import split_address
-from portal.pipeline.matching import (
-    Match,
-    Profile,
-    Tables,
-    detect_layout,
-    header_score,
-    match_columns,
-    profile_columns,
-    tables,
-)
+from portal.pipeline.matching import Match, detect_layout, header_score, match_columns
+from portal.pipeline.profile import Profile, Tables, profile_columns, tables
 from portal.standards import Definition, Registry
 from portal.standards.detect import compare, known_layouts
 from portal.standards.registry import LEGACY_DIR

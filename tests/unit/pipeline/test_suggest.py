@@ -13,8 +13,8 @@ import yaml
 
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
-from portal.pipeline.matching import tables
 from portal.pipeline.normalizers import ADDRESS_PARTS, REGISTRY
+from portal.pipeline.profile import tables
 from portal.pipeline.recipe import SCHEMA_FILE
 from portal.pipeline.recipe import load as load_recipe
 from portal.pipeline.suggest import Match, Suggestion, suggest
