@@ -22,6 +22,7 @@ from portal.rows import Loaded, RowsStore
 from portal.rows.published import content_hash, csv_resource, definition_of, rows_store
 from portal.settings import Settings
 from portal.standards import Definition, Registry
+from portal.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -41,15 +42,17 @@ class Portal:
     view: CatalogueView
     rows: RowsStore
     directory: Directory
-    # The portal's own database (portal/store) is not read by the catalogue yet: when it is,
-    # Portal.open opens it here, once, like the others.
+    store: Store
 
     @classmethod
     def open(cls, settings: Settings, catalogue_kind: str | None = None) -> Portal:
         """The portal the settings describe; `catalogue_kind` ("embedded", "ckan") overrides
         theirs, as `--catalogue` does on the command line."""
+        store = Store.open(settings.effective_database_url)
+        store.ensure_current()  # an empty database is set up; a newer one refused
         catalogue = open_catalogue(settings, catalogue_kind)
         return cls(
+            store=store,
             settings=settings,
             registry=Registry(settings.datasets_dir),
             catalogue=catalogue,
@@ -57,6 +60,9 @@ class Portal:
             rows=rows_store(settings),
             directory=load_directory(),
         )
+
+    def close(self) -> None:
+        self.store.close()
 
     def package(self, name: str) -> Package:
         package = self.view.show(name)

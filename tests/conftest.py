@@ -4,18 +4,24 @@ CKAN: tests marked `ckan` get a `ckanapi.RemoteCKAN` built from CKAN_URL and
 CKAN_API_TOKEN (scripts/ckan-up.sh writes them to /tmp/ckan-local/env.sh).
 Without a reachable CKAN they are skipped locally with the reason shown, and
 fail under CI=true, so CI cannot pass without exercising a real CKAN.
+
+PostgreSQL: `database_url` is a new empty database on each back end — a SQLite file, or a
+schema of PORTAL_TEST_DATABASE_URL (scripts/portal-db-up.sh prints it) dropped afterwards;
+without a reachable PostgreSQL its cases skip locally and fail under CI=true, as for CKAN.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import ckanapi
 import pytest
+from sqlalchemy import create_engine, make_url, text
 
 from portal.settings import PROJECT_ROOT, Settings
 
@@ -40,14 +46,14 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _missing(what: str, reason: str, fix: str) -> None:
+def missing(what: str, reason: str, fix: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI=true but {reason}: {fix}")
     pytest.skip(f"no {what}: {reason} ({fix})")
 
 
 def _no_ckan(reason: str) -> None:
-    _missing(
+    missing(
         "CKAN",
         reason,
         "scripts/test.sh starts it: scripts/ckan-up.sh, then source /tmp/ckan-local/env.sh",
@@ -65,6 +71,48 @@ def ckan() -> ckanapi.RemoteCKAN:
     except Exception as exc:  # any failure to reach it means the same thing here
         _no_ckan(f"CKAN at {url} does not answer ({type(exc).__name__}: {exc})")
     return client
+
+
+POSTGRES_ENV = "PORTAL_TEST_DATABASE_URL"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    url = os.environ.get(POSTGRES_ENV)
+    fix = f"run scripts/portal-db-up.sh and export the {POSTGRES_ENV} it prints"
+    if not url:
+        missing("PostgreSQL", f"{POSTGRES_ENV} is not set", fix)
+        raise AssertionError("unreachable")
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # any failure to reach it means the same thing here
+        shown = make_url(url).render_as_string(hide_password=True)
+        missing("PostgreSQL", f"{shown} does not answer ({type(exc).__name__}: {exc})", fix)
+    finally:
+        engine.dispose()
+    return url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'portal.db'}"
+        return
+    base: str = request.getfixturevalue("postgres_url")
+    schema = f"test_{uuid.uuid4().hex[:16]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -94,7 +142,7 @@ def settings(tmp_path: Path, datasets_copy: Path, reference_dir: Path) -> Settin
 def browser() -> Iterator[Browser]:
     """Headless Chromium (Debian's), driven by Playwright."""
     if not Path(CHROMIUM).is_file():
-        _missing("Chromium", f"{CHROMIUM} not found", "scripts/test.sh installs Debian's chromium")
+        missing("Chromium", f"{CHROMIUM} not found", "scripts/test.sh installs Debian's chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

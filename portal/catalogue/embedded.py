@@ -6,7 +6,7 @@ the old version whole (and, at worst, unreferenced new files, removed later).
 
 The previous version's files are not removed at the commit: a reader who was
 answered with the dataset a moment before still fetches the file URLs that answer
-named. They are kept for a grace period (storage.FILE_GRACE_SECONDS) and removed
+named. They are kept for a grace period (datadir.FILE_GRACE_SECONDS) and removed
 by a later publish or delete, with whatever a killed or failed publish left behind
 (`reclaim`). Why a grace period and not content-addressed files: a file's address
 would then outlive its version only if the same bytes were published again, so
@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.catalogue.base import Catalogue, FileSpec, Package, PackageChanged
-from portal.catalogue.storage import (
+from portal.datadir import (
     FILE_GRACE_SECONDS,
     DataDirReadOnly,
     connect_read_only,

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from portal.catalogue.storage import DataDirReadOnly, connect_read_only, writable, writing
+from portal.datadir import DataDirReadOnly, connect_read_only, writable, writing
 
 COLUMNS = ("at", "who", "catalogue", "package", "action", "outcome", "content_hash", "valid",
            "errors", "warnings", "report", "message")  # fmt: skip

@@ -35,7 +35,7 @@ from portal.catalogue.base import (
 from portal.catalogue.history import PublishLog
 from portal.catalogue.mapping import Converted, build_package, content_hash, package_name
 from portal.catalogue.meta import PortalMeta
-from portal.catalogue.storage import FILE_GRACE_SECONDS, sweep
+from portal.datadir import FILE_GRACE_SECONDS, sweep
 from portal.errors import PortalError
 from portal.localgov import load as load_directory
 from portal.settings import Settings

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from portal.catalogue.storage import connect_read_only, writable
+from portal.datadir import connect_read_only, writable
 from portal.errors import Location, PortalError
 from portal.standards import Definition
 from portal.standards.definition import typed_value

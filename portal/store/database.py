@@ -31,6 +31,7 @@ from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, m
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from portal.datadir import connect_read_only, writable
 from portal.store.errors import (
     DatabaseBehind,
     DatabaseNewerThanCode,
@@ -75,6 +76,7 @@ class Store:
         self.engine = engine
         self.migrations = migrations
         self.url = engine.url.render_as_string(hide_password=True)
+        self.read_only = False  # a SQLite file on a disk the portal cannot write
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(
             engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
@@ -87,8 +89,14 @@ class Store:
         parsed = _parse(url)
         shown = parsed.render_as_string(hide_password=True)
         options: dict[str, Any] = {}
+        read_only = False
         if parsed.get_backend_name() == "sqlite":
-            _make_folder(parsed, shown)
+            read_only = _read_only_file(parsed)
+            if read_only:  # a read-only mount: served as it is, never written
+                path = Path(parsed.database or "")
+                options["creator"] = lambda: connect_read_only(path)
+            else:
+                _make_folder(parsed, shown)
         else:
             options["pool_pre_ping"] = True  # a restarted server: reconnect, not fail once
         try:
@@ -96,8 +104,10 @@ class Store:
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
             raise DatabaseUrlInvalid(url=shown, reason=_reason(exc)) from None
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
-        return cls(engine, migrations)
+            _configure_sqlite(engine, read_only=read_only)
+        store = cls(engine, migrations)
+        store.read_only = read_only
+        return store
 
     def close(self) -> None:
         self.engine.dispose()
@@ -138,14 +148,10 @@ class Store:
             _refuse_unusable(status)
             if not status.pending:
                 return status
+            if self.read_only:
+                raise DatabaseBehind(**_behind(status), url=self.url)
             if not (status.empty or upgrade):
-                raise DatabaseBehind(
-                    url=self.url,
-                    current=", ".join(status.current),
-                    head=", ".join(status.heads),
-                    count=len(status.pending),
-                    pending=", ".join(status.pending),
-                )
+                raise DatabaseBehind(**_behind(status), url=self.url)
             command.upgrade(self.config(connection), "heads")
             return self._status(connection)
 
@@ -208,6 +214,15 @@ def _refuse_unusable(status: Status) -> None:
         raise DatabaseNotPortal(url=status.url, tables=shown)
 
 
+def _behind(status: Status) -> dict[str, object]:
+    return {
+        "current": ", ".join(status.current) or "none",
+        "head": ", ".join(status.heads),
+        "count": len(status.pending),
+        "pending": ", ".join(status.pending),
+    }
+
+
 def _known(script: ScriptDirectory, revision: str) -> bool:
     try:
         return script.get_revision(revision) is not None
@@ -233,6 +248,15 @@ def _hide_password(url: str) -> str:
     return f"{scheme}{sep}***@{rest.rpartition('@')[2]}"
 
 
+def _read_only_file(url: URL) -> bool:
+    """A SQLite file that exists on a disk (or with rights) the portal cannot write."""
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return False
+    path = Path(database)
+    return path.is_file() and not (writable(path) and writable(path.parent))
+
+
 def _make_folder(url: URL, shown: str) -> None:
     """The folder of a SQLite file: made if missing (the default is under PORTAL_DATA_DIR)."""
     database = url.database or ""
@@ -244,7 +268,7 @@ def _make_folder(url: URL, shown: str) -> None:
         raise DatabaseUnavailable(url=shown, reason=_reason(exc)) from None
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
     """Pragmas on every connection, and SQLAlchemy (not the driver) issues BEGIN: the
     sqlite3 module's own transaction handling would defer BEGIN past our pragmas and
     could not take the write lock up front (the recipe of SQLAlchemy's SQLite docs)."""
@@ -252,6 +276,8 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
+        if read_only:  # opened by connect_read_only: nothing to switch on
+            return
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
         _switch_to_wal(cursor)

@@ -19,7 +19,7 @@ import pytest
 
 from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.publish import Options, publish
-from portal.catalogue.storage import FILE_GRACE_SECONDS
+from portal.datadir import FILE_GRACE_SECONDS
 from portal.cli import main
 from portal.pipeline import convert
 from portal.settings import Settings

@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 
 from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.publish import Options, publish
-from portal.catalogue.storage import FILE_GRACE_SECONDS
+from portal.datadir import FILE_GRACE_SECONDS
 from portal.pipeline import convert
 from portal.server import create_app
 from portal.settings import Settings

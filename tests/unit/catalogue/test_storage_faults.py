@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.catalogue.storage import (
+from portal.datadir import (
     DataDirFull,
     DataDirReadOnly,
     DataDirUnusable,

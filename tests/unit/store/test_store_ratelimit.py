@@ -17,7 +17,7 @@ from limits.strategies import FixedWindowRateLimiter
 from portal.errors import ConfigInvalid
 from portal.store import Store
 from portal.store.ratelimit import DatabaseStorage, rate_limit_storage
-from tests.unit.store.conftest import missing
+from tests.conftest import missing
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
