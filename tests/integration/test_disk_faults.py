@@ -19,8 +19,8 @@ import pytest
 
 from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.publish import Options, publish
-from portal.datadir import FILE_GRACE_SECONDS
 from portal.cli import main
+from portal.datadir import FILE_GRACE_SECONDS
 from portal.pipeline import convert
 from portal.settings import Settings
 from tests.api.conftest import free_port
