@@ -27,6 +27,7 @@ from portal.api.routes import catalogue, ckan_compat, data, dcat, wapi
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.settings import Settings
+from portal.store.ratelimit import rate_limit_storage
 from portal.web.pages import error_page
 from portal.web.pages import router as pages
 
@@ -39,7 +40,14 @@ HTML, JSON = "text/html", "application/json"
 
 def create_app(settings: Settings, portal: Portal | None = None) -> FastAPI:
     app = application(settings)
-    app.state.portal = portal or Portal.open(settings)
+    app.state.portal = opened = portal or Portal.open(settings)
+    # The rate-limit counters every `portal serve` process shares (the database, or Redis).
+    app.state.limiter = RateLimiter(
+        rate_limit_storage(opened.store, settings.redis_url),
+        settings.rate_limit,
+        settings.rate_limit_keyed,
+        set(settings.api_keys),
+    )
     return app
 
 
@@ -49,9 +57,6 @@ def application(settings: Settings) -> FastAPI:
     app = FastAPIOffline(title="portal", version=__version__, description=DESCRIPTION,
                          docs_url="/docs", redoc_url=None)  # fmt: skip
     app.state.settings = settings
-    app.state.limiter = RateLimiter(
-        settings.rate_limit, settings.rate_limit_keyed, set(settings.api_keys)
-    )
     app.openapi = lambda: documented(app)  # type: ignore[method-assign]
     # Added innermost first: a request meets the proxy headers, the security headers, HEAD,
     # the body limit, CORS and gzip in that order.

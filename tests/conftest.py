@@ -8,6 +8,10 @@ fail under CI=true, so CI cannot pass without exercising a real CKAN.
 PostgreSQL: `database_url` is a new empty database on each back end — a SQLite file, or a
 schema of PORTAL_TEST_DATABASE_URL (scripts/portal-db-up.sh prints it) dropped afterwards;
 without a reachable PostgreSQL its cases skip locally and fail under CI=true, as for CKAN.
+
+Redis: `redis_url` is PORTAL_TEST_REDIS_URL (default: database 15 of the Redis on
+127.0.0.1:6379 that scripts/ckan-up.sh starts; CKAN uses database 0); skipped locally
+without it, a failure under CI=true. Tests that use it clear only the keys they made.
 """
 
 from __future__ import annotations
@@ -18,9 +22,11 @@ import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 import ckanapi
 import pytest
+import redis
 from sqlalchemy import create_engine, make_url, text
 
 from portal.settings import PROJECT_ROOT, Settings
@@ -113,6 +119,27 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+REDIS_ENV = "PORTAL_TEST_REDIS_URL"
+REDIS_DEFAULT = "redis://127.0.0.1:6379/15"
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    url = os.environ.get(REDIS_ENV) or REDIS_DEFAULT
+    parts = urlsplit(url)  # shown without the password it may hold
+    shown = f"{parts.scheme}://{parts.hostname}:{parts.port or 6379}{parts.path}"
+    try:
+        with redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1) as client:
+            client.ping()
+    except (redis.RedisError, ValueError) as exc:  # unreachable, or not a Redis URL
+        missing(
+            "Redis",
+            f"{shown} does not answer ({type(exc).__name__}: {exc})",
+            f"scripts/ckan-up.sh starts one on 127.0.0.1:6379; else set {REDIS_ENV}",
+        )
+    return url
 
 
 @pytest.fixture(scope="session")

@@ -4,17 +4,30 @@ conditional requests."""
 from __future__ import annotations
 
 import hashlib
-import threading
+import logging
+import math
 import time
 from collections.abc import Callable
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import Request, Response
+from limits import RateLimitItem, RateLimitItemPerMinute
+from limits.errors import StorageError
+from limits.storage import Storage
+from limits.strategies import FixedWindowRateLimiter
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.errors import PortalError
+
+log = logging.getLogger(__name__)
+
+# The first part of every counter's key: the portal's counters apart from anything else
+# that shares the database table or the Redis database.
+COUNTER_NAMESPACE = "portal"
+# Seconds between two warnings that the counters' storage fails (requests pass meanwhile).
+STORAGE_WARNING_EVERY = 60.0
 
 
 class RequestTooLarge(PortalError):
@@ -94,36 +107,67 @@ class RateLimited(PortalError):
 
 
 class RateLimiter:
-    """A token bucket per client: `per_minute` requests, refilled continuously."""
+    """Per-client request counts on the heavy routes, kept where every `portal serve` process
+    sees them (portal.store.ratelimit: the database, or Redis), so that the limit holds across
+    processes. limits' fixed window: `per_minute` requests in the minute that starts at a
+    client's first one — one atomic counter update per request on every storage (a moving
+    window would keep a row per request). A client over the limit is told to come back when
+    its window ends. A storage that fails lets requests through (see `_storage_failed`)."""
 
-    def __init__(self, per_minute: int, keyed_per_minute: int, keys: set[str]) -> None:
+    def __init__(
+        self, storage: Storage, per_minute: int, keyed_per_minute: int, keys: set[str]
+    ) -> None:
+        self.windows = FixedWindowRateLimiter(storage)
         self.per_minute, self.keyed, self.keys = per_minute, keyed_per_minute, keys
-        self.buckets: dict[str, tuple[float, float]] = {}  # client → (tokens, last refill)
-        self.lock = threading.Lock()
+        self.warned_at = -STORAGE_WARNING_EVERY
 
     def client(self, request: Request) -> tuple[str, int]:
         key = request.headers.get("x-api-key") or request.query_params.get("api_key")
         if key and key in self.keys:
-            return f"key:{key}", self.keyed
+            # A digest names the key's counter: the key itself never reaches the storage.
+            return f"key:{hashlib.sha256(key.encode()).hexdigest()[:32]}", self.keyed
         host = request.client.host if request.client else "unknown"
         return f"ip:{host}", self.per_minute
 
     def take(self, request: Request) -> None:
-        who, limit = self.client(request)
-        if limit <= 0:
+        who, per_minute = self.client(request)
+        if per_minute <= 0:
             return  # 0 turns limiting off
+        item = RateLimitItemPerMinute(per_minute, namespace=COUNTER_NAMESPACE)
+        try:
+            allowed = self.windows.hit(item, who)
+        except StorageError as exc:
+            self._storage_failed(exc)
+            return
+        if not allowed:
+            raise RateLimited(retry_after=self._retry_after(item, who))
+
+    def _retry_after(self, item: RateLimitItem, who: str) -> int:
+        """Whole seconds until the client's window ends (at least 1)."""
+        try:
+            ends = self.windows.get_window_stats(item, who).reset_time
+        except StorageError as exc:
+            self._storage_failed(exc)
+            return item.get_expiry()  # the longest a window can still last
+        return max(1, math.ceil(ends - time.time()))
+
+    def _storage_failed(self, exc: StorageError) -> None:
+        """Fail open: a rate limiter whose counters cannot be reached must not take the data
+        API down with it (a 500 for every heavy request). Logged, once a minute at most,
+        so that an outage is seen without one line per request."""
         now = time.monotonic()
-        with self.lock:
-            tokens, last = self.buckets.get(who, (float(limit), now))
-            tokens = min(float(limit), tokens + (now - last) * limit / 60.0)
-            if tokens < 1.0:
-                self.buckets[who] = (tokens, now)
-                raise RateLimited(retry_after=max(1, round((1.0 - tokens) * 60.0 / limit)))
-            self.buckets[who] = (tokens - 1.0, now)
+        if now - self.warned_at >= STORAGE_WARNING_EVERY:
+            self.warned_at = now
+            log.warning(
+                "rate limits not enforced: their counters cannot be reached (%s: %s);"
+                " requests pass unlimited until the storage answers again",
+                type(exc.storage_error).__name__,
+                exc.storage_error,
+            )
 
 
 def rate_limiter(request: Request) -> RateLimiter:
-    """The app's one limiter (set by portal.server.application), shared by every request."""
+    """The app's one limiter (set by portal.server.create_app), shared by every request."""
     found: RateLimiter = request.app.state.limiter
     return found
 

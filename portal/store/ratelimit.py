@@ -31,6 +31,9 @@ from portal.store.models import RateLimit
 # Every so many hits, this process removes counters whose window is over: a client seen
 # once must not stay in the table for ever.
 PURGE_EVERY = 1000
+# Seconds a Redis connection or command may take: a Redis that hangs must not hold every
+# heavy request with it (the limiter lets a request through when its storage fails).
+REDIS_TIMEOUT = 1.0
 
 
 class DatabaseStorage(Storage):
@@ -118,10 +121,16 @@ class DatabaseStorage(Storage):
 def rate_limit_storage(database: str | Store, redis_url: str | None = None) -> Storage:
     """Where the counters live: Redis when `redis_url` is given (limits' own storage, by its
     scheme: redis://, rediss://, redis+sentinel://, redis+cluster://), else the database
-    (a URL, or an open Store to share its connections)."""
+    (a URL, or an open Store to share its connections). Either raises limits' StorageError
+    when it fails, whatever the driver's own error: the one error a caller has to handle."""
     if redis_url:
         try:
-            storage = storage_from_string(redis_url)
+            storage = storage_from_string(
+                redis_url,
+                wrap_exceptions=True,
+                socket_timeout=REDIS_TIMEOUT,
+                socket_connect_timeout=REDIS_TIMEOUT,
+            )
         except Exception:  # limits raises ConfigurationError, redis its own: all mean this
             storage = None
         if not isinstance(storage, Storage):  # an async+ scheme would not serve a sync app
@@ -132,4 +141,4 @@ def rate_limit_storage(database: str | Store, redis_url: str | None = None) -> S
             )
         return storage
     store = database if isinstance(database, Store) else Store.open(database)
-    return DatabaseStorage(store)
+    return DatabaseStorage(store, wrap_exceptions=True)

@@ -3,7 +3,6 @@ count one client together; Redis instead when PORTAL_REDIS_URL is set."""
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 import uuid
@@ -11,15 +10,15 @@ from collections.abc import Iterator
 
 import pytest
 from limits import RateLimitItemPerMinute, RateLimitItemPerSecond
+from limits.errors import StorageError
 from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter
+from sqlalchemy import text
 
 from portal.errors import ConfigInvalid
 from portal.store import Store
 from portal.store.ratelimit import DatabaseStorage, rate_limit_storage
-from tests.conftest import missing
-
-REDIS_URL = "redis://127.0.0.1:6379/15"
+from tests.api.conftest import free_port
 
 
 @pytest.fixture
@@ -87,18 +86,8 @@ def test_over_windows_are_purged_and_reset_clears(two_processes: tuple[Store, St
     assert storage.reset() == 1
 
 
-def redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            return True
-    except OSError:
-        return False
-
-
-def test_redis_is_used_when_a_url_is_configured() -> None:
-    if not redis_answers():
-        missing("Redis", "nothing answers on 127.0.0.1:6379", "scripts/ckan-up.sh starts one")
-    storages = [rate_limit_storage("sqlite:///unused.db", REDIS_URL) for _ in range(2)]
+def test_redis_is_used_when_a_url_is_configured(redis_url: str) -> None:
+    storages = [rate_limit_storage("sqlite:///unused.db", redis_url) for _ in range(2)]
     assert all(isinstance(s, RedisStorage) for s in storages)
     first, second = (FixedWindowRateLimiter(s) for s in storages)
     limit, client = RateLimitItemPerMinute(2), f"ip:test-{uuid.uuid4().hex}"
@@ -117,3 +106,17 @@ def test_a_redis_url_that_is_not_one_is_a_config_error() -> None:
         rate_limit_storage("sqlite:///unused.db", "http://user:secret@cache.example:6379")
     assert "PORTAL_REDIS_URL" in caught.value.message_en
     assert "redis://" in caught.value.message_en and "secret" not in caught.value.message_en
+
+
+def test_a_storage_that_fails_raises_limits_storage_error(
+    two_processes: tuple[Store, Store],
+) -> None:
+    """Whatever the driver's error, the one a caller (the limiter, failing open) handles."""
+    storage = rate_limit_storage(two_processes[0])
+    with two_processes[0].engine.begin() as connection:
+        connection.execute(text("DROP TABLE rate_limits"))
+    with pytest.raises(StorageError):
+        FixedWindowRateLimiter(storage).hit(RateLimitItemPerMinute(5), "ip:192.0.2.1")
+    nobody = rate_limit_storage("sqlite:///unused.db", f"redis://127.0.0.1:{free_port()}/0")
+    with pytest.raises(StorageError):
+        FixedWindowRateLimiter(nobody).hit(RateLimitItemPerMinute(5), "ip:192.0.2.1")
