@@ -25,6 +25,10 @@ if [ -z "${PORTAL_TEST_DATABASE_URL:-}" ] && [ "$(id -u)" = 0 ] && [ -d /etc/pos
   export "$(bash scripts/portal-db-up.sh | tail -1)"
 fi
 
+# Redis for the shared rate-limit counters' tests: database 15 of the one ckan-up.sh starts
+# (CKAN uses 0); under CI=true a Redis that does not answer fails those tests.
+export PORTAL_TEST_REDIS_URL=${PORTAL_TEST_REDIS_URL:-redis://127.0.0.1:6379/15}
+
 # Chromium for the browser tests (Playwright drives Debian's build; it never downloads its own).
 # A Japanese font, so that screenshots show text rather than empty boxes.
 if { ! command -v chromium >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi ipa; } \
