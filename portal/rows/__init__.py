@@ -1,7 +1,7 @@
 """Published rows, queryable: the store behind the data API."""
 
 from portal.rows.query import MAX_LIMIT, BadQuery, Page, Query, run
-from portal.rows.store import Loaded, RowsStore, RowsUnavailable
+from portal.rows.store import Loaded, RowsStore, RowsUnavailable, open_rows_store
 
 __all__ = [
     "MAX_LIMIT",
@@ -11,5 +11,6 @@ __all__ = [
     "Query",
     "RowsStore",
     "RowsUnavailable",
+    "open_rows_store",
     "run",
 ]

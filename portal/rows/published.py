@@ -9,10 +9,12 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from portal.catalogue.base import Package
 from portal.catalogue.meta import PortalMeta
 from portal.errors import PortalError
-from portal.rows.store import Loaded, RowsStore
+from portal.rows.store import Loaded, RowsStore, SqliteRowsStore
 from portal.settings import Settings
 from portal.standards import Definition, Registry
 
@@ -21,7 +23,9 @@ ROWS_DIR = "rows"  # under settings.data_dir
 
 
 def rows_store(settings: Settings) -> RowsStore:
-    return RowsStore(settings.data_dir / ROWS_DIR)
+    """The SQLite rows store of the data directory. Superseded by `open_rows_store(store,
+    settings.data_dir / ROWS_DIR)`, which also gives the PostgreSQL one."""
+    return SqliteRowsStore(settings.data_dir / ROWS_DIR)
 
 
 def definition_of(registry: Registry, package: Package) -> Definition | None:
@@ -59,7 +63,7 @@ def load_published(
         loaded: Loaded = store.load(
             package["name"], definition, lgcode, csv_path, content_hash(package, resource)
         )
-    except (PortalError, OSError, sqlite3.Error) as exc:
+    except (PortalError, OSError, sqlite3.Error, SQLAlchemyError) as exc:
         message = exc.message_en if isinstance(exc, PortalError) else f"{type(exc).__name__}: {exc}"
         log.warning("rows of %s not loaded at publish: %s", package["name"], message)
         return f"rows not loaded for the API: {message}"
@@ -72,5 +76,5 @@ def drop_deleted(store: RowsStore, name: str) -> None:
     longer has it, so a failure here is logged, not raised: its own routes answer 404."""
     try:
         store.drop(name)
-    except (OSError, sqlite3.Error) as exc:
+    except (OSError, sqlite3.Error, SQLAlchemyError) as exc:
         log.warning("rows of deleted %s not dropped: %s: %s", name, type(exc).__name__, exc)

@@ -11,13 +11,13 @@ import base64
 import json
 import math
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
 
 from portal.errors import PortalError
 from portal.normalize import haversine_km
-from portal.rows.store import LAT, LON, RowsStore, quote, table_name
+from portal.rows.base import LAT, LON, RowsStore, table_name
+from portal.rows.sql import Sql
 from portal.standards import Definition
 from portal.standards.definition import typed_value
 
@@ -191,41 +191,38 @@ def _decode(cursor: str) -> int:
         ) from None
 
 
-def _where(q: Query) -> tuple[list[str], list[Any]]:
+def _where(q: Query, sql: Sql) -> tuple[list[str], list[Any]]:
     clauses, params = [], []
     if q.datasets is not None:
-        clauses.append(f"_dataset IN ({', '.join('?' * len(q.datasets))})")
+        clauses.append(f"_dataset IN ({', '.join([sql.param] * len(q.datasets))})")
         params += q.datasets
     if q.lgcodes:
-        clauses.append(f"_lgcode IN ({', '.join('?' * len(q.lgcodes))})")
+        clauses.append(f"_lgcode IN ({', '.join([sql.param] * len(q.lgcodes))})")
         params += q.lgcodes
     for name, op, value in q.filters:
         kind = q.types.get(name, "string")
         if op == "in":
-            values = [filter_value(name, kind, op, v) for v in value]
-            clauses.append(f"{quote(name)} IN ({', '.join('?' * len(values))})")
-            params += values
+            clause, values = sql.member(
+                name, kind, [filter_value(name, kind, op, v) for v in value]
+            )
         elif op == "like":
-            clauses.append(f"{quote(name)} LIKE ?")
-            params.append(f"%{value}%")
+            clause, values = sql.contains(name, kind, value)
         else:
-            clauses.append(f"{quote(name)} {OPS[op]} ?")
-            params.append(filter_value(name, kind, op, value))
+            clause, values = sql.compare(name, kind, OPS[op], filter_value(name, kind, op, value))
+        clauses.append(clause)
+        params += values
     if q.q:
-        text = [n for n in q.fields if q.types.get(n) == "string"]
-        clauses.append("(" + " OR ".join(f"{quote(n)} LIKE ?" for n in text) + ")")
-        params += [f"%{q.q}%"] * len(text)
+        text = [sql.contains(n, "string", q.q) for n in q.fields if q.types.get(n) == "string"]
+        clauses.append("(" + " OR ".join(clause for clause, _ in text) + ")")
+        params += [p for _, values in text for p in values]
     return clauses, params
 
 
-def _near(q: Query, table: str, clauses: list[str], params: list[Any]) -> None:
+def _near(q: Query, sql: Sql, table: str) -> tuple[str, list[Any]]:
     lat, lon, metres = q.near  # type: ignore[misc]
     dlat = metres / 111_320.0
     dlon = metres / (111_320.0 * max(math.cos(math.radians(lat)), 0.01))
-    clauses.append(
-        f"_id IN (SELECT id FROM {quote(table + '__geo')} WHERE lat1 >= ? AND lat0 <= ? AND lon1 >= ? AND lon0 <= ?)"
-    )
-    params += [lat - dlat, lat + dlat, lon - dlon, lon + dlon]
+    return sql.box(table, q.types, (lat - dlat, lat + dlat), (lon - dlon, lon + dlon))
 
 
 MAX_NEAR = 50_000  # candidates a distance query may examine
@@ -235,30 +232,27 @@ def run(store: RowsStore, q: Query) -> Page:
     q.check()
     if q.near:
         return _run_near(store, q)
-    table = table_name(q.key)
-    clauses, params = _where(q)
-    count_sql = f"SELECT count(*) FROM {quote(table)}" + (
+    sql, table = store.sql, table_name(q.key)
+    clauses, params = _where(q, sql)
+    count_sql = f"SELECT count(*) FROM {sql.ident(table)}" + (
         " WHERE " + " AND ".join(clauses) if clauses else ""
     )
     count_params = list(params)
     if q.cursor:
-        clauses.append("_id > ?")
+        clauses.append(f"_id > {sql.param}")
         params.append(_decode(q.cursor))
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    order = ", ".join(f"{quote(n)} {'DESC' if d else 'ASC'}" for n, d in q.sort) or "_id"
+    # _id last: rows that sort alike come in one order, page after page.
+    order = ", ".join([*(sql.order(n, q.types.get(n, "string"), d) for n, d in q.sort), "_id"])
     columns = q.select or q.fields
-    sql = f"SELECT {_columns(columns)} FROM {quote(table)}{where} ORDER BY {order} LIMIT ? OFFSET ?"
-    with store.db() as db:
-        try:
-            total = db.execute(count_sql, count_params).fetchone()[0]
-            fetched = db.execute(sql, [*params, q.limit, q.offset]).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):  # nothing of this standard is published yet
-                return Page([], 0, None)
-            raise
-    rows = [_record(r, columns) for r in fetched]
-    more = not q.sort and len(fetched) == q.limit
-    return Page(rows, total, _encode(fetched[-1][0]) if more else None)
+    page = f"SELECT {sql.select(columns, q.types)} FROM {sql.ident(table)}{where} ORDER BY {order} LIMIT {sql.param} OFFSET {sql.param}"
+    fetched = store.fetch([(count_sql, count_params), (page, [*params, q.limit, q.offset])])
+    if fetched is None:  # nothing of this standard is published yet
+        return Page([], 0, None)
+    (total,), rows = fetched[0][0], fetched[1]
+    records = [sql.record(r, columns, q.types) for r in rows]
+    more = not q.sort and len(rows) == q.limit
+    return Page(records, total, _encode(rows[-1][0]) if more else None)
 
 
 def _run_near(store: RowsStore, q: Query) -> Page:
@@ -267,32 +261,20 @@ def _run_near(store: RowsStore, q: Query) -> Page:
         raise BadQuery(
             detail="this dataset has no coordinates", detail_ja="このデータには座標がありません"
         )
-    table = table_name(q.key)
-    clauses, params = _where(q)
-    _near(q, table, clauses, params)
+    sql, table = store.sql, table_name(q.key)
+    clauses, params = _where(q, sql)
+    box, corners = _near(q, sql, table)
+    clauses.append(box)
+    params += corners
     columns = list(dict.fromkeys([*(q.select or q.fields), LAT, LON]))
-    sql = f"SELECT {_columns(columns)} FROM {quote(table)} WHERE {' AND '.join(clauses)} LIMIT {MAX_NEAR}"
-    with store.db() as db:
-        try:
-            fetched = db.execute(sql, params).fetchall()
-        except sqlite3.OperationalError as exc:
-            if "no such table" in str(exc):
-                return Page([], 0, None)
-            raise
-    rows = _within([_record(r, columns) for r in fetched], q.near)  # type: ignore[arg-type]
+    statement = f"SELECT {sql.select(columns, q.types)} FROM {sql.ident(table)} WHERE {' AND '.join(clauses)} LIMIT {MAX_NEAR}"
+    fetched = store.fetch([(statement, params)])
+    if fetched is None:
+        return Page([], 0, None)
+    rows = _within([sql.record(r, columns, q.types) for r in fetched[0]], q.near)  # type: ignore[arg-type]
     if q.select is not None:
         rows = [{k: v for k, v in r.items() if k in q.select or k.startswith("_")} for r in rows]
     return Page(rows[q.offset : q.offset + q.limit], len(rows), None)
-
-
-def _columns(columns: list[str]) -> str:
-    return ", ".join(["_id", "_dataset", "_lgcode", *(quote(c) for c in columns)])
-
-
-def _record(row: tuple[Any, ...], columns: list[str]) -> dict[str, Any]:
-    record = {"_dataset": row[1], "_lgcode": row[2]}
-    record.update(zip(columns, row[3:], strict=True))
-    return record
 
 
 def _within(rows: list[dict[str, Any]], near: tuple[float, float, float]) -> list[dict[str, Any]]:

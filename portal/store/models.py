@@ -41,6 +41,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 SEARCH_PREFIX = "package_search"
+ROWS_TABLE_PREFIX = "std__"  # the rows store's per-standard tables: data, made at load time
 VERSION_TABLE = "alembic_version"
 
 # Constraint names the same on every back end, so a later migration can name what it drops.
@@ -185,5 +186,6 @@ class RateLimit(Base):
 
 
 def modelled(name: str | None, type_: str, parent_names: object) -> bool:
-    """Alembic's include_name: what autogenerate compares (not the search index's objects)."""
-    return not (name or "").startswith(SEARCH_PREFIX)
+    """Alembic's include_name: what autogenerate compares (not the search index's objects,
+    nor the rows store's tables and their indexes, which loading a dataset makes)."""
+    return not (name or "").startswith((SEARCH_PREFIX, ROWS_TABLE_PREFIX))

@@ -12,6 +12,7 @@ import pytest
 
 from portal.rows import Loaded, Query, RowsStore, RowsUnavailable, run
 from portal.standards import Definition
+from tests.unit.rows.conftest import OpenRows
 
 FIELDS = [
     {"name": "ID", "type": "string", "kind": "id"},
@@ -68,9 +69,9 @@ def in_threads(*calls: Callable[[], Loaded]) -> list[Loaded]:
 
 
 def test_concurrent_loads_of_one_dataset_fetch_and_insert_once(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    rows_store: RowsStore, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = RowsStore(tmp_path)
+    store = rows_store
     fetched: list[Path] = []
     inserted = count_inserts(monkeypatch)
     fetch = writes(GOOD, fetched, pause=0.3)
@@ -80,11 +81,11 @@ def test_concurrent_loads_of_one_dataset_fetch_and_insert_once(
 
 
 def test_a_load_another_process_finished_meanwhile_is_not_repeated(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    open_rows: OpenRows, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Two stores on one folder hold separate in-process locks, as two processes do: the
+    # Two stores on one database hold separate in-process locks, as two processes do: the
     # content hash read inside the write transaction is what stops the second load.
-    first, second = RowsStore(tmp_path), RowsStore(tmp_path)
+    first, second = open_rows(), open_rows()
     inserted = count_inserts(monkeypatch)
     results = in_threads(
         lambda: first.load_from("t", TINY, "272248", "h1", writes(GOOD, pause=0.3)),
@@ -95,8 +96,10 @@ def test_a_load_another_process_finished_meanwhile_is_not_repeated(
     assert len(rows(first)) == 2
 
 
-def test_a_file_that_cannot_load_is_not_tried_again_until_published_again(tmp_path: Path) -> None:
-    store = RowsStore(tmp_path)
+def test_a_file_that_cannot_load_is_not_tried_again_until_published_again(
+    rows_store: RowsStore,
+) -> None:
+    store = rows_store
     fetched: list[Path] = []
     damaged = GOOD.encode() + b"3,\xff\xfe,1,34.9,135.7\r\n"
     with pytest.raises(RowsUnavailable) as first:
@@ -110,8 +113,8 @@ def test_a_file_that_cannot_load_is_not_tried_again_until_published_again(tmp_pa
     assert store.load_from("t", TINY, "272248", "h2", writes(GOOD, fetched)).rows == 2
 
 
-def test_a_missing_file_is_tried_again_by_the_next_request(tmp_path: Path) -> None:
-    store = RowsStore(tmp_path)
+def test_a_missing_file_is_tried_again_by_the_next_request(rows_store: RowsStore) -> None:
+    store = rows_store
 
     def missing(staged: Path) -> None:
         raise FileNotFoundError(2, "No such file or directory", "/srv/portal/files/x.csv")
@@ -124,9 +127,9 @@ def test_a_missing_file_is_tried_again_by_the_next_request(tmp_path: Path) -> No
 
 
 def test_rows_of_older_content_are_dropped_when_the_new_content_cannot_load(
-    tmp_path: Path,
+    rows_store: RowsStore,
 ) -> None:
-    store = RowsStore(tmp_path)
+    store = rows_store
     store.load_from("t", TINY, "272248", "h1", writes(GOOD))
     with pytest.raises(RowsUnavailable):
         store.load_from("t", TINY, "272248", "h2", writes(b"ID\r\n\xff\r\n"))
@@ -134,8 +137,8 @@ def test_rows_of_older_content_are_dropped_when_the_new_content_cannot_load(
     assert rows(store) == []  # a query across datasets no longer shows the old version
 
 
-def test_fields_are_found_by_header_and_missing_cells_are_null(tmp_path: Path) -> None:
-    store = RowsStore(tmp_path)
+def test_fields_are_found_by_header_and_missing_cells_are_null(rows_store: RowsStore) -> None:
+    store = rows_store
     text = "名称,ID,経度,余分\r\n市役所,1,135.5,x\r\n図書館\r\n"
     store.load_from("t", TINY, "272248", "h1", writes(text))
     assert [(r["ID"], r["名称"], r["台数"], r["経度"]) for r in rows(store)] == [
@@ -144,8 +147,8 @@ def test_fields_are_found_by_header_and_missing_cells_are_null(tmp_path: Path) -
     ]
 
 
-def test_a_field_added_to_the_definition_gets_its_column(tmp_path: Path) -> None:
-    store = RowsStore(tmp_path)
+def test_a_field_added_to_the_definition_gets_its_column(rows_store: RowsStore) -> None:
+    store = rows_store
     store.load_from("t", TINY, "272248", "h1", writes(GOOD))
     grown = Definition(key="tiny", meta=TINY.meta,
                        schema={"fields": [*FIELDS, {"name": "備考", "type": "string"}]})  # fmt: skip
@@ -153,8 +156,8 @@ def test_a_field_added_to_the_definition_gets_its_column(tmp_path: Path) -> None
     assert [r["備考"] for r in rows(store, grown, "u")] == ["新しい項目"]
 
 
-def test_drop_forgets_the_rows_and_a_failure(tmp_path: Path) -> None:
-    store = RowsStore(tmp_path)
+def test_drop_forgets_the_rows_and_a_failure(rows_store: RowsStore) -> None:
+    store = rows_store
     with pytest.raises(RowsUnavailable):
         store.load_from("t", TINY, "272248", "h1", writes(b"\xff"))
     store.drop("t")
