@@ -81,6 +81,8 @@ class PostgresSql(Sql):
         if kind not in NUMERIC_KINDS:
             return f"{text} {op} %s", [value]
         number = self.number(name)
+        if value is None:  # an empty filter value: NULL, which SQLite finds equal to nothing
+            return "FALSE", []
         if _is_number(value):
             if op in TEXT_ABOVE_NUMBER:
                 return f"({number} {op} %s OR ({number} IS NULL AND {text} IS NOT NULL))", [value]
