@@ -1,22 +1,28 @@
-"""Benchmark: the portal's rows API against CKAN's DataStore, same data, same queries.
+"""Benchmark: the portal's rows API, on each rows store, against CKAN's DataStore: same
+data, same queries.
 
     bash scripts/ckan-up.sh && . /tmp/ckan-local/env.sh
     .venv/bin/python bench/api.py [--rows 200000] [--requests 2000] [--concurrency 1,8]
+                                  [--postgres postgresql+psycopg://…]
 
 1. Generates a deterministic AED設置箇所一覧 of N rows (大阪府 publishing the AEDs of its
-   municipalities and wards; every column of the standard), converts and publishes it to an
-   embedded catalogue, and serves it with `portal serve` in its own process.
+   municipalities and wards; every column of the standard), converts it once and publishes
+   it (`portal publish`, the embedded catalogue) twice: to a portal on the default SQLite
+   database, whose rows store is a local SQLite file, and to a portal on PostgreSQL
+   (--postgres, default PORTAL_TEST_DATABASE_URL; a schema made for the run and dropped
+   after), whose rows store is in that database. Publishing loads the rows; each portal is
+   served by `portal serve` in its own process.
 2. Loads the same rows into the real CKAN's DataStore (`datastore_create` + upserts),
    with the same index on the filtered column.
-3. Drives both with the same filtered, paged queries (所在地_全国地方公共団体コード = one
+3. Drives all three with the same filtered, paged queries (所在地_全国地方公共団体コード = one
    municipality, 20 rows from a random offset, totals included) from a load client in
-   a separate process (`bench/api.py client`), after checking that both give the same rows.
-4. Prints requests/s, p50 and p99 for each and the ratio, one client at a time and 8
-   (CKAN here runs `ckan run --threaded`, whose DataStore fails some concurrent
-   requests with 500 "cursor already closed": counted and shown, not hidden); then
-   times a full CSV download from the portal against reading the published file from
-   disk (and CKAN's DataStore dump of the same rows).
-Everything made in CKAN is purged at the end.
+   a separate process (`bench/api.py client`), after checking that all give the same rows.
+4. Prints requests/s, p50 and p99 for each side by side, and each rows store's throughput
+   against CKAN's (goal: >= 3x, p99 < 50 ms), one client at a time and 8 (CKAN here runs
+   `ckan run --threaded`, whose DataStore fails some concurrent requests with 500 "cursor
+   already closed": counted and shown, not hidden); then times a full CSV download from
+   the portal against reading the published file from disk (and CKAN's DataStore dump).
+Everything made in CKAN and PostgreSQL is purged at the end.
 """
 
 from __future__ import annotations
@@ -40,16 +46,16 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import httpx
+from sqlalchemy import create_engine, make_url, text
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from portal.catalogue import EmbeddedCatalogue  # noqa: E402
-from portal.catalogue.publish import Options, publish  # noqa: E402
 from portal.localgov import load  # noqa: E402
-from portal.pipeline import convert  # noqa: E402
-from portal.settings import Settings  # noqa: E402
 from portal.standards import Registry  # noqa: E402
+
+PORTAL = str(Path(sys.executable).with_name("portal"))
+BACK_ENDS = ("sqlite", "postgresql")  # the rows stores compared
 
 FILTER = "所在地_全国地方公共団体コード"
 PLACES = [
@@ -91,7 +97,8 @@ def make_csv(path: Path, rows: int, seed: int) -> list[str]:
     return sorted({t.lgcode for t in towns})
 
 
-def publish_portal(work: Path, rows: int, seed: int) -> tuple[Settings, str, list[str], Path]:
+def convert_once(work: Path, rows: int, seed: int) -> tuple[Path, list[str]]:
+    """The generated table converted (`portal convert`): its folder and the codes used."""
     source = work / "aed.csv"
     codes = make_csv(source, rows, seed)
     fields = Registry(ROOT / "datasets").get("aed").field_names
@@ -100,11 +107,47 @@ def publish_portal(work: Path, rows: int, seed: int) -> tuple[Settings, str, lis
                                   "target": {"dataset": "aed", "lgcode": "270008"},
                                   "columns": {f: {"from": f} for f in fields}}, ensure_ascii=False),  # fmt: skip
                       encoding="utf-8")  # fmt: skip
-    settings = Settings(data_dir=work / "var", catalogue="embedded", rate_limit=0)
-    converted = convert(recipe, settings, work / "out")
-    result = publish(converted.files["csv"].parent, EmbeddedCatalogue(settings.data_dir / "catalogue"),
-                     settings, Options(allow_invalid=True))  # fmt: skip
-    return settings, result.plan.name, codes, converted.files["csv"]
+    out = work / "out"
+    done = subprocess.run([PORTAL, "convert", str(recipe), "--out", str(out)], env=portal_env(work / "convert"),
+                          capture_output=True, text=True)  # fmt: skip
+    if done.returncode not in (0, 1):  # 1: converted, with validation errors (published anyway)
+        raise SystemExit(f"portal convert failed:\n{done.stdout}{done.stderr}")
+    return out, codes
+
+
+def portal_env(data_dir: Path, database_url: str | None = None) -> dict[str, str]:
+    env = {**os.environ, "PORTAL_DATA_DIR": str(data_dir), "PORTAL_CATALOGUE": "embedded",
+           "PORTAL_RATE_LIMIT": "0"}  # fmt: skip
+    env.pop("PORTAL_DATABASE_URL", None)
+    if database_url:
+        env["PORTAL_DATABASE_URL"] = database_url
+    return env
+
+
+def publish_portal(converted: Path, env: dict[str, str]) -> float:
+    """`portal publish` of the converted folder (which loads the rows); its seconds."""
+    started = time.perf_counter()
+    done = subprocess.run([PORTAL, "publish", str(converted), "--catalogue", "embedded", "--allow-invalid"],
+                          env=env, capture_output=True, text=True)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"portal publish failed:\n{done.stdout}{done.stderr}")
+    return time.perf_counter() - started
+
+
+def postgres_schema(base: str) -> tuple[str, Callable[[], None]]:
+    """A schema of its own for the run: the portal's URL on it, and what drops it."""
+    schema = f"bench_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+    return url.render_as_string(hide_password=False), drop
 
 
 def load_ckan(csv_path: Path) -> tuple[str, str, float]:
@@ -220,32 +263,30 @@ def drive(urls: list[str], concurrency: int, work: Path, label: str) -> dict[str
     return result
 
 
-def start_portal(settings: Settings, port: int) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "PORTAL_DATA_DIR": str(settings.data_dir), "PORTAL_CATALOGUE": "embedded",
-           "PORTAL_RATE_LIMIT": "0"}  # fmt: skip
-    server = subprocess.Popen(
-        [str(Path(sys.executable).with_name("portal")), "serve", "--port", str(port)], env=env
-    )
-    for _ in range(100):
+def start_portal(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+    server = subprocess.Popen([PORTAL, "serve", "--port", str(port)], env=env)
+    for _ in range(300):
         try:
             httpx.get(f"http://127.0.0.1:{port}/api/v1/standards")
             return server
         except httpx.TransportError:
             time.sleep(0.1)
+    server.terminate()
     raise SystemExit("portal serve did not start")
 
 
 def compare(plan: list[tuple[str, int]], level: int, work: Path,
-            ckan: Callable[[str, int], str], portal: Callable[[str, int], str]) -> None:  # fmt: skip
-    """Both back ends, the same queries, `level` clients at a time."""
-    results = {"ckan": drive([ckan(c, o) for c, o in plan], level, work, "ckan"),
-               "portal": drive([portal(c, o) for c, o in plan], level, work, "portal")}  # fmt: skip
+            targets: dict[str, Callable[[str, int], str]]) -> None:  # fmt: skip
+    """Every target (CKAN, then each rows store), the same queries, `level` clients at a time."""
+    results = {label: drive([url(c, o) for c, o in plan], level, work, label)
+               for label, url in targets.items()}  # fmt: skip
     for label, r in results.items():
-        print(f"{label:<9} {r['requests']:.0f} requests, {level} at a time: {r['rps']:.0f} req/s, "
-              f"p50 {r['p50_ms']:.1f} ms, p99 {r['p99_ms']:.1f} ms, errors {r['errors'] or 'none'}")  # fmt: skip
-    ratio = results["portal"]["rps"] / results["ckan"]["rps"]
-    print(f"ratio     {level} at a time: portal/CKAN throughput {ratio:.1f}x (goal >= 3); "
-          f"portal p99 {results['portal']['p99_ms']:.1f} ms (goal < 50)")  # fmt: skip
+        print(f"{label:<10} {r['requests']:.0f} requests, {level} at a time: {r['rps']:6.0f} req/s, "
+              f"p50 {r['p50_ms']:5.1f} ms, p99 {r['p99_ms']:5.1f} ms, errors {r['errors'] or 'none'}")  # fmt: skip
+    for label in (t for t in results if t != "ckan"):
+        ratio = results[label]["rps"] / results["ckan"]["rps"]
+        print(f"ratio      {level} at a time: {label}/CKAN throughput {ratio:.1f}x (goal >= 3); "
+              f"{label} p99 {results[label]['p99_ms']:.1f} ms (goal < 50)")  # fmt: skip
 
 
 def same_answers(
@@ -279,56 +320,93 @@ def main() -> None:
     parser.add_argument("--concurrency", type=lambda v: [int(x) for x in v.split(",")], default=[1, 8],
                         help="clients at a time, comma-separated levels (default 1,8)")  # fmt: skip
     parser.add_argument("--seed", type=int, default=20261123)
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--port", type=int, default=8765, help="the SQLite portal's; PostgreSQL's is the next"
+    )
+    parser.add_argument(
+        "--postgres", help="database for the PostgreSQL portal (default PORTAL_TEST_DATABASE_URL)"
+    )
     args = parser.parse_args()
     if not os.environ.get("CKAN_URL"):
         raise SystemExit(
             "CKAN_URL / CKAN_API_TOKEN not set: bash scripts/ckan-up.sh && . /tmp/ckan-local/env.sh"
         )
-    import ckanapi
-
+    postgres = args.postgres or os.environ.get("PORTAL_TEST_DATABASE_URL")
+    if not postgres:
+        raise SystemExit("no PostgreSQL: give --postgres or set PORTAL_TEST_DATABASE_URL")
     with tempfile.TemporaryDirectory(prefix="portal-bench-api-") as tmp:
         work = Path(tmp)
         t = time.perf_counter()
-        settings, name, codes, csv_path = publish_portal(work, args.rows, args.seed)
-        print(
-            f"data      {args.rows} rows, {csv_path.stat().st_size / 1e6:.1f} MB; converted and published in {time.perf_counter() - t:.1f} s"
-        )
+        converted, codes = convert_once(work, args.rows, args.seed)
+        csv_path = next(converted.rglob("*.csv"))
+        print(f"data       {args.rows} rows, {csv_path.stat().st_size / 1e6:.1f} MB; converted in {time.perf_counter() - t:.1f} s")  # fmt: skip
         counts: dict[str, int] = {}
         with csv_path.open(encoding="utf-8-sig", newline="") as fh:
             for record in csv.DictReader(fh):
                 counts[record[FILTER]] = counts.get(record[FILTER], 0) + 1
-        org, resource_id, ckan_load = load_ckan(csv_path)
-        print(f"ckan      datastore_create + upserts: {ckan_load:.1f} s")
-        server = start_portal(settings, args.port)
-        portal, ckan = f"http://127.0.0.1:{args.port}", os.environ["CKAN_URL"].rstrip("/")
+        url, drop_schema = postgres_schema(postgres)
+        servers: list[subprocess.Popen[bytes]] = []
+        org = ""
         try:
-            t = time.perf_counter()
-            httpx.get(portal_url(portal, name, codes[0], 0), timeout=300).raise_for_status()
-            print(f"portal    rows store load (first query): {time.perf_counter() - t:.1f} s")
+            envs = {"sqlite": portal_env(work / "var-sqlite"),
+                    "postgresql": portal_env(work / "var-postgresql", url)}  # fmt: skip
+            for label, env in envs.items():
+                print(f"{label:<10} portal publish (convert checks, catalogue, rows load): {publish_portal(converted, env):.1f} s")  # fmt: skip
+            org, resource_id, ckan_load = load_ckan(csv_path)
+            print(f"ckan       datastore_create + upserts: {ckan_load:.1f} s")
+            ports = {label: args.port + i for i, label in enumerate(BACK_ENDS)}
+            servers = [start_portal(envs[label], port) for label, port in ports.items()]
+            ckan = os.environ["CKAN_URL"].rstrip("/")
+            portals = {label: f"http://127.0.0.1:{port}" for label, port in ports.items()}
+            name = published_name(portals["sqlite"])
             plan = queries(codes, counts, args.requests, args.seed)
-            same_answers(portal, ckan, name, resource_id, plan[:20])
-            print("checked   the first 20 queries give the same totals and IDs on both")
+            for base in portals.values():
+                same_answers(base, ckan, name, resource_id, plan[:20])
+            print("checked    the first 20 queries give the same totals and IDs on all three")
+            targets: dict[str, Callable[[str, int], str]] = {
+                "ckan": lambda c, o: ckan_url(ckan, resource_id, c, o)}  # fmt: skip
+            for label, base in portals.items():
+                targets[label] = lambda c, o, base=base: portal_url(base, name, c, o)  # type: ignore[misc]
             for level in args.concurrency:
-                compare(plan, level, work, lambda c, o: ckan_url(ckan, resource_id, c, o),
-                        lambda c, o: portal_url(portal, name, c, o))  # fmt: skip
-            published = next((settings.data_dir / "catalogue").rglob(csv_path.name))
-            t = time.perf_counter()
-            size = len(published.read_bytes())
-            disk = time.perf_counter() - t
-            web = download(f"{portal}/api/v1/datasets/{name}/download.csv")
-            dump = download(f"{ckan}/datastore/dump/{resource_id}")
-            print(f"download  {size / 1e6:.1f} MB CSV: disk read {disk:.3f} s, portal {web:.3f} s ({web / disk:.1f}x disk), "
-                  f"CKAN datastore dump {dump:.3f} s ({dump / web:.1f}x portal)")  # fmt: skip
+                compare(plan, level, work, targets)
+            downloads(portals, ckan, name, resource_id, csv_path)
         finally:
-            server.terminate()
-            server.wait(timeout=30)
-            remote = ckanapi.RemoteCKAN(os.environ["CKAN_URL"], apikey=os.environ["CKAN_API_TOKEN"])
-            for package in remote.action.package_search(
-                fq=f"organization:{org}", include_private=True
-            )["results"]:
-                remote.action.dataset_purge(id=package["id"])
-            remote.action.organization_purge(id=org)
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=30)
+            drop_schema()
+            if org:
+                purge_ckan(org)
+
+
+def published_name(portal: str) -> str:
+    found = httpx.get(f"{portal}/api/v1/datasets", params={"q": "AED"}).json()
+    results = found.get("results") or found.get("datasets") or []
+    return str(results[0]["name"])
+
+
+def downloads(
+    portals: dict[str, str], ckan: str, name: str, resource_id: str, csv_path: Path
+) -> None:
+    t = time.perf_counter()
+    size = len(csv_path.read_bytes())
+    disk = time.perf_counter() - t
+    dump = download(f"{ckan}/datastore/dump/{resource_id}")
+    for label, base in portals.items():
+        web = download(f"{base}/api/v1/datasets/{name}/download.csv")
+        print(f"download   {size / 1e6:.1f} MB CSV, {label}: disk read {disk:.3f} s, portal {web:.3f} s ({web / disk:.1f}x disk), "
+              f"CKAN datastore dump {dump:.3f} s ({dump / web:.1f}x portal)")  # fmt: skip
+
+
+def purge_ckan(org: str) -> None:
+    import ckanapi
+
+    remote = ckanapi.RemoteCKAN(os.environ["CKAN_URL"], apikey=os.environ["CKAN_API_TOKEN"])
+    for package in remote.action.package_search(fq=f"organization:{org}", include_private=True)[
+        "results"
+    ]:
+        remote.action.dataset_purge(id=package["id"])
+    remote.action.organization_purge(id=org)
 
 
 if __name__ == "__main__":
