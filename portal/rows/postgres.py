@@ -19,6 +19,8 @@ distance (portal.rows.query).
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -26,8 +28,8 @@ from typing import Any
 import psycopg
 from sqlalchemy import Connection, delete, select, text
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import OperationalError as SAOperationalError
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from portal.rows.base import (
@@ -54,14 +56,7 @@ log = logging.getLogger(__name__)
 DATASET_LOCK, TABLE_LOCK = 0x726F7773, 0x7461626C  # "rows", "tabl"
 NUMBER_TYPES = {"integer": "bigint", "number": "double precision"}
 BOOKKEEPING = RowsLoaded
-LOADED_COLUMNS = (
-    RowsLoaded.name,
-    RowsLoaded.key,
-    RowsLoaded.slug,
-    RowsLoaded.lgcode,
-    RowsLoaded.content_hash,
-    RowsLoaded.rows,
-)
+LOADED = f"SELECT name, key, slug, lgcode, content_hash, rows FROM {RowsLoaded.__tablename__}"
 
 
 class PostgresRowsStore(RowsStore):
@@ -75,25 +70,35 @@ class PostgresRowsStore(RowsStore):
         self.sql = PostgresSql()
 
     def loaded(self, name: str) -> Loaded | None:
-        with self.engine.connect() as conn:
-            row = conn.execute(select(*LOADED_COLUMNS).where(RowsLoaded.name == name)).first()
-        return loaded_of(tuple(row), self.files) if row else None
+        found = self.fetch([(f"{LOADED} WHERE name = %s", [name])])
+        return loaded_of(found[0][0], self.files) if found and found[0] else None
 
     def all_loaded(self) -> list[Loaded]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(select(*LOADED_COLUMNS).order_by(RowsLoaded.name)).all()
-        return [loaded_of(tuple(r), self.files) for r in rows]
+        found = self.fetch([(f"{LOADED} ORDER BY name", [])])
+        return [loaded_of(r, self.files) for r in (found or [[]])[0]]
 
     def fetch(self, statements: list[tuple[str, list[Any]]]) -> list[list[tuple[Any, ...]]] | None:
-        with self.engine.connect() as conn:
+        """On the driver's connection, in autocommit (no transaction to end: no round trip
+        when the pool takes it back), the statements sent together (pipeline mode): a page
+        and its total cost one round trip, as the SQLite store's cost none."""
+        with self._reading() as driver:
             try:
-                return [
-                    [tuple(r) for r in conn.exec_driver_sql(sql, tuple(params)).fetchall()]
-                    for sql, params in statements
-                ]
-            except DBAPIError as exc:
-                if isinstance(exc.orig, psycopg.errors.UndefinedTable):
-                    return None
+                with driver.pipeline():
+                    cursors = [driver.execute(sql, params) for sql, params in statements]
+                return [list(cursor.fetchall()) for cursor in cursors]
+            except psycopg.errors.UndefinedTable:
+                return None
+
+    @contextmanager
+    def _reading(self) -> Iterator[psycopg.Connection[Any]]:
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+            driver = conn.connection.driver_connection
+            assert driver is not None
+            try:
+                yield driver
+            except psycopg.OperationalError:
+                conn.invalidate()  # a broken connection: the pool must not hand it out again
                 raise
 
     # Loading

@@ -129,3 +129,13 @@ def test_loaded_tables_are_not_taken_for_schema_the_migrations_lack(
             assert compare_metadata(context, Base.metadata) == []
     finally:
         store.close()
+
+
+def test_a_standard_nothing_is_published_in_answers_no_rows(rows_store: RowsStore) -> None:
+    unknown = Definition(key="none_yet", meta=EDGES.meta, schema={"fields": FIELDS})
+    for _ in range(2):  # and the store answers as before afterwards
+        page = run(rows_store, Query.of(unknown, filters=[("台数", "gte", "1")]))
+        assert (page.rows, page.total) == ([], 0)
+        near = run(rows_store, Query.of(unknown, near=(34.7, 135.5, 100.0)))
+        assert (near.rows, near.total) == ([], 0)
+    assert rows_store.all_loaded() == []
