@@ -164,3 +164,26 @@ def test_drop_forgets_the_rows_and_a_failure(rows_store: RowsStore) -> None:
     assert store.load_from("t", TINY, "272248", "h1", writes(GOOD)).rows == 2
     store.drop("t")
     assert store.loaded("t") is None and rows(store) == []
+
+
+def test_readers_see_the_old_rows_until_the_new_ones_are_in(
+    open_rows: OpenRows, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer, reader = open_rows(), open_rows()  # another process reads while this one loads
+    writer.load_from("t", TINY, "272248", "h1", writes(GOOD))
+    seen: list[tuple[str | None, int]] = []
+    insert = RowsStore._insert
+
+    def look_meanwhile(self: RowsStore, *args: Any) -> int:
+        count = insert(self, *args)  # the new rows are in, not yet committed
+        thread = threading.Thread(target=lambda: seen.append(
+            (getattr(reader.loaded("t"), "content_hash", None), len(rows(reader)))))  # fmt: skip
+        thread.start()
+        thread.join(timeout=30)
+        return count
+
+    monkeypatch.setattr(RowsStore, "_insert", look_meanwhile)
+    three = GOOD + "3,体育館,1,34.9,135.7\r\n"
+    assert writer.load_from("t", TINY, "272248", "h2", writes(three)).rows == 3
+    assert seen == [("h1", 2)]
+    assert (reader.loaded("t").content_hash, len(rows(reader))) == ("h2", 3)  # type: ignore[union-attr]
