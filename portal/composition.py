@@ -6,25 +6,40 @@ of them (a dataset, its standard, its rows)."""
 from __future__ import annotations
 
 import logging
-import shutil
-from dataclasses import dataclass
-from pathlib import Path
-from typing import Any
+from dataclasses import dataclass, field
 
-from portal.catalogue import Catalogue, EmbeddedCatalogue, open_catalogue
+from portal.catalogue import Catalogue, open_catalogue
 from portal.catalogue.base import Package, PackageMissing
+from portal.catalogue.history import PublishLog
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
-from portal.catalogue.views import CatalogueView, Search, view_of
+from portal.catalogue.publish import Naming, Publisher
+from portal.catalogue.search import Search
 from portal.errors import PortalError
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
-from portal.rows import Loaded, RowsStore
+from portal.rows import Loaded, RowsStore, RowsUnavailable
 from portal.rows.published import content_hash, csv_resource, definition_of, rows_store
+from portal.rows.sync import Synced, sync_rows
 from portal.settings import Settings
 from portal.standards import Definition, Registry
 from portal.store import Store
 
 log = logging.getLogger(__name__)
+
+
+class RowsNotLoaded(PortalError):
+    """Published, but its rows are not in this portal's rows store (yet)."""
+
+    code = "rows-not-loaded"
+    status = 503
+    template_en = (
+        "the rows of {name} are not loaded yet: it was published where this server does not see"
+    )
+    template_ja = "{name} の行データはまだ読み込まれていません（このサーバーが見ていない場所で公開されました）"
+    hint_en = ("the server loads them within PORTAL_ROWS_SYNC_SECONDS; an operator can load them now"
+               " with `portal rows rebuild`")  # fmt: skip
+    hint_ja = ("サーバーが PORTAL_ROWS_SYNC_SECONDS 以内に読み込みます。運用担当者は"
+               " `portal rows rebuild` ですぐに読み込めます")  # fmt: skip
 
 
 class NoData(PortalError):
@@ -39,10 +54,11 @@ class Portal:
     settings: Settings
     registry: Registry
     catalogue: Catalogue
-    view: CatalogueView
     rows: RowsStore
     directory: Directory
     store: Store
+    # name -> (content hash, why) of a rows load this process tried and that failed
+    _row_failures: dict[str, tuple[str, RowsUnavailable]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, settings: Settings, catalogue_kind: str | None = None) -> Portal:
@@ -50,22 +66,27 @@ class Portal:
         theirs, as `--catalogue` does on the command line."""
         store = Store.open(settings.effective_database_url)
         store.ensure_current()  # an empty database is set up; a newer one refused
-        catalogue = open_catalogue(settings, catalogue_kind)
+        catalogue = open_catalogue(settings, store, catalogue_kind)
         return cls(
             store=store,
             settings=settings,
             registry=Registry(settings.datasets_dir),
             catalogue=catalogue,
-            view=view_of(catalogue),
             rows=rows_store(settings),
             directory=load_directory(),
         )
+
+    def publisher(self, catalogue: Catalogue | None = None) -> Publisher:
+        """What publishing and deleting use, from this portal's parts; to `catalogue` if given
+        (another CKAN than the settings', e.g. through a proxy)."""
+        return Publisher(catalogue or self.catalogue, self.registry, self.directory,
+                         PublishLog(self.store), Naming.of(self.settings), self.rows)  # fmt: skip
 
     def close(self) -> None:
         self.store.close()
 
     def package(self, name: str) -> Package:
-        package = self.view.show(name)
+        package = self.catalogue.public_show(name)
         if package is None:
             raise PackageMissing(name=name)
         return package
@@ -78,7 +99,7 @@ class Portal:
         with `load`, their rows are made current for a query across them, and a dataset
         whose rows cannot be loaded is left out (and logged): it must not stop the others."""
         fq = {STANDARD_FILTER: slug} if slug else {}
-        found = self.view.search(Search(fq=fq, rows=1000))["results"]
+        found = self.catalogue.search(Search(fq=fq, rows=1000))["results"]
         packages = [p for p in found if PortalMeta.from_package(p).standard]
         if not load:
             return packages
@@ -93,22 +114,30 @@ class Portal:
         return answering
 
     def rows_of(self, package: Package) -> tuple[Definition, Loaded]:
-        """The dataset's rows, loaded from its published CSV if they are missing or out of
-        date — once, however many requests ask at the same time (RowsStore.load_from)."""
+        """The dataset's rows as loaded at its published content. Never loaded here: a request
+        only reads (publishing loads them, and `sync_rows` what a publish elsewhere did not)."""
         definition = self.definition(package)
         resource = csv_resource(package)
         if definition is None or resource is None:
             raise NoData(name=package["name"])
-        lgcode = PortalMeta.from_package(package).lgcode or ""
-        loaded = self.rows.load_from(
-            package["name"], definition, lgcode, content_hash(package, resource),
-            lambda staged: self._fetch(resource, staged),
-        )  # fmt: skip
-        return definition, loaded
+        name, wanted = package["name"], content_hash(package, resource)
+        loaded = self.rows.loaded(name)
+        if loaded is not None and loaded.content_hash == wanted:
+            return definition, loaded
+        failed = self._row_failures.get(name)
+        if failed is not None and failed[0] == wanted:
+            raise failed[1]
+        raise RowsNotLoaded(name=name, retry_after=max(1, round(self.settings.rows_sync_seconds)))
 
-    def _fetch(self, resource: dict[str, Any], staged: Path) -> None:
-        """The published CSV, copied to `staged` for loading."""
-        if isinstance(self.catalogue, EmbeddedCatalogue):
-            shutil.copyfile(self.catalogue.resource_path(resource), staged)
-        else:
-            staged.write_bytes(self.catalogue.resource_bytes(resource))
+    def sync_rows(self, *, rebuild: bool = False) -> Synced:
+        """The rows store made to match the catalogue (portal/rows/sync.py); a dataset that
+        cannot be loaded answers for itself with why, until its next publish."""
+        done = sync_rows(self.catalogue, self.registry, self.rows, rebuild=rebuild)
+        for name, error in done.failed.items():
+            package = self.catalogue.public_show(name)
+            resource = csv_resource(package) if package else None
+            if package and resource:
+                self._row_failures[name] = (content_hash(package, resource), error)
+        for name in done.loaded:
+            self._row_failures.pop(name, None)
+        return done

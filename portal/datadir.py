@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sqlalchemy.exc import DBAPIError
+
 from portal.errors import PortalError
 
 # How long a file nothing points to any more stays readable: a reader who got a
@@ -116,8 +118,10 @@ def writing(path: Path, doing: str) -> Iterator[None]:
         yield
     except OSError as exc:
         raise disk_error(exc, path, doing) from None
-    except sqlite3.OperationalError as exc:
-        error = database_error(exc, path, doing)
+    except (sqlite3.OperationalError, DBAPIError) as exc:
+        # SQLAlchemy wraps the driver's error: the SQLite one inside says what the disk did.
+        cause = exc.orig if isinstance(exc, DBAPIError) else exc
+        error = database_error(cause, path, doing) if isinstance(cause, sqlite3.Error) else None
         if error is None:
             raise
         raise error from None

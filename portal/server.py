@@ -6,6 +6,11 @@ and in the API's JSON error shape otherwise (curl, API clients), whatever the pa
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from functools import partial
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -36,11 +41,13 @@ DESCRIPTION = """Open data of Japanese municipalities in the layout of the Digit
 CKAN's read-only Action API, `/wapi` as BODIK's WAPI, `/catalog.jsonld|ttl` as DCAT.
 Errors have one shape: `{"ok": false, "error": {code, status, message_en, message_ja}}`."""
 HTML, JSON = "text/html", "application/json"
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, portal: Portal | None = None) -> FastAPI:
     app = application(settings)
     app.state.portal = opened = portal or Portal.open(settings)
+    app.router.lifespan_context = partial(keeping_rows_in_sync, opened, settings.rows_sync_seconds)
     # The rate-limit counters every `portal serve` process shares (the database, or Redis).
     app.state.limiter = RateLimiter(
         rate_limit_storage(opened.store, settings.redis_url),
@@ -49,6 +56,30 @@ def create_app(settings: Settings, portal: Portal | None = None) -> FastAPI:
         set(settings.api_keys),
     )
     return app
+
+
+@asynccontextmanager
+async def keeping_rows_in_sync(portal: Portal, every: float, app: FastAPI) -> AsyncIterator[None]:
+    """While the server runs: the rows store follows the catalogue (Portal.sync_rows) at
+    start-up and every `every` seconds, in a thread, so no request ever waits for a load."""
+    stop = threading.Event()
+    worker = threading.Thread(target=_sync_until, args=(portal, every, stop), daemon=True,
+                              name="rows-sync")  # fmt: skip
+    if every > 0:
+        worker.start()
+    try:
+        yield
+    finally:
+        stop.set()
+
+
+def _sync_until(portal: Portal, every: float, stop: threading.Event) -> None:
+    while not stop.is_set():
+        try:
+            portal.sync_rows()
+        except Exception:  # a catalogue down for a while: logged, tried again next time
+            log.exception("rows sync failed; trying again in %.0f s", every)
+        stop.wait(every)
 
 
 def application(settings: Settings) -> FastAPI:

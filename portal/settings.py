@@ -107,6 +107,12 @@ class Settings(BaseSettings):
         description="The portal's own database (SQLAlchemy URL): sqlite:///… or "
         "postgresql+psycopg://user:password@host/db; unset: sqlite:///<data dir>/portal.db.",
     )
+    rows_sync_seconds: float = Field(
+        default=60,
+        ge=0,
+        description="How often `portal serve` loads the rows of datasets published where it "
+        "does not see (CKAN from another machine), and at start-up; 0: never.",
+    )
     redis_url: str | None = Field(
         default=None,
         description="Redis for the rate-limit counters (redis://host:6379/0); unset: the database.",

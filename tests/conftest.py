@@ -101,24 +101,29 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'portal.db'}"
-        return
-    base: str = request.getfixturevalue("postgres_url")
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema (dropped afterwards): a database of its own."""
     schema = f"test_{uuid.uuid4().hex[:16]}"
-    admin = create_engine(base)
+    admin = create_engine(postgres_url)
     with admin.begin() as connection:
         connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(base).update_query_dict({"options": f"-csearch_path={schema}"})
+    url = make_url(postgres_url).update_query_dict({"options": f"-csearch_path={schema}"})
     try:
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a new SQLite file, or a new PostgreSQL schema dropped afterwards."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'portal.db'}"
+    url: str = request.getfixturevalue("postgres_schema")
+    return url
 
 
 REDIS_ENV = "PORTAL_TEST_REDIS_URL"

@@ -1,9 +1,11 @@
-"""One catalogue interface, two back ends (embedded SQLite, CKAN), one call shape.
+"""One catalogue interface, two back ends (embedded in the portal's database, CKAN).
 
-Like ckanapi's RemoteCKAN and LocalCKAN, both back ends answer the same calls
-with CKAN-shaped dicts, so the publisher, the contract tests and the web facade
-do not care which one is behind them. Writes are atomic in both: a dataset is
-either its old version or its new one, never a mix.
+Like ckanapi's RemoteCKAN and LocalCKAN, both back ends answer the same calls with
+CKAN-shaped dicts, so the publisher, the contract tests, the API and the pages do not care
+which one is behind them: writes (organization_ensure, package_put, package_delete), the
+publisher's reads (package_show, package_list, package_search by field values) and the
+public's (search with facets, public_show, public_packages, organizations, resource files).
+Writes are atomic in both: a dataset is either its old version or its new one, never a mix.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from portal.errors import PortalError
+
+if TYPE_CHECKING:
+    from portal.catalogue.search import Search
 
 Package = dict[str, Any]
 
@@ -118,6 +123,38 @@ class Catalogue(ABC):
 
     @abstractmethod
     def resource_bytes(self, resource: dict[str, Any]) -> bytes: ...
+
+    def local_file(self, resource: dict[str, Any]) -> Path | None:
+        """The resource's file on this machine, to stream as it is; None when the catalogue
+        keeps its files elsewhere (CKAN): ask resource_bytes."""
+        return None
+
+    # What the public sees: datasets that are not private.
+
+    @abstractmethod
+    def search(self, s: Search) -> dict[str, Any]:
+        """{"count", "results", "facets"} as CKAN's package_search gives them."""
+
+    @abstractmethod
+    def public_packages(self) -> list[Package]:
+        """Every public dataset with its resources, newest first."""
+
+    @abstractmethod
+    def organizations(self) -> list[dict[str, Any]]:
+        """Every organization, as organization_list with all_fields gives them."""
+
+    def organization(self, name: str) -> dict[str, Any] | None:
+        return next((o for o in self.organizations() if name in (o["name"], o.get("id"))), None)
+
+    def public_show(self, name: str) -> Package | None:
+        """The dataset as the public sees it: None when it is missing or private."""
+        package = self.package_show(name)
+        return package if package and not package.get("private") else None
+
+    def refuse_if_read_only(self, doing: str) -> None:
+        """Raise the clear error now if this catalogue cannot be written (a read-only mount),
+        before a publish or delete reads or writes anything. CKAN answers for itself."""
+        return None
 
     def history(self, name: str) -> list[dict[str, Any]]:
         """The catalogue's own record of changes to a dataset, newest first."""

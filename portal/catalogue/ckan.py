@@ -28,7 +28,9 @@ from portal.catalogue.base import (
     Package,
     PackageChanged,
 )
+from portal.catalogue.search import Search
 
+ORG_PAGE = 25  # organizations per organization_list call (CKAN's cap with all_fields)
 PORTAL_FIELDS = ("name", "title", "notes", "owner_org", "license_id", "tags", "extras", "private")
 
 
@@ -86,10 +88,6 @@ class CkanCatalogue(Catalogue):
 
     # Reads
 
-    def action(self, name: str, **params: Any) -> Any:
-        """Any read action, with this catalogue's error mapping (the facade's CKAN view uses it)."""
-        return self._read(name, **params)
-
     def status_show(self) -> dict[str, Any]:
         result: dict[str, Any] = self._read("status_show")
         return result
@@ -131,6 +129,46 @@ class CkanCatalogue(Catalogue):
             raise CatalogueUnavailable(where=self.where, detail=f"HTTP {response.status_code}")
         response.raise_for_status()
         return response.content
+
+    # What the public sees: CKAN's own search (with the Japanese-aware Solr), its datasets.
+
+    def search(self, s: Search) -> dict[str, Any]:
+        fq = " ".join(
+            f"metadata_modified:[{v} TO *]" if k == "metadata_modified" else f'{k}:"{v}"'
+            for k, v in s.fq.items()
+        )
+        params: dict[str, Any] = {"q": s.q or "*:*", "fq": fq, "rows": s.rows, "start": s.start}
+        if s.sort:
+            params["sort"] = s.sort
+        if s.facets:
+            params["facet.field"] = str(list(s.facets)).replace("'", '"')
+        found = self._read("package_search", **params)
+        return {"count": found["count"], "results": found["results"],
+                "facets": found.get("facets", {})}  # fmt: skip
+
+    def public_packages(self) -> list[Package]:
+        return list(self._read("current_package_list_with_resources", limit=1000))
+
+    def organizations(self) -> list[dict[str, Any]]:
+        # CKAN answers at most 25 organizations with all_fields per call
+        # (ckan.group_and_organization_list_all_fields_max): page until it runs out.
+        out: list[dict[str, Any]] = []
+        while page := self._read(
+            "organization_list", all_fields=True, limit=ORG_PAGE, offset=len(out)
+        ):
+            out += page
+            if len(page) < ORG_PAGE:
+                break
+        return out
+
+    def organization(self, name: str) -> dict[str, Any] | None:
+        try:
+            found: dict[str, Any] = self._read(
+                "organization_show", name, id=name, include_datasets=False, include_users=False
+            )
+        except ckanapi.NotFound:
+            return None
+        return found
 
     def history(self, name: str) -> list[dict[str, Any]]:
         try:

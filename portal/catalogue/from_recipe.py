@@ -8,15 +8,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from portal.catalogue.base import Catalogue
-from portal.catalogue.publish import Options, Published, publish
+from portal.catalogue.publish import Options, Published, Publisher, publish
 from portal.pipeline import convert
 from portal.settings import Settings
 
 
 def publish_recipe(
     recipe_path: Path,
-    catalogue: Catalogue,
+    publisher: Publisher,
     settings: Settings,
     options: Options | None = None,
     *,
@@ -24,6 +23,7 @@ def publish_recipe(
 ) -> Published:
     """Convert the recipe's source into `staging` (by default the folder `portal convert`
     writes: <data dir>/converted/<recipe name>), then publish that folder.
-    A conversion that fails raises before anything reaches the catalogue."""
+    A conversion that fails raises before anything reaches the catalogue. `settings`: what
+    the conversion reads (the standards, the reference material, the data directory)."""
     converted = convert(recipe_path, settings, staging)
-    return publish(converted.files["csv"].parent, catalogue, settings, options)
+    return publish(converted.files["csv"].parent, publisher, options)

@@ -1,58 +1,57 @@
 """The publish log: every publish and delete, done or not — who, when, what, with which result.
 
-It stays on the publisher's machine (PORTAL_DATA_DIR/publish-log.sqlite): `who` is the OS
-account, which the public catalogue does not show. Reading it (`portal history`) works on a
-read-only data directory; writing there is a clear error that names the path.
+It lives in the portal's database (portal/store, table publish_log), so every machine that
+publishes to one portal writes one log, and `portal history` reads it from any of them.
+`who` is the account that published (the OS account until the portal has its own), which
+the public catalogue does not show: the log is never served by the API.
 """
 
 from __future__ import annotations
 
-import json
-import sqlite3
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
-from portal.datadir import DataDirReadOnly, connect_read_only, writable, writing
+from sqlalchemy import select
 
-COLUMNS = ("at", "who", "catalogue", "package", "action", "outcome", "content_hash", "valid",
-           "errors", "warnings", "report", "message")  # fmt: skip
+from portal.store import Store
+from portal.store.models import PublishLogEntry
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    """One line of the log, as `publish` and `delete` write it."""
+
+    who: str
+    catalogue: str  # its kind and where: "embedded /srv/portal/catalogue", "ckan https://…"
+    package: str
+    action: str  # create | update | unchanged | delete
+    outcome: str  # done | unchanged | planned | failed
+    content_hash: str | None
+    valid: bool
+    errors: int | None
+    warnings: int | None
+    report: str = ""  # the validation report's path, on the publisher's machine
+    message: str = ""  # why it failed
 
 
 class PublishLog:
-    def __init__(self, data_dir: Path, *, write: bool = True, doing: str = "log") -> None:
-        """`write`: the log will be written (while `doing` something, for the message), so a
-        data directory that cannot take it is an error now, before anything is changed."""
-        self.data_dir = data_dir
-        self.path = data_dir / "publish-log.sqlite"
-        if write:
-            if not writable(self.path):
-                raise DataDirReadOnly.at(data_dir, doing)
-            with writing(data_dir, doing):
-                data_dir.mkdir(parents=True, exist_ok=True)
-                with self._connect() as db:
-                    db.execute(f"CREATE TABLE IF NOT EXISTS publishes ({', '.join(COLUMNS)})")
+    def __init__(self, store: Store) -> None:
+        self.store = store
 
-    def _connect(self) -> sqlite3.Connection:
-        if not writable(self.path):
-            return connect_read_only(self.path)
-        return sqlite3.connect(self.path, timeout=30)
-
-    def record(self, entry: dict[str, Any]) -> None:
-        row = {**entry, "at": datetime.now(UTC).isoformat(timespec="seconds")}
-        with writing(self.data_dir, "log"), self._connect() as db:
-            db.execute(f"INSERT INTO publishes VALUES ({', '.join('?' * len(COLUMNS))})",
-                       [json.dumps(row[c]) if isinstance(row[c], (dict, list)) else row[c] for c in COLUMNS])  # fmt: skip
+    def record(self, entry: LogEntry) -> None:
+        with self.store.writing() as session:
+            session.add(PublishLogEntry(at=datetime.now(UTC), **asdict(entry)))
 
     def entries(self, package: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        query = f"SELECT {', '.join(COLUMNS)} FROM publishes"
-        params: tuple[Any, ...] = ()
+        """The newest first: each entry's fields and `at` (UTC, ISO 8601, to the second)."""
+        query = select(PublishLogEntry).order_by(PublishLogEntry.id.desc()).limit(limit)
         if package:
-            query += " WHERE package = ?"
-            params = (package,)
-        query += " ORDER BY rowid DESC LIMIT ?"
-        if not self.path.is_file():
-            return []  # nothing published from this data directory yet
-        with self._connect() as db:
-            rows = db.execute(query, (*params, limit)).fetchall()
-        return [dict(zip(COLUMNS, r, strict=True)) for r in rows]
+            query = query.where(PublishLogEntry.package == package)
+        with self.store.sessions() as session:
+            return [_shown(row) for row in session.scalars(query)]
+
+
+def _shown(row: PublishLogEntry) -> dict[str, Any]:
+    fields = {name: getattr(row, name) for name in LogEntry.__dataclass_fields__}
+    return {"at": row.at.isoformat(timespec="seconds"), **fields}

@@ -7,8 +7,12 @@ publish and delete, done or not, is recorded in the publish log.
 
 Who published: until the portal has accounts, the OS account the command runs as
 (from its uid: $LOGNAME and $USER are whatever the caller sets). It is recorded in
-the publish log, which stays on the publisher's machine; the catalogue, and so the
-public API, shows the organization instead (`portal_published_by`).
+the publish log, which the public never sees; the catalogue, and so the public API,
+shows the organization instead (`portal_published_by`).
+
+A `Publisher` is what publishing uses — the catalogue, the standards, the local-government
+directory, the publish log, the rows store and the naming templates — built once by the
+composition root (`Portal.publisher()`), so nothing here reads the settings.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import os
 import pwd
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -32,16 +36,41 @@ from portal.catalogue.base import (
     PackageChanged,
     PackageMissing,
 )
-from portal.catalogue.history import PublishLog
+from portal.catalogue.history import LogEntry, PublishLog
 from portal.catalogue.mapping import Converted, build_package, content_hash, package_name
 from portal.catalogue.meta import PortalMeta
 from portal.datadir import FILE_GRACE_SECONDS, sweep
 from portal.errors import PortalError
-from portal.localgov import load as load_directory
+from portal.localgov import Directory
+from portal.rows import RowsStore
+from portal.rows.published import drop_deleted, load_published
 from portal.settings import Settings
 from portal.standards import Registry
 
-ROWS_STAGING = "rows/files"  # under the data directory: where the rows store stages its loads
+
+@dataclass(frozen=True)
+class Naming:
+    """How a published dataset and its organization are named, and its licence."""
+
+    package_name: str  # a template: {lgcode}, {slug}
+    organization: str  # a template: {lgcode}
+    license: str
+
+    @classmethod
+    def of(cls, settings: Settings) -> Naming:
+        return cls(settings.package_name, settings.organization, settings.license)
+
+
+@dataclass
+class Publisher:
+    """What publishing and deleting use (see the module's docstring)."""
+
+    catalogue: Catalogue
+    registry: Registry
+    directory: Directory
+    log: PublishLog
+    naming: Naming
+    rows: RowsStore
 
 
 class InvalidNotPublished(PortalError):
@@ -110,17 +139,18 @@ class Options:
     sleep: Callable[[float], None] = time.sleep
 
 
-def plan(folder: Path, catalogue: Catalogue, settings: Settings) -> Plan:
+def plan(folder: Path, publisher: Publisher) -> Plan:
     """What publishing `folder` would do, read from the catalogue without writing."""
     converted = Converted.read(folder)
-    definition = Registry(settings.datasets_dir).get(converted.dataset)
-    body = load_directory().lookup(converted.lgcode)
-    name = package_name(settings.package_name, converted.lgcode, definition)
-    organization = settings.organization.format(lgcode=converted.lgcode)
-    package = build_package(converted, definition, body, name, organization, settings.license)
+    definition = publisher.registry.get(converted.dataset)
+    body = publisher.directory.lookup(converted.lgcode)
+    naming = publisher.naming
+    name = package_name(naming.package_name, converted.lgcode, definition)
+    organization = naming.organization.format(lgcode=converted.lgcode)
+    package = build_package(converted, definition, body, name, organization, naming.license)
     files = converted.files()
     digest = content_hash(files, package)
-    current = catalogue.package_show(name)
+    current = publisher.catalogue.package_show(name)
     if current is None:
         action = "create"
     else:
@@ -150,13 +180,13 @@ def _shows_a_person(current: Package, organization: str) -> bool:
     return PortalMeta.from_package(current).published_by not in (None, organization)
 
 
-def publish(
-    folder: Path, catalogue: Catalogue, settings: Settings, options: Options | None = None
-) -> Published:
+def publish(folder: Path, publisher: Publisher, options: Options | None = None) -> Published:
     options = options or Options()
+    catalogue, log = publisher.catalogue, publisher.log
     started, writes_before = time.perf_counter(), catalogue.writes
-    log = PublishLog(settings.data_dir, doing="publish")
-    the_plan = _retry(lambda: plan(folder, catalogue, settings), options)
+    if not options.dry_run:
+        catalogue.refuse_if_read_only("publish")  # before anything is read or written
+    the_plan = _retry(lambda: plan(folder, publisher), options)
     result = Published(the_plan, the_plan.current)
     try:
         if not the_plan.valid and not options.allow_invalid:
@@ -165,12 +195,12 @@ def publish(
             )
         _refuse_emptying(the_plan, options)
         if the_plan.action != "unchanged" and not options.dry_run:
-            result.result = _put(the_plan, catalogue, settings, options, result)
+            result.result = _put(the_plan, publisher, options, result)
     except PortalError as exc:
         log.record(_entry(the_plan, catalogue, options, "failed", str(exc.message_en)))
         raise
     if result.result is not None and not options.dry_run:
-        result.notes += _load_rows(the_plan, result.result, settings)
+        result.notes += _load_rows(the_plan, result.result, publisher)
     result.seconds = time.perf_counter() - started
     result.writes = catalogue.writes - writes_before
     outcome = (
@@ -180,27 +210,28 @@ def publish(
     )
     log.record(_entry(the_plan, catalogue, options, outcome, ""))
     if not options.dry_run:
-        reclaim(catalogue, settings)
+        reclaim(publisher)
     return result
 
 
-def reclaim(catalogue: Catalogue, settings: Settings) -> list[str]:
+def reclaim(publisher: Publisher) -> list[str]:
     """What earlier runs left behind, once its grace period is over: the catalogue's files
     no dataset points to (previous versions, copies of a killed or failed publish) and the
-    rows store's staging copies (`*.loading`) of a load that never finished."""
-    removed = catalogue.reclaim()
+    rows store's staging copies of a load that never finished."""
+    removed = publisher.catalogue.reclaim()
     try:
-        loading = settings.data_dir / ROWS_STAGING
-        removed += sweep(loading, set(), FILE_GRACE_SECONDS, "*.loading")
+        removed += sweep(publisher.rows.files, set(), FILE_GRACE_SECONDS, "*.loading")
     except OSError:
         pass  # a clean-up that cannot run now runs after the next publish
     return removed
 
 
-def delete(name: str, catalogue: Catalogue, settings: Settings, who: str | None = None) -> Package:
+def delete(name: str, publisher: Publisher, who: str | None = None) -> Package:
     """Delete a dataset, recorded in the publish log (who, when, and the content hash of what
-    was deleted, so the version can be identified later); the package as it was."""
-    log = PublishLog(settings.data_dir, doing="delete")
+    was deleted, so the version can be identified later); the package as it was. Its rows
+    leave the rows store with it."""
+    catalogue, log = publisher.catalogue, publisher.log
+    catalogue.refuse_if_read_only("delete")
     current = catalogue.package_show(name)
     if current is None:
         raise PackageMissing(name=name)
@@ -211,35 +242,32 @@ def delete(name: str, catalogue: Catalogue, settings: Settings, who: str | None 
             json.dumps(current, ensure_ascii=False, sort_keys=True).encode()
         ).hexdigest()
     )  # not published by the portal: the hash of the catalogue's record
-    entry = {
-        "who": who or os_account(), "catalogue": f"{catalogue.kind} {catalogue.where}",
-        "package": name, "action": "delete", "content_hash": digest,
-        "valid": meta.validation is not None and meta.validation.valid, "errors": None, "warnings": None,
-        "report": "", "message": "",
-    }  # fmt: skip
+    entry = LogEntry(
+        who=who or os_account(), catalogue=f"{catalogue.kind} {catalogue.where}", package=name,
+        action="delete", outcome="done", content_hash=digest,
+        valid=meta.validation is not None and meta.validation.valid, errors=None, warnings=None,
+    )  # fmt: skip
     try:
         catalogue.package_delete(name)
     except PortalError as exc:
-        log.record({**entry, "outcome": "failed", "message": exc.message_en})
+        log.record(replace(entry, outcome="failed", message=exc.message_en))
         raise
-    log.record({**entry, "outcome": "done"})
-    reclaim(catalogue, settings)
+    log.record(entry)
+    drop_deleted(publisher.rows, name)  # its rows leave the API with it
+    reclaim(publisher)
     return current
 
 
-def _load_rows(the_plan: Plan, package: Package, settings: Settings) -> list[str]:
-    """The rows store's hook: the rows the API serves are loaded now, not by a first request."""
-    from portal.rows.published import load_published, rows_store  # late: they import this module
-
+def _load_rows(the_plan: Plan, package: Package, publisher: Publisher) -> list[str]:
+    """The rows store's hook: the rows the API serves are loaded now, never by a request."""
     csv = next(f.path for f in the_plan.files if f.format == "CSV")
-    note = load_published(Registry(settings.datasets_dir), rows_store(settings), package, csv)
+    note = load_published(publisher.registry, publisher.rows, package, csv)
     return [note] if note else []
 
 
-def _put(
-    the_plan: Plan, catalogue: Catalogue, settings: Settings, options: Options, result: Published
-) -> Package:
-    body = load_directory().lookup(the_plan.converted.lgcode)
+def _put(the_plan: Plan, publisher: Publisher, options: Options, result: Published) -> Package:
+    catalogue = publisher.catalogue
+    body = publisher.directory.lookup(the_plan.converted.lgcode)
     package = dict(the_plan.package)
     published = PortalMeta(
         content_hash=the_plan.digest,
@@ -286,18 +314,18 @@ def _retry(
 
 def _entry(
     the_plan: Plan, catalogue: Catalogue, options: Options, outcome: str, message: str
-) -> dict[str, Any]:
+) -> LogEntry:
     stats = the_plan.converted.validation["stats"]
-    return {
-        "who": options.who,
-        "catalogue": f"{catalogue.kind} {catalogue.where}",
-        "package": the_plan.name,
-        "action": the_plan.action,
-        "outcome": outcome,
-        "content_hash": the_plan.digest,
-        "valid": the_plan.valid,
-        "errors": stats["errors"],
-        "warnings": stats["warnings"],
-        "report": str(the_plan.converted.folder / f"{the_plan.converted.stem}.validation.html"),
-        "message": message,
-    }
+    return LogEntry(
+        who=options.who,
+        catalogue=f"{catalogue.kind} {catalogue.where}",
+        package=the_plan.name,
+        action=the_plan.action,
+        outcome=outcome,
+        content_hash=the_plan.digest,
+        valid=the_plan.valid,
+        errors=stats["errors"],
+        warnings=stats["warnings"],
+        report=str(the_plan.converted.folder / f"{the_plan.converted.stem}.validation.html"),
+        message=message,
+    )

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from portal.cli import datasets, db, localgov
+from portal.cli import datasets, db, localgov, rows
 from portal.cli.convert import convert_command, recipe_app
 from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
@@ -33,6 +33,7 @@ GROUPS = {
     "catalogue": catalogue_app,
     "localgov": localgov.app,
     "db": db.app,
+    "rows": rows.app,
 }
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)

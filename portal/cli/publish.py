@@ -12,7 +12,6 @@ from rich.markup import escape
 from rich.table import Table
 
 from portal.catalogue.from_recipe import publish_recipe
-from portal.catalogue.history import PublishLog
 from portal.catalogue.meta import PortalMeta
 from portal.catalogue.publish import Options, Published, publish
 from portal.catalogue.publish import delete as delete_dataset
@@ -69,15 +68,16 @@ def publish_command(
 ) -> None:
     """Publish converted datasets: create, update, or leave unchanged (content hashes decide)."""
     st = state(ctx)
-    target = Portal.open(st.settings, catalogue).catalogue
+    publisher = Portal.open(st.settings, catalogue).publisher()
+    target = publisher.catalogue
     failed = 0
     options = Options(dry_run=dry_run, allow_invalid=allow_invalid, allow_empty=allow_empty)
     for path in paths:
         try:
             if path.suffix in (".yaml", ".yml"):
-                result = publish_recipe(path, target, st.settings, options)
+                result = publish_recipe(path, publisher, st.settings, options)
             else:
-                result = publish(path, target, st.settings, options)
+                result = publish(path, publisher, options)
         except PortalError as exc:  # one bad dataset must not stop the others
             failed += 1
             render_error(exc, st.err, debug=st.settings.debug)
@@ -144,18 +144,16 @@ def delete(
 ) -> None:
     """Delete a dataset from the catalogue (asks first; recorded in the publish log)."""
     from portal.catalogue.base import PackageMissing
-    from portal.rows.published import drop_deleted
 
     st = state(ctx)
-    portal = Portal.open(st.settings, catalogue)
-    target = portal.catalogue
+    publisher = Portal.open(st.settings, catalogue).publisher()
+    target = publisher.catalogue
     if target.package_show(name) is None:
         raise PackageMissing(name=name)
     if not yes and not _confirmed(name, f"{target.kind} {target.where}"):
         st.err.print("not deleted / 削除しませんでした", highlight=False)
         raise typer.Exit(1)
-    delete_dataset(name, target, st.settings)
-    drop_deleted(portal.rows, name)  # the rows store's hook: its rows leave the API with it
+    delete_dataset(name, publisher)  # its rows leave the API with it
     st.out.print(
         f"deleted {escape(name)} from {target.kind} {escape(target.where)}", highlight=False
     )
@@ -178,7 +176,7 @@ def history_command(
     table = Table()
     for col in ("at", "who", "package", "action", "outcome", "valid", "catalogue", "hash"):
         table.add_column(col)
-    for e in PublishLog(st.settings.data_dir, write=False).entries(name, limit):
+    for e in Portal.open(st.settings).publisher().log.entries(name, limit):
         table.add_row(e["at"], e["who"], e["package"], e["action"], e["outcome"], _validity(e),
                       e["catalogue"], (e["content_hash"] or "")[:12])  # fmt: skip
     st.out.print(table)

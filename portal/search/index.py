@@ -4,17 +4,15 @@ Japanese has no spaces between words, so a whitespace tokenizer makes a title
 one token and "避難場所" finds nothing in "指定緊急避難場所一覧". Here every run of
 CJK characters is cut into two-character terms (避難 難場 場所 …) and Latin words
 and numbers are kept whole; a query is cut the same way and all its terms must
-match (SQLite FTS5, ranked by BM25). The same idea as the Solr analyser of
-scripts/solr_japanese.py, so both back ends search alike.
+match. The database indexes these terms (portal/store/search.py: FTS5 on SQLite, a
+tsvector on PostgreSQL). The same idea as the Solr analyser of scripts/solr_japanese.py,
+so every back end searches alike.
 """
 
 from __future__ import annotations
 
 import re
-import sqlite3
-import threading
 import unicodedata
-from collections.abc import Iterable
 from typing import Any
 
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006\u30fc]+")
@@ -34,7 +32,8 @@ def terms(text: str) -> list[str]:
     return out
 
 
-def _document(package: dict[str, Any]) -> str:
+def document(package: dict[str, Any]) -> str:
+    """The search document of a dataset: its index terms, space-separated (packages.search_terms)."""
     parts = [package.get("name", ""), package.get("title", ""), package.get("notes", "")]
     parts += [t["name"] for t in package.get("tags", [])]
     parts += [(package.get("organization") or {}).get("title", "")]
@@ -43,35 +42,3 @@ def _document(package: dict[str, Any]) -> str:
     # Single characters too, so that a one-character query (「市」, a one-kanji name) finds something.
     singles = {c for run in CJK.findall(unicodedata.normalize("NFKC", text)) for c in run}
     return " ".join([*terms(text), *sorted(singles)])
-
-
-class SearchIndex:
-    """An in-memory index of the catalogue, rebuilt when the catalogue changes."""
-
-    def __init__(self) -> None:
-        self.db = sqlite3.connect(":memory:", check_same_thread=False)
-        self.db.execute(
-            "CREATE VIRTUAL TABLE docs USING fts5(name UNINDEXED, body, tokenize='unicode61')"
-        )
-        self.version: tuple[Any, ...] = ()
-        # Requests run in a thread pool: one connection, so rebuilds and searches take turns.
-        self.lock = threading.Lock()
-
-    def rebuild(self, packages: Iterable[dict[str, Any]], version: tuple[Any, ...]) -> None:
-        rows = [(p["name"], _document(p)) for p in packages]
-        with self.lock, self.db:
-            self.db.execute("DELETE FROM docs")
-            self.db.executemany("INSERT INTO docs VALUES (?, ?)", rows)
-        self.version = version
-
-    def search(self, query: str) -> list[str]:
-        """Names matching every term of the query, best first; [] for an empty query."""
-        wanted = terms(query)
-        if not wanted:
-            return []
-        match = " AND ".join('"' + t.replace('"', '""') + '"' for t in wanted)
-        with self.lock:
-            rows = self.db.execute(
-                "SELECT name FROM docs WHERE docs MATCH ? ORDER BY bm25(docs)", (match,)
-            ).fetchall()
-        return [r[0] for r in rows]

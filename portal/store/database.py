@@ -28,10 +28,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
 from sqlalchemy import URL, Connection, Engine, create_engine, event, inspect, make_url, text
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from portal.datadir import connect_read_only, writable
+from portal.datadir import connect_read_only, disk_error, writable
 from portal.store.errors import (
     DatabaseBehind,
     DatabaseNewerThanCode,
@@ -77,6 +77,9 @@ class Store:
         self.migrations = migrations
         self.url = engine.url.render_as_string(hide_password=True)
         self.read_only = False  # a SQLite file on a disk the portal cannot write
+        database = engine.url.database if engine.dialect.name == "sqlite" else None
+        # The SQLite file, for messages about its disk; None for a server database.
+        self.path = Path(database) if database and database != ":memory:" else None
         self.sessions = sessionmaker(engine, expire_on_commit=False)
         self._writes = sessionmaker(
             engine.execution_options(**{IMMEDIATE: True}), expire_on_commit=False
@@ -102,7 +105,7 @@ class Store:
         try:
             engine = create_engine(parsed, **options)
         except (ArgumentError, NoSuchModuleError, ImportError) as exc:
-            raise DatabaseUrlInvalid(url=shown, reason=_reason(exc)) from None
+            raise DatabaseUrlInvalid(url=shown, reason=reason(exc)) from None
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, read_only=read_only)
         store = cls(engine, migrations)
@@ -148,10 +151,8 @@ class Store:
             _refuse_unusable(status)
             if not status.pending:
                 return status
-            if self.read_only:
-                raise DatabaseBehind(**_behind(status), url=self.url)
-            if not (status.empty or upgrade):
-                raise DatabaseBehind(**_behind(status), url=self.url)
+            if self.read_only or not (status.empty or upgrade):
+                raise _behind(status)
             command.upgrade(self.config(connection), "heads")
             return self._status(connection)
 
@@ -171,7 +172,7 @@ class Store:
             with self.engine.connect() as connection:
                 yield connection
         except OperationalError as exc:
-            raise DatabaseUnavailable(url=self.url, reason=_reason(exc.orig or exc)) from None
+            raise DatabaseUnavailable(url=self.url, reason=reason(exc.orig or exc)) from None
 
     @contextmanager
     def _migrating(self) -> Iterator[Connection]:
@@ -214,13 +215,14 @@ def _refuse_unusable(status: Status) -> None:
         raise DatabaseNotPortal(url=status.url, tables=shown)
 
 
-def _behind(status: Status) -> dict[str, object]:
-    return {
-        "current": ", ".join(status.current) or "none",
-        "head": ", ".join(status.heads),
-        "count": len(status.pending),
-        "pending": ", ".join(status.pending),
-    }
+def _behind(status: Status) -> DatabaseBehind:
+    return DatabaseBehind(
+        url=status.url,
+        current=", ".join(status.current) or "none",
+        head=", ".join(status.heads),
+        count=len(status.pending),
+        pending=", ".join(status.pending),
+    )
 
 
 def _known(script: ScriptDirectory, revision: str) -> bool:
@@ -234,7 +236,7 @@ def _parse(url: str | URL) -> URL:
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise DatabaseUrlInvalid(url=_hide_password(str(url)), reason=_reason(exc)) from None
+        raise DatabaseUrlInvalid(url=_hide_password(str(url)), reason=reason(exc)) from None
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")  # the driver that is installed
     return parsed
@@ -262,10 +264,11 @@ def _make_folder(url: URL, shown: str) -> None:
     database = url.database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
         return
+    folder = Path(database).parent
     try:
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseUnavailable(url=shown, reason=_reason(exc)) from None
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a file where the folder should be, a read-only disk: say where
+        raise disk_error(exc, folder, "open") from None
 
 
 def _configure_sqlite(engine: Engine, *, read_only: bool = False) -> None:
@@ -306,6 +309,9 @@ def _switch_to_wal(cursor: Any) -> None:
             time.sleep(0.05)
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """The first line of what a database said, short enough for a message."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig
     first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
     return first[:MAX_REASON]

@@ -15,7 +15,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from portal.catalogue.base import OrganizationMissing, Package
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
-from portal.catalogue.views import Search
+from portal.catalogue.search import Search
 from portal.composition import NoData, Portal
 from portal.present import PortalDep, base, summary
 from portal.present import resources as resource_list
@@ -85,18 +85,18 @@ def home(
     page: Annotated[int, Query(ge=1, le=500)] = 1,
 ) -> HTMLResponse:
     fq = {k: v for k, v in {STANDARD_FILTER: standard, "organization": organization}.items() if v}
-    found = svc.view.search(Search(q=q, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE))
+    found = svc.catalogue.search(Search(q=q, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE))
     root = base(request)
     standards = [d for d in svc.registry.all() if d.version == "current" and d.fields]
     return render(request, "home.html", q=q, standard=standard, organization=organization,
                   count=found["count"], results=[summary(p, root) for p in found["results"]],
-                  standards=standards, organizations=svc.view.organizations(), page=page,
+                  standards=standards, organizations=svc.catalogue.organizations(), page=page,
                   pages=max(1, -(-found["count"] // PAGE_SIZE)))  # fmt: skip
 
 
 @router.get("/organizations/{name}", response_class=HTMLResponse)
 def organization_page(request: Request, name: str, svc: PortalDep) -> HTMLResponse:
-    if svc.view.organization(name) is None:  # as a missing dataset is: 404, not an empty list
+    if svc.catalogue.organization(name) is None:  # as a missing dataset is: 404, not an empty list
         raise OrganizationMissing(name=name)
     return home(request, svc, organization=name)
 

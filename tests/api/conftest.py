@@ -34,10 +34,10 @@ RECIPES = [
 def build_catalogue(root: Path, recipes: list[Path] = RECIPES, **overrides: object) -> Settings:
     settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
                         data_dir=root / "var", catalogue="embedded", rate_limit=0, **overrides)  # type: ignore[arg-type]  # fmt: skip
-    catalogue = Portal.open(settings).catalogue
+    publisher = Portal.open(settings).publisher()
     for recipe in recipes:
         publish_recipe(
-            recipe, catalogue, settings, Options(allow_invalid=True), staging=root / recipe.stem
+            recipe, publisher, settings, Options(allow_invalid=True), staging=root / recipe.stem
         )
     return settings
 

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from rdflib import Graph
 from rdflib.namespace import DCAT, DCTERMS, RDF
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.base import FileSpec
+from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
 
@@ -161,7 +161,8 @@ def odd_catalogue(api_settings: Settings, tmp_path_factory: pytest.TempPathFacto
     """A catalogue holding files whose names are not URL-safe (spaces, <>, quotes, braces)."""
     root = tmp_path_factory.mktemp("odd")
     settings = api_settings.model_copy(update={"data_dir": root / "var"})
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
     catalogue.organization_ensure("272248", "大阪府摂津市")
     (root / "file.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     files = [FileSpec(name=n, path=root / "file.csv", format="CSV", mimetype="text/csv")

@@ -1,11 +1,12 @@
-"""One city's data never takes down another's answers, and rows are loaded once.
+"""One city's data never takes down another's answers, and rows are loaded once, never by a request.
 
 Two cities publish 公衆トイレ (public_toilet): 焼津市 with a count far beyond 64 bits
 (男性トイレ総数 = 99999999999999999999999), 摂津市 with an ordinary one. Every route that
 reads rows must answer for both; a dataset whose rows cannot be loaded at all answers 503
 for itself while the cross-municipality and WAPI routes answer for the others. Rows are
-loaded when a dataset is published; a request that finds them missing loads them once,
-however many requests arrive at the same time.
+loaded when a dataset is published; rows published where this server does not see (another
+machine, CKAN) are loaded by the server's sync (Portal.sync_rows: at start-up and then
+periodically), once however many syncs run at the same time; a request only reads.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ import ckanapi
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.catalogue import CkanCatalogue, EmbeddedCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
-from portal.rows import RowsStore
+from portal.composition import Portal
+from portal.rows import sync
 from portal.server import create_app
 from portal.settings import Settings
 from portal.standards import Registry
@@ -81,18 +82,16 @@ def ok(client: TestClient, url: str, **params: Any) -> Any:
 
 
 def count_loads(monkeypatch: pytest.MonkeyPatch, pause: float = 0.0) -> list[str]:
-    """The datasets the rows store loads from here on (a load inserts the CSV's rows)."""
+    """The datasets whose published CSV is fetched to be loaded from here on."""
     loads: list[str] = []
-    insert: Callable[..., int] = RowsStore._insert
+    fetch: Callable[..., None] = sync.fetch
 
-    def counted(
-        self: RowsStore, db: Any, table: str, definition: Any, name: str, *rest: Any
-    ) -> int:
-        loads.append(name)
-        time.sleep(pause)  # a large file: the other requests arrive while it loads
-        return insert(self, db, table, definition, name, *rest)
+    def counted(catalogue: Any, resource: dict[str, Any], staged: Path) -> None:
+        loads.append(resource["name"].split("_")[0])  # the lgcode of 222127_public_toilet.csv
+        time.sleep(pause)  # a large file: the other syncs arrive while it loads
+        fetch(catalogue, resource, staged)
 
-    monkeypatch.setattr(RowsStore, "_insert", counted)
+    monkeypatch.setattr(sync, "fetch", counted)
     return loads
 
 
@@ -129,16 +128,20 @@ def test_a_count_beyond_64_bits_does_not_take_down_the_other_city(toilets: TestC
 @pytest.fixture
 def one_unloadable(tmp_path: Path) -> TestClient:
     """焼津市's published CSV is damaged on disk, and no rows are loaded yet (as for a
-    dataset published to CKAN by another machine): its first load fails."""
+    dataset published to CKAN by another machine): the server's sync at start-up fails to
+    load it."""
     settings = two_cities(tmp_path)
     shutil.rmtree(settings.data_dir / "rows", ignore_errors=True)
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
     package = catalogue.package_show(YAIZU)
     assert package is not None
     resource = next(r for r in package["resources"] if r["format"] == "CSV")
     with catalogue.resource_path(resource).open("ab") as fh:
         fh.write(b"\xff\xfe not UTF-8\r\n")
-    return TestClient(create_app(settings))
+    portal = Portal.open(settings, "embedded")
+    assert list(portal.sync_rows().failed) == [YAIZU]  # what `portal serve` does at start-up
+    return TestClient(create_app(settings, portal))
 
 
 def test_a_dataset_that_cannot_load_answers_503_for_itself_only(
@@ -182,27 +185,27 @@ def test_after_publish_the_first_request_does_not_load(
     assert loads == []
 
 
-def test_concurrent_first_requests_load_the_rows_once(
+def test_rows_published_elsewhere_are_loaded_by_the_sync_once_never_by_a_request(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     settings = two_cities(tmp_path)
-    shutil.rmtree(
-        settings.data_dir / "rows", ignore_errors=True
-    )  # published elsewhere: not loaded here yet
-    client = TestClient(create_app(settings))
+    shutil.rmtree(settings.data_dir / "rows")  # published elsewhere: not loaded here yet
+    portal = Portal.open(settings, "embedded")
+    client = TestClient(create_app(settings, portal))
     loads = count_loads(monkeypatch, pause=0.5)
-    answers: list[int] = []
-
-    def first_request() -> None:
-        answers.append(client.get(f"/api/v1/datasets/{SETTSU}/rows").status_code)
-
-    threads = [threading.Thread(target=first_request) for _ in range(3)]
-    for thread in threads:
+    waiting = client.get(f"/api/v1/datasets/{SETTSU}/rows")
+    assert waiting.status_code == 503 and waiting.json()["error"]["code"] == "rows-not-loaded"
+    assert int(waiting.headers["Retry-After"]) == 60 and "portal rows rebuild" in waiting.text
+    assert ok(client, "/api/v1/standard/public_toilet/rows")["total"] == 0
+    assert loads == []  # a request never loads
+    syncs = [threading.Thread(target=portal.sync_rows) for _ in range(3)]
+    for thread in syncs:
         thread.start()
-    for thread in threads:
+    for thread in syncs:
         thread.join(timeout=60)
-    assert answers == [200, 200, 200]
-    assert loads == [SETTSU]
+    assert sorted(loads) == ["222127", "272248"]  # three syncs at once: each dataset once
+    assert ok(client, f"/api/v1/datasets/{SETTSU}/rows")["total"] == 1
+    assert ok(client, "/api/v1/standard/public_toilet/rows")["total"] == 2
 
 
 @pytest.mark.ckan
@@ -214,10 +217,10 @@ def test_after_publish_to_ckan_the_first_request_does_not_load(
                         data_dir=tmp_path / "var", catalogue="ckan", rate_limit=0,
                         ckan_url=os.environ["CKAN_URL"], ckan_api_token=os.environ["CKAN_API_TOKEN"],
                         package_name="{lgcode}-{slug}-" + suffix, organization="{lgcode}-" + suffix)  # type: ignore[call-arg]  # fmt: skip
-    catalogue = CkanCatalogue(settings.ckan_url, settings.ckan_api_token)
+    publisher = Portal.open(settings).publisher()
     try:
         recipe = toilet_recipe(tmp_path, *CITIES[1])
-        publish_recipe(recipe, catalogue, settings, Options(allow_invalid=True))
+        publish_recipe(recipe, publisher, settings, Options(allow_invalid=True))
         client = TestClient(create_app(settings))
         loads = count_loads(monkeypatch)
         name = f"272248-public-toilet-{suffix}"

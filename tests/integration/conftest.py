@@ -12,7 +12,9 @@ from pathlib import Path
 import ckanapi
 import pytest
 
-from portal.catalogue import Catalogue, CkanCatalogue, EmbeddedCatalogue
+from portal.catalogue import Catalogue
+from portal.catalogue.publish import Publisher
+from portal.composition import Portal
 from portal.pipeline import convert
 from portal.settings import Settings
 from tests.conftest import TEST_DATA
@@ -31,14 +33,35 @@ def publish_settings(settings: Settings, suffix: str) -> Settings:
     )
 
 
-@pytest.fixture(params=["embedded", pytest.param("ckan", marks=pytest.mark.ckan)])
-def catalogue(request: pytest.FixtureRequest, tmp_path: Path, suffix: str) -> Iterator[Catalogue]:
-    if request.param == "embedded":
-        yield EmbeddedCatalogue(tmp_path / "catalogue")
-        return
-    client: ckanapi.RemoteCKAN = request.getfixturevalue("ckan")
-    yield CkanCatalogue(os.environ["CKAN_URL"], os.environ["CKAN_API_TOKEN"])
-    purge(client, suffix)
+@pytest.fixture(
+    params=["embedded-sqlite", "embedded-postgresql", pytest.param("ckan", marks=pytest.mark.ckan)]
+)
+def publisher(
+    request: pytest.FixtureRequest, publish_settings: Settings, suffix: str
+) -> Iterator[Publisher]:
+    """What publishing uses, on each catalogue: embedded in the portal's database (SQLite,
+    PostgreSQL), and a real CKAN."""
+    settings = publish_settings
+    if request.param == "embedded-postgresql":
+        settings = settings.model_copy(
+            update={"database_url": request.getfixturevalue("postgres_schema")}
+        )
+    if request.param == "ckan":
+        client: ckanapi.RemoteCKAN = request.getfixturevalue("ckan")
+        settings = settings.model_copy(update={"ckan_url": os.environ["CKAN_URL"],
+                                               "ckan_api_token": os.environ["CKAN_API_TOKEN"]})  # fmt: skip
+    portal = Portal.open(settings, "ckan" if request.param == "ckan" else "embedded")
+    try:
+        yield portal.publisher()
+    finally:
+        portal.close()
+        if request.param == "ckan":
+            purge(client, suffix)
+
+
+@pytest.fixture
+def catalogue(publisher: Publisher) -> Catalogue:
+    return publisher.catalogue
 
 
 def purge(client: ckanapi.RemoteCKAN, suffix: str) -> None:

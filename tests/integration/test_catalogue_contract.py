@@ -10,7 +10,7 @@ import pytest
 
 from portal.catalogue import Catalogue, PackageChanged
 from portal.catalogue.base import extras
-from portal.catalogue.publish import InvalidNotPublished, Options, plan, publish
+from portal.catalogue.publish import InvalidNotPublished, Options, Publisher, plan, publish
 from portal.pipeline import convert
 from portal.settings import Settings
 from tests.conftest import TEST_DATA
@@ -20,9 +20,13 @@ QUIET = Options(sleep=lambda s: None, who="test-clerk")
 
 
 def test_create_then_read_back(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    suffix: str,
 ) -> None:
-    result = publish(converted, catalogue, publish_settings, QUIET)
+    result = publish(converted, publisher, QUIET)
     assert result.action == "create"
     name = f"222127-event-{suffix}"
     shown = catalogue.package_show(name)
@@ -50,20 +54,25 @@ def test_create_then_read_back(
 
 
 def test_republishing_the_same_content_writes_nothing(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings
+    publisher: Publisher, catalogue: Catalogue, converted: Path, publish_settings: Settings
 ) -> None:
-    publish(converted, catalogue, publish_settings, QUIET)
+    publish(converted, publisher, QUIET)
     before = catalogue.writes
-    again = publish(converted, catalogue, publish_settings, QUIET)
+    again = publish(converted, publisher, QUIET)
     assert again.action == "unchanged" and again.writes == 0 and catalogue.writes == before
 
 
 def test_changed_content_updates_in_place(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, tmp_path: Path, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    tmp_path: Path,
+    suffix: str,
 ) -> None:
-    first = publish(converted, catalogue, publish_settings, QUIET)
+    first = publish(converted, publisher, QUIET)
     changed = variant(converted, tmp_path / "changed", extra_row=True)
-    second = publish(changed, catalogue, publish_settings, QUIET)
+    second = publish(changed, publisher, QUIET)
     assert second.action == "update" and second.plan.digest != first.plan.digest
     shown = catalogue.package_show(f"222127-event-{suffix}")
     assert shown is not None and shown["id"] == first.result["id"]  # type: ignore[index]
@@ -72,27 +81,37 @@ def test_changed_content_updates_in_place(
 
 
 def test_dry_run_plans_and_writes_nothing(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    suffix: str,
 ) -> None:
-    result = publish(
-        converted, catalogue, publish_settings, Options(dry_run=True, sleep=lambda s: None)
-    )
+    result = publish(converted, publisher, Options(dry_run=True, sleep=lambda s: None))
     assert result.action == "create" and result.writes == 0
     assert catalogue.package_show(f"222127-event-{suffix}") is None
 
 
 def test_delete(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    suffix: str,
 ) -> None:
-    publish(converted, catalogue, publish_settings, QUIET)
+    publish(converted, publisher, QUIET)
     catalogue.package_delete(f"222127-event-{suffix}")
     assert catalogue.package_show(f"222127-event-{suffix}") is None
     assert f"222127-event-{suffix}" not in catalogue.package_list()
-    assert publish(converted, catalogue, publish_settings, QUIET).action == "create"  # and back
+    assert publish(converted, publisher, QUIET).action == "create"  # and back
 
 
 def test_an_invalid_dataset_is_refused_unless_allowed_and_then_marked(
-    catalogue: Catalogue, publish_settings: Settings, tmp_path: Path, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    publish_settings: Settings,
+    tmp_path: Path,
+    suffix: str,
 ) -> None:
     folder = (
         convert(TEST_DATA / "convert" / "aed-with-title.yaml", publish_settings, tmp_path / "aed")
@@ -100,9 +119,9 @@ def test_an_invalid_dataset_is_refused_unless_allowed_and_then_marked(
         .parent
     )
     with pytest.raises(InvalidNotPublished):
-        publish(folder, catalogue, publish_settings, QUIET)
+        publish(folder, publisher, QUIET)
     assert catalogue.package_show(f"222127-aed-{suffix}") is None
-    publish(folder, catalogue, publish_settings, Options(allow_invalid=True, sleep=lambda s: None))
+    publish(folder, publisher, Options(allow_invalid=True, sleep=lambda s: None))
     shown = catalogue.package_show(f"222127-aed-{suffix}")
     assert shown is not None and "要修正" in {t["name"] for t in shown["tags"]}
     assert extras(shown)["portal_validation"] == "invalid: 2 errors" and shown["notes"].startswith(
@@ -111,21 +130,31 @@ def test_an_invalid_dataset_is_refused_unless_allowed_and_then_marked(
 
 
 def test_a_stale_write_is_refused_and_changes_nothing(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, tmp_path: Path, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    tmp_path: Path,
+    suffix: str,
 ) -> None:
-    publish(converted, catalogue, publish_settings, QUIET)
-    stale = plan(converted, catalogue, publish_settings).current
+    publish(converted, publisher, QUIET)
+    stale = plan(converted, publisher).current
     changed = variant(converted, tmp_path / "changed", extra_row=True)
-    publish(changed, catalogue, publish_settings, QUIET)  # someone else publishes meanwhile
+    publish(changed, publisher, QUIET)  # someone else publishes meanwhile
     after = catalogue.package_show(f"222127-event-{suffix}")
-    the_plan = plan(converted, catalogue, publish_settings)
+    the_plan = plan(converted, publisher)
     with pytest.raises(PackageChanged):
         catalogue.package_put(the_plan.package, the_plan.files, stale)
     assert catalogue.package_show(f"222127-event-{suffix}") == after
 
 
 def test_ten_concurrent_publishes_of_different_datasets(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, tmp_path: Path, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    tmp_path: Path,
+    suffix: str,
 ) -> None:
     codes = [
         "221007",
@@ -141,7 +170,7 @@ def test_ten_concurrent_publishes_of_different_datasets(
     ]  # ten cities of 静岡県
     folders = [variant(converted, tmp_path / code, lgcode=code) for code in codes]
     with ThreadPoolExecutor(max_workers=10) as pool:
-        results = list(pool.map(lambda f: publish(f, catalogue, publish_settings, QUIET), folders))
+        results = list(pool.map(lambda f: publish(f, publisher, QUIET), folders))
     assert [r.action for r in results] == ["create"] * 10
     for code in codes:
         shown = catalogue.package_show(f"{code}-event-{suffix}")
@@ -149,22 +178,30 @@ def test_ten_concurrent_publishes_of_different_datasets(
 
 
 def test_harvesters_find_standard_datasets_by_tag(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    suffix: str,
 ) -> None:
-    publish(converted, catalogue, publish_settings, QUIET)
+    publish(converted, publisher, QUIET)
     found = [p["name"] for p in catalogue.package_search(fq={"tags": "自治体標準ODS"})]
     assert f"222127-event-{suffix}" in found
 
 
 def test_history_is_recorded(
-    catalogue: Catalogue, converted: Path, publish_settings: Settings, tmp_path: Path, suffix: str
+    publisher: Publisher,
+    catalogue: Catalogue,
+    converted: Path,
+    publish_settings: Settings,
+    tmp_path: Path,
+    suffix: str,
 ) -> None:
-    from portal.catalogue.history import PublishLog
 
-    publish(converted, catalogue, publish_settings, QUIET)
-    publish(variant(converted, tmp_path / "v2", extra_row=True), catalogue, publish_settings, QUIET)
+    publish(converted, publisher, QUIET)
+    publish(variant(converted, tmp_path / "v2", extra_row=True), publisher, QUIET)
     name = f"222127-event-{suffix}"
-    log = PublishLog(publish_settings.data_dir).entries(name)
+    log = publisher.log.entries(name)
     assert [(e["action"], e["outcome"], e["who"]) for e in log] == [
         ("update", "done", "test-clerk"),
         ("create", "done", "test-clerk"),

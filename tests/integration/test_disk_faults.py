@@ -17,9 +17,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.publish import Options, publish
 from portal.cli import main
+from portal.composition import Portal
 from portal.datadir import FILE_GRACE_SECONDS
 from portal.pipeline import convert
 from portal.settings import Settings
@@ -52,15 +52,15 @@ def portal_env(data_dir: Path) -> dict[str, str]:
             "PORTAL_REFERENCE_DIR": str(REFERENCE_DIR), "PORTAL_CATALOGUE": "embedded"}  # fmt: skip
 
 
-def published_digest(data_dir: Path) -> str:
-    shown = EmbeddedCatalogue(data_dir / "catalogue").package_show(NAME)
+def published_digest(settings: Settings) -> str:
+    shown = Portal.open(settings, "embedded").catalogue.package_show(NAME)
     assert shown is not None
     return next(e["value"] for e in shown["extras"] if e["key"] == "portal_content_hash")
 
 
 def test_a_read_only_data_dir_is_read_and_writes_say_which_path(tmp_path: Path) -> None:
     settings, v1, v2 = versions(tmp_path)
-    first = publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, QUIET)
+    first = publish(v1, Portal.open(settings, "embedded").publisher(), QUIET)
     view = tmp_path / "read-only"
     ran = portal_in_namespace(
         read_only_view(settings.data_dir, view),
@@ -84,12 +84,12 @@ def test_a_read_only_data_dir_is_read_and_writes_say_which_path(tmp_path: Path) 
         assert f"データディレクトリ {view} が読み取り専用" in err
         assert "PORTAL_DATA_DIR" in err
     assert ran["delete"].code == 2
-    assert published_digest(settings.data_dir) == first.plan.digest  # nothing changed
+    assert published_digest(settings) == first.plan.digest  # nothing changed
 
 
 def test_serve_answers_from_a_read_only_data_dir(tmp_path: Path) -> None:
     settings, v1, _ = versions(tmp_path)
-    publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, QUIET)
+    publish(v1, Portal.open(settings, "embedded").publisher(), QUIET)
     view, port = tmp_path / "read-only", free_port()
     server = serve_in_namespace(read_only_view(settings.data_dir, view), port, portal_env(view))
     base = f"http://127.0.0.1:{port}"
@@ -161,7 +161,7 @@ def test_a_publish_killed_mid_copy_is_reclaimed_by_the_next_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings, v1, v2 = versions(tmp_path)
-    publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, QUIET)
+    publish(v1, Portal.open(settings, "embedded").publisher(), QUIET)
     files = settings.data_dir / "catalogue" / "files"
     published = set(os.listdir(files))
     marker = tmp_path / "mid-copy"

@@ -12,9 +12,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.catalogue import CkanCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
+from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
 from tests.api.conftest import serve
@@ -35,11 +35,11 @@ def on_ckan(ckan: ckanapi.RemoteCKAN, publish_settings: Settings, suffix: str,
             "rate_limit": 0,
         }  # fmt: skip
     )
-    catalogue = CkanCatalogue(os.environ["CKAN_URL"], os.environ["CKAN_API_TOKEN"])
+    publisher = Portal.open(settings).publisher()
     try:
         for recipe in ("aed-suita", "aed-settsu"):
             recipe_path = TEST_DATA / "api" / f"{recipe}.yaml"
-            publish_recipe(recipe_path, catalogue, settings, Options(allow_invalid=True))
+            publish_recipe(recipe_path, publisher, settings, Options(allow_invalid=True))
         yield settings
     finally:
         purge(ckan, suffix)

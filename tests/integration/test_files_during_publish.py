@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 from fastapi.testclient import TestClient
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.publish import Options, publish
+from portal.composition import Portal
 from portal.datadir import FILE_GRACE_SECONDS
 from portal.pipeline import convert
 from portal.server import create_app
@@ -55,8 +55,8 @@ def read_then_fetch(base: str, stop: threading.Event, statuses: Counter[int]) ->
 
 def test_readers_fetch_every_file_they_were_shown_while_publishes_run(tmp_path: Path) -> None:
     settings, v1, v2 = two_versions(tmp_path)
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
-    publish(v1, catalogue, settings, QUIET)
+    publisher = Portal.open(settings, "embedded").publisher()
+    publish(v1, publisher, QUIET)
     statuses: Counter[int] = Counter()
     stop = threading.Event()
     with contextmanager(serve)(create_app(settings)) as base:
@@ -68,7 +68,7 @@ def test_readers_fetch_every_file_they_were_shown_while_publishes_run(tmp_path: 
             reader.start()
         try:
             for number in range(PUBLISHES):
-                done = publish(v2 if number % 2 == 0 else v1, catalogue, settings, QUIET)
+                done = publish(v2 if number % 2 == 0 else v1, publisher, QUIET)
                 assert done.action == "update"
                 time.sleep(0.02)  # let the readers read between two publishes
         finally:
@@ -88,20 +88,21 @@ def age(folder: Path, seconds: float) -> None:
 
 def test_a_replaced_version_is_kept_for_the_grace_period_then_removed(tmp_path: Path) -> None:
     settings, v1, v2 = two_versions(tmp_path)
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
-    first = publish(v1, catalogue, settings, QUIET).result
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
+    first = publish(v1, publisher, QUIET).result
     assert first is not None
     old = {catalogue.files / r["id"] for r in first["resources"]}
     for folder in old:
         age(folder, 2 * FILE_GRACE_SECONDS)  # published long ago, replaced just now:
-    second = publish(v2, catalogue, settings, QUIET).result
+    second = publish(v2, publisher, QUIET).result
     assert second is not None
     client = TestClient(create_app(settings))
     for resource in first["resources"]:
         assert client.get(resource["url"]).status_code == 200, "the replaced version went at once"
     for folder in old:
         age(folder, FILE_GRACE_SECONDS + 1)  # the grace period has passed
-    publish(v1, catalogue, settings, QUIET)  # the next publish cleans up
+    publish(v1, publisher, QUIET)  # the next publish cleans up
     assert not any(f.exists() for f in old), "an expired version was left behind"
     for resource in first["resources"]:
         assert client.get(resource["url"]).status_code == 404

@@ -8,8 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.publish import publish
+from portal.composition import Portal
 from tests.conftest import TEST_DATA
 from tests.integration.test_disk_faults import NAME, QUIET, portal_env, published_digest, versions
 
@@ -31,22 +31,22 @@ def publish_cli(data_dir: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 def test_an_empty_file_does_not_replace_published_rows(tmp_path: Path) -> None:
     settings, v1, _ = versions(tmp_path)
-    publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, QUIET)
-    before = published_digest(settings.data_dir)
+    publish(v1, Portal.open(settings, "embedded").publisher(), QUIET)
+    before = published_digest(settings)
     done = publish_cli(settings.data_dir, str(header_only_recipe(tmp_path)))
     assert done.returncode == 1, done.stderr
     assert f"{NAME} was not replaced: the new file has no rows" in done.stderr
     assert f"{NAME} を置き換えませんでした" in done.stderr and "--allow-empty" in done.stderr
     assert "Traceback" not in done.stderr
-    assert published_digest(settings.data_dir) == before
+    assert published_digest(settings) == before
 
 
 def test_allow_empty_replaces_on_purpose(tmp_path: Path) -> None:
     settings, v1, _ = versions(tmp_path)
-    publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, QUIET)
+    publish(v1, Portal.open(settings, "embedded").publisher(), QUIET)
     recipe = header_only_recipe(tmp_path)
     done = publish_cli(settings.data_dir, "--allow-empty", "--allow-invalid", str(recipe))
     assert done.returncode == 0, done.stderr
-    shown = EmbeddedCatalogue(settings.data_dir / "catalogue").package_show(NAME)
+    shown = Portal.open(settings, "embedded").catalogue.package_show(NAME)
     assert shown is not None
     assert {e["key"]: e["value"] for e in shown["extras"]}["portal_rows"] == "0"

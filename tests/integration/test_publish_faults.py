@@ -23,6 +23,7 @@ import requests
 from portal.catalogue import CatalogueUnavailable, CkanCatalogue
 from portal.catalogue.base import extras
 from portal.catalogue.publish import Options, plan, publish
+from portal.composition import Portal
 from portal.settings import PROJECT_ROOT, Settings
 from tests.integration.conftest import purge, variant
 
@@ -97,16 +98,22 @@ def test_ckan_killed_mid_publish(
     threading.Thread(target=server.serve_forever, daemon=True).start()
     slow = CkanCatalogue(server.url, os.environ["CKAN_API_TOKEN"])
     name = f"222127-event-{suffix}"
-    v1 = publish(converted, direct, publish_settings, Options(sleep=lambda s: None))
+    v1 = publish(
+        converted, Portal.open(publish_settings).publisher(direct), Options(sleep=lambda s: None)
+    )
     new = grow(variant(converted, tmp_path / "v2"), megabytes=8)
-    v2 = plan(new, direct, publish_settings).digest  # read-only: what v2 will be
+    v2 = plan(
+        new, Portal.open(publish_settings).publisher(direct)
+    ).digest  # read-only: what v2 will be
     versions = {v1.plan.digest: files_of(converted), v2: files_of(new)}
     outcome: dict[str, object] = {}
 
     def second() -> None:
         try:
             outcome["result"] = publish(
-                new, slow, publish_settings, Options(attempts=10, first_wait=1.0)
+                new,
+                Portal.open(publish_settings).publisher(slow),
+                Options(attempts=10, first_wait=1.0),
             )
         except Exception as exc:  # reported by the assertion below
             outcome["error"] = exc
@@ -226,9 +233,13 @@ def test_a_500_or_a_lost_answer_is_retried_to_completion(
 ) -> None:
     direct = CkanCatalogue(os.environ["CKAN_URL"], os.environ["CKAN_API_TOKEN"])
     faulty = CkanCatalogue(proxy.url, os.environ["CKAN_API_TOKEN"])
-    v1 = publish(converted, direct, publish_settings, Options(sleep=lambda s: None))
+    v1 = publish(
+        converted, Portal.open(publish_settings).publisher(direct), Options(sleep=lambda s: None)
+    )
     new = variant(converted, tmp_path / "v2", extra_row=True)
-    result = publish(new, faulty, publish_settings, Options(sleep=lambda s: None))
+    result = publish(
+        new, Portal.open(publish_settings).publisher(faulty), Options(sleep=lambda s: None)
+    )
     assert proxy.faults_left == 0 and result.action == "update"
     # 500: nothing was written, a second attempt writes. Lost answer: the write happened;
     # reading the dataset back shows it, so no second write is made.
@@ -247,8 +258,7 @@ def test_gives_up_with_a_clear_message_and_changes_nothing(
     with pytest.raises(CatalogueUnavailable) as err:
         publish(
             converted,
-            closed,
-            publish_settings,
+            Portal.open(publish_settings).publisher(closed),
             Options(attempts=4, first_wait=0.5, sleep=waits.append),
         )
     assert waits == [0.5, 1.0, 2.0]  # backoff, then it stops

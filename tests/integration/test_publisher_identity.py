@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.base import extras
-from portal.catalogue.history import PublishLog
 from portal.catalogue.mapping import Converted
 from portal.catalogue.publish import Options, publish
 from portal.cli import main
+from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
 from tests.integration.test_disk_faults import NAME, portal_env, versions
@@ -36,7 +35,7 @@ def published(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Settings
         monkeypatch.setenv(key, value)
     for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.setenv(variable, FORGED)
-    done = publish(v1, EmbeddedCatalogue(settings.data_dir / "catalogue"), settings, Options())
+    done = publish(v1, Portal.open(settings, "embedded").publisher(), Options())
     return settings, done.plan.digest
 
 
@@ -44,7 +43,8 @@ def test_a_dataset_that_shows_an_os_account_is_republished_with_the_organization
     published: tuple[Settings, str], tmp_path: Path
 ) -> None:
     settings, _ = published
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
     folder = tmp_path / "v1"  # where versions() converted it
     current = catalogue.package_show(NAME)
     assert current is not None
@@ -53,10 +53,10 @@ def test_a_dataset_that_shows_an_os_account_is_republished_with_the_organization
         for e in current["extras"]
     ]
     catalogue.package_put({**current, "extras": as_before}, Converted.read(folder).files(), current)
-    assert publish(folder, catalogue, settings, Options()).action == "update"
+    assert publish(folder, publisher, Options()).action == "update"
     shown = catalogue.package_show(NAME)
     assert shown is not None and extras(shown)["portal_published_by"] == ORGANIZATION
-    assert publish(folder, catalogue, settings, Options()).action == "unchanged"
+    assert publish(folder, publisher, Options()).action == "unchanged"
 
 
 def account() -> str:
@@ -77,7 +77,7 @@ def test_the_api_shows_the_organization_and_only_the_private_log_the_os_account(
         extras = answer.json()["extras"] if answer is shown else answer.json()["result"]["extras"]
         values = extras.values() if isinstance(extras, dict) else [e["value"] for e in extras]
         assert account() not in values
-    (entry,) = PublishLog(settings.data_dir).entries(NAME)
+    (entry,) = Portal.open(settings, "embedded").publisher().log.entries(NAME)
     assert entry["who"] == account()  # from the uid: the environment's claim is not taken
 
 
@@ -90,7 +90,7 @@ def test_delete_without_a_terminal_refuses_and_deletes_nothing(
     assert done.returncode == 2, done.stderr
     assert f"not deleting {NAME}" in done.stderr and "--yes" in done.stderr
     assert f"{NAME} を削除しませんでした" in done.stderr
-    assert EmbeddedCatalogue(settings.data_dir / "catalogue").package_show(NAME) is not None
+    assert Portal.open(settings, "embedded").catalogue.package_show(NAME) is not None
 
 
 def delete_on_a_terminal(answer: str) -> tuple[int, str]:
@@ -108,7 +108,8 @@ def delete_on_a_terminal(answer: str) -> tuple[int, str]:
 
 def test_delete_on_a_terminal_asks_first(published: tuple[Settings, str]) -> None:
     settings, _ = published
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
     code, out = delete_on_a_terminal("n")
     assert code == 1 and f"Delete {NAME}" in out and "削除しますか" in out, out
     assert catalogue.package_show(NAME) is not None
@@ -122,7 +123,7 @@ def test_a_delete_is_recorded_in_the_publish_log(
 ) -> None:
     settings, digest = published
     assert main(["catalogue", "delete", NAME, "--yes"]) == 0
-    latest = PublishLog(settings.data_dir).entries(NAME)[0]
+    latest = Portal.open(settings, "embedded").publisher().log.entries(NAME)[0]
     assert (latest["action"], latest["outcome"], latest["who"]) == ("delete", "done", account())
     assert latest["content_hash"] == digest  # which version was deleted
     capsys.readouterr()

@@ -13,9 +13,9 @@ from collections.abc import Iterator
 import ckanapi
 import pytest
 
-from portal.catalogue import CkanCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
+from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import PROJECT_ROOT, Settings
 from tests.api.conftest import serve
@@ -34,10 +34,10 @@ def demo_on_ckan(
     settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR, data_dir=root / "var",
                         catalogue="ckan", ckan_url=os.environ["CKAN_URL"],
                         ckan_api_token=os.environ["CKAN_API_TOKEN"], rate_limit=0)  # fmt: skip
-    catalogue = CkanCatalogue(os.environ["CKAN_URL"], os.environ["CKAN_API_TOKEN"])
+    publisher = Portal.open(settings).publisher()
     try:
         for recipe in sorted((PROJECT_ROOT / "pipelines").glob("*.yaml")):
-            publish_recipe(recipe, catalogue, settings, Options(allow_invalid=True))
+            publish_recipe(recipe, publisher, settings, Options(allow_invalid=True))
         yield from serve(create_app(settings))
     finally:
         for name in set(ckan.action.package_list()) - packages:

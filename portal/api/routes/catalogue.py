@@ -12,7 +12,7 @@ from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, follow
 from portal.catalogue.base import Package, extras
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
-from portal.catalogue.views import Search
+from portal.catalogue.search import Search
 from portal.composition import Portal
 from portal.present import PortalDep, base, resources, summary
 from portal.rows import BadQuery
@@ -89,7 +89,7 @@ def search(
 ) -> dict[str, Any]:
     fq = {k: v for k, v in {STANDARD_FILTER: standard, "organization": organization, "tags": tag,
                             "license_id": license, "metadata_modified": since(modified_since)}.items() if v}  # fmt: skip
-    found = svc.view.search(Search(q=q, fq=fq, rows=limit, start=offset))
+    found = svc.catalogue.search(Search(q=q, fq=fq, rows=limit, start=offset))
     return {"count": found["count"], "limit": limit, "offset": offset,
             "results": [summary(p, base(request)) for p in found["results"]]}  # fmt: skip
 
@@ -161,7 +161,7 @@ def standards(svc: PortalDep) -> list[dict[str, Any]]:
 
 def standard_coverage(svc: Portal) -> list[dict[str, Any]]:
     published: dict[str, list[str]] = {}
-    for package in svc.view.packages():
+    for package in svc.catalogue.public_packages():
         if slug := PortalMeta.from_package(package).standard:
             published.setdefault(slug, []).append(package["name"])
     out = []

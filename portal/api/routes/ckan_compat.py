@@ -18,7 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from portal.api.openapi import answers, follow
 from portal.catalogue.base import OrganizationMissing, Package
-from portal.catalogue.views import FACETS, Search, parse_fq
+from portal.catalogue.search import FACETS, Search, parse_fq
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.present import PortalDep
@@ -67,12 +67,12 @@ def _absolute(package: Package, root: str) -> Package:
 
 
 def status_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
-    status = svc.view.status()
+    status = svc.catalogue.status_show()
     return {**status, "site_url": root, "api_version": 3}
 
 
 def package_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
-    names = sorted(p["name"] for p in svc.view.packages())
+    names = sorted(p["name"] for p in svc.catalogue.public_packages())
     offset = _int(params, "offset", 0)
     limit = _int(params, "limit", len(names))
     return names[offset : offset + limit]
@@ -125,7 +125,7 @@ def package_search(svc: Portal, params: dict[str, Any], root: str) -> Any:
     facets = _facet_fields(params) if _bool(params, "facet") or "facet.field" in params else []
     search = Search(q=str(params.get("q", "")), fq=fq, rows=_int(params, "rows", 10, MAX_ROWS),
                     start=_int(params, "start", 0), sort=str(params.get("sort", "")), facets=facets)  # fmt: skip
-    found = svc.view.search(search)
+    found = svc.catalogue.search(search)
     limit = _int(params, "facet.limit", 50)
     return {
         "count": found["count"],
@@ -137,7 +137,7 @@ def package_search(svc: Portal, params: dict[str, Any], root: str) -> Any:
 
 
 def organization_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
-    orgs = sorted(svc.view.organizations(), key=lambda o: o["name"])
+    orgs = sorted(svc.catalogue.organizations(), key=lambda o: o["name"])
     offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS)
     orgs = orgs[offset : offset + limit]
     return orgs if _bool(params, "all_fields") else [o["name"] for o in orgs]
@@ -147,17 +147,17 @@ def organization_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
     name = params.get("id") or params.get("name")
     if not name:
         raise ActionParamInvalid(param="id", problem="missing value")
-    org = svc.view.organization(str(name))
+    org = svc.catalogue.organization(str(name))
     if org is None:
         raise OrganizationMissing(name=name)
     if _bool(params, "include_datasets"):
-        found = svc.view.search(Search(fq={"organization": org["name"]}, rows=MAX_ROWS))
+        found = svc.catalogue.search(Search(fq={"organization": org["name"]}, rows=MAX_ROWS))
         org = {**org, "packages": [_absolute(p, root) for p in found["results"]]}
     return org
 
 
 def current_package_list_with_resources(svc: Portal, params: dict[str, Any], root: str) -> Any:
-    packages = svc.view.packages()  # newest first, as CKAN gives them
+    packages = svc.catalogue.public_packages()  # newest first, as CKAN gives them
     offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS, MAX_ROWS)
     return [_absolute(p, root) for p in packages[offset : offset + limit]]
 

@@ -15,7 +15,6 @@ from portal.api.cp932 import cp932_response
 from portal.api.limits import cache_headers, etag_for, not_modified, rate_limiter
 from portal.api.openapi import answers, media
 from portal.api.routes.catalogue import modified
-from portal.catalogue import EmbeddedCatalogue
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.present import PortalDep
@@ -272,10 +271,9 @@ def _resource(svc: Portal, package: dict[str, Any], fmt: str, headers: dict[str,
     if resource is None:
         raise FormatMissing(name=package["name"], format=wanted)
     media = "application/geo+json" if fmt == "geojson" else "application/json"
-    if isinstance(svc.catalogue, EmbeddedCatalogue):
-        return FileResponse(
-            svc.catalogue.resource_path(resource), media_type=media, headers=headers
-        )
+    local = svc.catalogue.local_file(resource)
+    if local is not None:
+        return FileResponse(local, media_type=media, headers=headers)
     return Response(svc.catalogue.resource_bytes(resource), media_type=media, headers=headers)
 
 
@@ -294,14 +292,7 @@ def file(
     filename: Annotated[str, Path(max_length=MAX_FILE_NAME)],
     svc: PortalDep,
 ) -> FileResponse:
-    missing = FileMissing(resource_id=resource_id, filename=filename)
-    if not isinstance(svc.catalogue, EmbeddedCatalogue) or filename in (".", ".."):
-        raise missing
-    path = svc.catalogue.resource_path({"id": resource_id, "name": filename})
-    try:
-        found = path.is_file()
-    except OSError:  # a name over the file system's limit (in bytes) names no file
-        found = False
-    if not found:
-        raise missing
+    path = svc.catalogue.local_file({"id": resource_id, "name": filename})
+    if path is None:
+        raise FileMissing(resource_id=resource_id, filename=filename)
     return FileResponse(path)

@@ -92,15 +92,17 @@ def catalogue_graph(svc: Portal, root: str) -> Graph:
     g.bind("foaf", FOAF)
     catalogue = iri(f"{root}/catalog")
     g.add((catalogue, RDF.type, DCAT.Catalog))
-    g.add((catalogue, DCTERMS.title, Literal(svc.view.status().get("site_title", "portal"))))
+    g.add(
+        (catalogue, DCTERMS.title, Literal(svc.catalogue.status_show().get("site_title", "portal")))
+    )
     g.add((catalogue, FOAF.homepage, iri(f"{root}/")))
-    for package in svc.view.packages():
+    for package in svc.catalogue.public_packages():
         g.add((catalogue, DCAT.dataset, _dataset(g, package, root)))
     return g
 
 
 def _serve(request: Request, svc: Portal, fmt: str, media: str) -> Response:
-    packages = svc.view.packages()
+    packages = svc.catalogue.public_packages()
     etag = etag_for(fmt, *sorted((p["name"], p.get("metadata_modified")) for p in packages))
     if (cached := not_modified(request, etag)) is not None:
         return cached

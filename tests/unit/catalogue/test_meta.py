@@ -13,9 +13,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.meta import PortalMeta, Validation
 from portal.catalogue.publish import Options, publish
+from portal.composition import Portal
 from portal.pipeline import convert
 from portal.settings import Settings
 from portal.standards import Registry
@@ -27,8 +27,9 @@ QUIET = Options(sleep=lambda s: None, who="test-clerk", allow_invalid=True)
 def published(recipe: Path, settings: Settings, tmp_path: Path) -> tuple[dict[str, Any], Path]:
     """The dataset as the catalogue holds it after `portal publish`, and its folder."""
     folder = convert(recipe, settings, tmp_path / recipe.stem).files["csv"].parent
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
-    result = publish(folder, catalogue, settings, QUIET)
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
+    result = publish(folder, publisher, QUIET)
     shown = catalogue.package_show(result.plan.name)
     assert shown is not None
     return shown, folder

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from portal.catalogue import EmbeddedCatalogue
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
+from portal.composition import Portal
 from portal.pipeline import RecipeInvalid
 from portal.settings import Settings
 from tests.conftest import TEST_DATA
@@ -18,21 +18,23 @@ QUIET = Options(sleep=lambda s: None, who="test-clerk")
 
 
 def test_a_recipe_is_converted_under_the_data_dir_and_published(settings: Settings) -> None:
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
-    result = publish_recipe(TEST_DATA / "convert" / "event-cp932.yaml", catalogue, settings, QUIET)
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
+    result = publish_recipe(TEST_DATA / "convert" / "event-cp932.yaml", publisher, settings, QUIET)
     assert result.action == "create"
     shown = catalogue.package_show(result.plan.name)
     assert shown is not None and shown["title"]
     staged = settings.data_dir / "converted" / "event-cp932"
     assert (staged / "datapackage.json").is_file()
-    again = publish_recipe(TEST_DATA / "convert" / "event-cp932.yaml", catalogue, settings, QUIET)
+    again = publish_recipe(TEST_DATA / "convert" / "event-cp932.yaml", publisher, settings, QUIET)
     assert again.action == "unchanged"
 
 
 def test_a_recipe_that_does_not_convert_publishes_nothing(
     settings: Settings, tmp_path: Path
 ) -> None:
-    catalogue = EmbeddedCatalogue(settings.data_dir / "catalogue")
+    publisher = Portal.open(settings, "embedded").publisher()
+    catalogue = publisher.catalogue
     recipe = tmp_path / "event-deep-header.yaml"
     text = (TEST_DATA / "convert" / "event-cp932.yaml").read_text(encoding="utf-8")
     source = TEST_DATA / "convert" / "event-cp932.csv"
@@ -41,6 +43,6 @@ def test_a_recipe_that_does_not_convert_publishes_nothing(
         encoding="utf-8",
     )
     with pytest.raises(RecipeInvalid) as raised:
-        publish_recipe(recipe, catalogue, settings, QUIET)
+        publish_recipe(recipe, publisher, settings, QUIET)
     assert "header_row" in raised.value.message_en
     assert catalogue.package_list() == []

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import delete, select
 
-from portal.search.index import _document  # the search document the catalogue writes today
+from portal.search.index import document
 from portal.store import Store
 from portal.store.models import Organization, Package
 from portal.store.search import search_names
@@ -42,7 +42,7 @@ def row(data: dict[str, Any]) -> Package:
         owner_org=data["organization"]["name"],
         metadata_modified=datetime.now(UTC),
         data=data,
-        search_terms=_document(data),
+        search_terms=document(data),
     )
 
 
@@ -85,7 +85,7 @@ def test_the_index_follows_updates_and_deletes(catalogue: Store) -> None:
     with catalogue.writing() as session:
         aed = session.scalars(select(Package).where(Package.name == "221007-aed")).one()
         changed = {**aed.data, "title": "自動体外式除細動器の設置場所"}
-        aed.data, aed.search_terms = changed, _document(changed)
+        aed.data, aed.search_terms = changed, document(changed)
     assert search(catalogue, "除細動器") == ["221007-aed"]
     assert sorted(search(catalogue, "設置場所")) == ["221007-aed"]
     with catalogue.writing() as session:
