@@ -18,7 +18,8 @@ from portal.errors import PortalError
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
 from portal.rows import Loaded, RowsStore, RowsUnavailable
-from portal.rows.published import content_hash, csv_resource, definition_of, rows_store
+from portal.rows.published import ROWS_DIR, content_hash, csv_resource, definition_of
+from portal.rows.store import open_rows_store
 from portal.rows.sync import Synced, sync_rows
 from portal.settings import Settings
 from portal.standards import Definition, Registry
@@ -72,7 +73,7 @@ class Portal:
             settings=settings,
             registry=Registry(settings.datasets_dir),
             catalogue=catalogue,
-            rows=rows_store(settings),
+            rows=open_rows_store(store, settings.data_dir / ROWS_DIR),
             directory=load_directory(),
         )
 

@@ -20,6 +20,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -101,9 +102,10 @@ def postgres_url() -> str:
     return url
 
 
-@pytest.fixture
-def postgres_schema(postgres_url: str) -> Iterator[str]:
-    """The URL of a new, empty PostgreSQL schema (dropped afterwards): a database of its own."""
+@contextmanager
+def new_postgres_schema(postgres_url: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL schema, dropped at the end: a database of its own
+    (the schema is the connections' search_path, so unqualified names land in it)."""
     schema = f"test_{uuid.uuid4().hex[:16]}"
     admin = create_engine(postgres_url)
     with admin.begin() as connection:
@@ -115,6 +117,12 @@ def postgres_schema(postgres_url: str) -> Iterator[str]:
         with admin.begin() as connection:
             connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_schema(postgres_url: str) -> Iterator[str]:
+    with new_postgres_schema(postgres_url) as url:
+        yield url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

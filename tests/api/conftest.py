@@ -19,7 +19,7 @@ from portal.catalogue.publish import Options
 from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
-from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
+from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA, new_postgres_schema
 
 RECIPES = [
     TEST_DATA / "convert" / "event-cp932.yaml",
@@ -42,9 +42,18 @@ def build_catalogue(root: Path, recipes: list[Path] = RECIPES, **overrides: obje
     return settings
 
 
-@pytest.fixture(scope="session")
-def api_settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return build_catalogue(tmp_path_factory.mktemp("api"))
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def api_settings(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Settings]:
+    """The published catalogue, in a SQLite portal database and in a PostgreSQL one (where
+    the rows the API serves live in the same database)."""
+    root = tmp_path_factory.mktemp(f"api-{request.param}")
+    if request.param == "sqlite":
+        yield build_catalogue(root)
+        return
+    with new_postgres_schema(request.getfixturevalue("postgres_url")) as url:
+        yield build_catalogue(root, database_url=url)
 
 
 @pytest.fixture(scope="session")

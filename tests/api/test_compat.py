@@ -160,7 +160,7 @@ ODD_NAMES = ["集計 2026 <速報>.csv", 'say "hi" {x}|^`.json']
 def odd_catalogue(api_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> TestClient:
     """A catalogue holding files whose names are not URL-safe (spaces, <>, quotes, braces)."""
     root = tmp_path_factory.mktemp("odd")
-    settings = api_settings.model_copy(update={"data_dir": root / "var"})
+    settings = api_settings.model_copy(update={"data_dir": root / "var", "database_url": None})
     publisher = Portal.open(settings, "embedded").publisher()
     catalogue = publisher.catalogue
     catalogue.organization_ensure("272248", "大阪府摂津市")

@@ -25,6 +25,7 @@ def portal_serve(settings: Settings, **env: str) -> Iterator[str]:
     port = free_port()
     environ = {**os.environ, "PORTAL_DATA_DIR": str(settings.data_dir),
                "PORTAL_DATASETS_DIR": str(settings.datasets_dir), "PORTAL_CATALOGUE": "embedded",
+               "PORTAL_DATABASE_URL": settings.effective_database_url,
                "PORTAL_RATE_LIMIT": "3", **env}  # fmt: skip
     environ.pop("CKAN_URL", None)
     command = [sys.executable, "-m", "portal", "serve", "--port", str(port)]
