@@ -41,18 +41,23 @@ def serve_command(
     """Serve the API, the compatibility routes and the public pages (OpenAPI at /docs)."""
     import uvicorn
 
+    from portal.composition import Portal
+    from portal.server import create_app
+
     st = state(ctx)
     _check_free(host, port)
+    # Before listening: an empty database is set up, one behind or newer than this code is a
+    # clear error here (a worker process could only log a traceback).
+    portal = Portal.open(st.settings)
     st.err.print(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs; "
                  f"catalogue: {st.settings.catalogue})", highlight=False)  # fmt: skip
     if workers > 1:
         # Worker processes build their own app from the environment, as the parent did.
+        portal.close()
         uvicorn.run("portal.server:from_environment", factory=True, host=host, port=port,
                     workers=workers, log_level="warning", proxy_headers=False)  # fmt: skip
         return
-    from portal.server import create_app
-
     # proxy_headers=False: uvicorn would believe X-Forwarded-For from loopback by default;
     # the app believes it only from PORTAL_TRUSTED_PROXIES (portal.server).
-    uvicorn.run(create_app(st.settings), host=host, port=port, log_level="warning",
+    uvicorn.run(create_app(st.settings, portal), host=host, port=port, log_level="warning",
                 proxy_headers=False)  # fmt: skip

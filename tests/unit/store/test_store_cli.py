@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from portal.cli import main
 from portal.store import Store
+from tests.api.conftest import free_port
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -60,6 +61,41 @@ def test_a_database_newer_than_the_portal_is_a_clear_error(
     assert code == 2
     assert "[database-newer-than-code]" in err and "abc123def456" in err
     assert "より新しいポータル" in err and "Traceback" not in err
+
+
+def test_serve_refuses_a_newer_database_before_listening(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str,
+    tmp_path: Path,
+) -> None:  # fmt: skip
+    store = Store.open(database_url)
+    try:
+        store.upgrade()
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = 'abc123def456'"))
+    finally:
+        store.close()
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("CKAN_URL", raising=False)
+    code, _, err = run(capsys, "serve", "--port", str(free_port()))
+    assert code == 2 and "[database-newer-than-code]" in err and "abc123def456" in err
+    assert "serving on" not in err and "Traceback" not in err
+
+
+def test_serve_sets_up_an_empty_database(
+    monkeypatch: pytest.MonkeyPatch, database_url: str, tmp_path: Path
+) -> None:
+    """What `make run` relies on: a new installation needs no `portal db upgrade`."""
+    monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
+    monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "var"))
+    monkeypatch.delenv("CKAN_URL", raising=False)
+    monkeypatch.setattr("uvicorn.run", lambda *args, **kwargs: None)  # not listening here
+    assert main(["serve", "--port", str(free_port())]) == 0
+    store = Store.open(database_url)
+    try:
+        assert store.status().up_to_date and "packages" in store.status().tables
+    finally:
+        store.close()
 
 
 @pytest.mark.parametrize(
