@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from portal.catalogue import Catalogue, open_catalogue
 from portal.catalogue.base import Package, PackageMissing
 from portal.catalogue.history import PublishLog
+from portal.catalogue.legacy import import_legacy
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
 from portal.catalogue.publish import Naming, Publisher
 from portal.catalogue.search import Search
@@ -67,6 +68,7 @@ class Portal:
         theirs, as `--catalogue` does on the command line."""
         store = Store.open(settings.effective_database_url)
         store.ensure_current()  # an empty database is set up; a newer one refused
+        import_legacy(store, settings.data_dir)  # what a portal before the store kept in files
         catalogue = open_catalogue(settings, store, catalogue_kind)
         return cls(
             store=store,

@@ -217,7 +217,7 @@ class EmbeddedCatalogue(Catalogue):
         current.search_terms = document(result)
         session.execute(delete(Resource).where(Resource.package_id == result["id"]))
         session.flush()
-        session.add_all(_resource_rows(result, now))
+        session.add_all(resource_rows(result, now))
         session.add(Activity(package=name, at=now, action="changed package" if before else "new package",
                              data={"extras": package.get("extras", [])}))  # fmt: skip
         return result, before
@@ -293,7 +293,7 @@ def _resource(rid: str, position: int, f: FileSpec, size: int) -> dict[str, Any]
             "size": size, "position": position}  # fmt: skip
 
 
-def _resource_rows(package: Package, now: datetime) -> list[Resource]:
+def resource_rows(package: Package, now: datetime) -> list[Resource]:
     return [
         Resource(
             id=r["id"],
