@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from portal.catalogue import Catalogue, open_catalogue
 from portal.catalogue.base import Package, PackageMissing
@@ -130,7 +131,21 @@ class Portal:
         failed = self._row_failures.get(name)
         if failed is not None and failed[0] == wanted:
             raise failed[1]
-        raise RowsNotLoaded(name=name, retry_after=max(1, round(self.settings.rows_sync_seconds)))
+        raise RowsNotLoaded(name=name, retry_after=self._sync_wait())
+
+    def published_csv(self, package: Package, loaded: Loaded) -> Path:
+        """The CSV the rows were loaded from, on this machine: the rows store's copy, or (rows
+        loaded by another server, whose sync has not copied it here yet) the file store's."""
+        if loaded.csv_path.is_file():
+            return loaded.csv_path
+        resource = csv_resource(package)
+        local = self.catalogue.local_file(resource) if resource else None
+        if local is None:
+            raise RowsNotLoaded(name=package["name"], retry_after=self._sync_wait())
+        return local
+
+    def _sync_wait(self) -> int:
+        return max(1, round(self.settings.rows_sync_seconds))
 
     def sync_rows(self, *, rebuild: bool = False) -> Synced:
         """The rows store made to match the catalogue (portal/rows/sync.py); a dataset that

@@ -6,39 +6,19 @@ from __future__ import annotations
 
 import logging
 import sqlite3
-from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from portal.catalogue.base import Package
 from portal.catalogue.meta import PortalMeta
 from portal.errors import PortalError
-from portal.rows.store import Loaded, RowsStore, SqliteRowsStore, open_rows_store
-from portal.settings import Settings
+from portal.rows.store import Loaded, RowsStore
 from portal.standards import Definition, Registry
-from portal.store import Store
 
 log = logging.getLogger(__name__)
 ROWS_DIR = "rows"  # under settings.data_dir
-
-
-def rows_store(settings: Settings) -> RowsStore:
-    """The rows store the settings describe: in the portal's database when that is
-    PostgreSQL, else the SQLite file of the data directory. (The composition root's
-    `open_rows_store(store, settings.data_dir / ROWS_DIR)` is the same on the store it holds.)"""
-    url = settings.effective_database_url
-    if make_url(url).get_backend_name() != "postgresql":
-        return SqliteRowsStore(settings.data_dir / ROWS_DIR)
-    return open_rows_store(_store(url), settings.data_dir / ROWS_DIR)
-
-
-@cache
-def _store(url: str) -> Store:
-    """One engine per database for this process, however many callers ask."""
-    return Store.open(url)
 
 
 def definition_of(registry: Registry, package: Package) -> Definition | None:

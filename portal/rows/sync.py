@@ -53,6 +53,8 @@ def sync_rows(
         current = rows.loaded(name)
         if current is not None and current.content_hash == wanted and not rebuild:
             done.current += 1
+            if not current.csv_path.is_file():  # loaded by another machine: the download's copy
+                _copy_here(catalogue, resource, current.csv_path)
             continue
         if rebuild:
             rows.drop(name)
@@ -80,6 +82,19 @@ def fetch(catalogue: Catalogue, resource: dict[str, Any], staged: Path) -> None:
         shutil.copyfile(local, staged)
     else:
         staged.write_bytes(catalogue.resource_bytes(resource))
+
+
+def _copy_here(catalogue: Catalogue, resource: dict[str, Any], target: Path) -> None:
+    """The published CSV beside this server's rows store, put in place whole."""
+    staged = target.with_name(target.name + ".loading")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fetch(catalogue, resource, staged)
+        staged.replace(target)
+    except OSError as exc:  # the download answers from the catalogue meanwhile
+        log.warning("no local copy of %s: %s", target.name, exc)
+    finally:
+        staged.unlink(missing_ok=True)
 
 
 def _lgcode(package: Package) -> str:

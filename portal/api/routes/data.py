@@ -252,9 +252,10 @@ def download(
     headers = {**cache_headers(etag, modified(package)),
                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}  # fmt: skip
     if fmt == "csv" and encoding == "utf-8":
-        return FileResponse(loaded.csv_path, media_type="text/csv; charset=utf-8", headers=headers)
+        path = svc.published_csv(package, loaded)
+        return FileResponse(path, media_type="text/csv; charset=utf-8", headers=headers)
     if fmt == "csv":
-        return cp932_response(loaded.csv_path, unmappable == "replace", headers)
+        return cp932_response(svc.published_csv(package, loaded), unmappable == "replace", headers)
     return _resource(svc, package, fmt, headers)
 
 
