@@ -5,48 +5,23 @@ request by making up an address. Checked on `portal serve` itself, as it is depl
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import httpx
 
 from portal.settings import Settings
-from tests.api.conftest import free_port
+from tests import serving
+from tests.serving import portal_environment
 
 ROWS = "/api/v1/datasets/272248-aed/rows"  # a heavy route: rate-limited
 
 
-@contextmanager
-def portal_serve(settings: Settings, **env: str) -> Iterator[str]:
-    port = free_port()
-    environ = {**os.environ, "PORTAL_DATA_DIR": str(settings.data_dir),
-               "PORTAL_DATASETS_DIR": str(settings.datasets_dir), "PORTAL_CATALOGUE": "embedded",
-               "PORTAL_DATABASE_URL": settings.effective_database_url,
-               "PORTAL_RATE_LIMIT": "3", **env}  # fmt: skip
-    environ.pop("CKAN_URL", None)
-    command = [sys.executable, "-m", "portal", "serve", "--port", str(port)]
-    process = subprocess.Popen(
-        command, env=environ, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            assert time.monotonic() < deadline, "portal serve did not start"
-            try:
-                httpx.get(base + "/api/v1/standards", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+def portal_serve(settings: Settings, **env: str) -> AbstractContextManager[str]:
+    """`portal serve` over the published catalogue of `settings`, limited to 3 requests."""
+    environ = portal_environment(settings.data_dir, settings.effective_database_url,
+                                 PORTAL_DATASETS_DIR=str(settings.datasets_dir),
+                                 PORTAL_RATE_LIMIT="3", **env)  # fmt: skip
+    return serving.portal_serve(environ)
 
 
 def statuses(base: str, forwarded_for: list[str]) -> list[int]:
