@@ -5,6 +5,8 @@ requests to either against one budget. On PostgreSQL and on SQLite (one file in 
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +24,7 @@ NAME = "272051-evacuation-space"
 TITLE = "指定緊急避難場所一覧（大阪府吹田市）"  # as the portal titles it: standard and place
 QUERY = "避難場所"
 ROWS = f"/api/v1/datasets/{NAME}/rows"  # a heavy route: rate-limited
+DOWNLOAD = f"/api/v1/datasets/{NAME}/download.csv"
 RATE_LIMIT = 4
 # The visibility checks send this key: their requests count against the keyed budget, not
 # against the anonymous one the rate-limit check spends.
@@ -91,6 +94,9 @@ def assert_published(client: httpx.Client, rows: int) -> str:
     answer = client.get(ROWS, params={"limit": 5})
     assert answer.status_code == 200, answer.text
     assert answer.json()["total"] == rows
+    download = client.get(DOWNLOAD)  # the published file, from the shared file store
+    assert download.status_code == 200, download.text
+    assert len(list(csv.DictReader(io.StringIO(download.text)))) == rows
     return str(hit["modified"])
 
 
@@ -98,6 +104,7 @@ def assert_gone(client: httpx.Client) -> None:
     assert found(client) == []
     assert page(client).status_code == 404
     assert client.get(ROWS).status_code == 404
+    assert client.get(DOWNLOAD).status_code == 404
 
 
 def source_rows() -> int:
@@ -112,6 +119,7 @@ def test_two_servers_share_one_state(
     # 電話番号 is not in 国土地理院's layout: the recipe's data is published marked 要修正.
     run(environ, "publish", "--allow-invalid", str(RECIPE))
     first = {assert_published(client, source_rows()) for client in servers}
+    assert len(first) == 1, first  # both show the same version
     assert history_actions(environ) == ["create"]
     assert_rate_limit_shared(servers)
 
