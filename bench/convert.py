@@ -48,13 +48,14 @@ def hwm():
 from portal.formats import open_table
 from portal.pipeline import convert
 from portal.settings import Settings
+from portal.workspace import Workspace
 start = time.perf_counter()
 if mode == "read":
     with open_table(source) as table:
         rows = sum(1 for _ in table.rows()) - 1
     valid = None
 else:
-    result = convert(recipe, Settings(), out)
+    result = convert(recipe, Workspace.of(Settings()), out)
     rows, valid = result.outcome.rows_out, result.report.valid
 print(json.dumps({"seconds": time.perf_counter() - start, "peak_mib": hwm(), "rows": rows, "valid": valid}))
 """

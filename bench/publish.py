@@ -33,15 +33,19 @@ sys.path.insert(0, str(ROOT))
 
 from portal.catalogue import CkanCatalogue  # noqa: E402
 from portal.catalogue.publish import Options, plan, publish  # noqa: E402
+from portal.composition import Portal  # noqa: E402
 from portal.localgov import load  # noqa: E402
 from portal.pipeline import convert  # noqa: E402
 from portal.settings import Settings  # noqa: E402
+from portal.workspace import Workspace  # noqa: E402
 from tests.integration.conftest import variant  # noqa: E402
 
 
 def folders(count: int, work: Path, settings: Settings) -> list[Path]:
     source = (
-        convert(ROOT / "tests/data/convert/event-cp932.yaml", settings, work / "source")
+        convert(
+            ROOT / "tests/data/convert/event-cp932.yaml", Workspace.of(settings), work / "source"
+        )
         .files["csv"]
         .parent
     )
@@ -54,8 +58,9 @@ def bare(
 ) -> float:
     """The same writes, prepared beforehand, timed alone."""
     jobs = []
+    publisher = Portal.open(settings).publisher(catalogue)
     for folder in made:
-        p = plan(folder, catalogue, settings)
+        p = plan(folder, publisher)
         jobs.append(
             (p.package, [(f.name, f.path.read_bytes(), f.format, f.mimetype) for f in p.files])
         )
@@ -116,12 +121,13 @@ def main() -> None:
                 }
             )
             quiet = Options(sleep=time.sleep)
+            publisher = Portal.open(settings).publisher(catalogue)
             started = time.perf_counter()
-            results = [publish(f, catalogue, settings, quiet) for f in made]
+            results = [publish(f, publisher, quiet) for f in made]
             portal_seconds = time.perf_counter() - started
             writes_before = catalogue.writes
             started = time.perf_counter()
-            again = [publish(f, catalogue, settings, quiet) for f in made]
+            again = [publish(f, publisher, quiet) for f in made]
             republish_seconds = time.perf_counter() - started
             writes = catalogue.writes - writes_before
         finally:

@@ -40,6 +40,7 @@ else:
     from portal.settings import Settings
     from portal.standards import Definition
     from portal.validation import Options, validate
+    from portal.workspace import Workspace
 before = hwm()
 start = time.perf_counter()
 if mode == "read":
@@ -55,7 +56,7 @@ elif mode == "frictionless":
 else:
     meta = {"slug": "population_by_area_age", "version": "current", "title_ja": "地域・年齢別人口"}
     definition = Definition(key="bench/population", meta=meta, schema=schema)
-    report = validate(path, Settings(), Options(definition=definition, per_group=None))
+    report = validate(path, Workspace.of(Settings()), Options(definition=definition, per_group=None))
     rows, errors = report.rows, report.errors
     triples = [[f.row, f.field, f.type] for f in report.findings.kept()]
 seconds = time.perf_counter() - start

@@ -26,6 +26,7 @@ from portal.rows.sync import Synced, sync_rows
 from portal.settings import Settings
 from portal.standards import Definition, Registry
 from portal.store import Store
+from portal.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +61,7 @@ class Portal:
     rows: RowsStore
     directory: Directory
     store: Store
+    workspace: Workspace
     # name -> (content hash, why) of a rows load this process tried and that failed
     _row_failures: dict[str, tuple[str, RowsUnavailable]] = field(default_factory=dict)
 
@@ -71,13 +73,15 @@ class Portal:
         store.ensure_current()  # an empty database is set up; a newer one refused
         import_legacy(store, settings.data_dir)  # what a portal before the store kept in files
         catalogue = open_catalogue(settings, store, catalogue_kind)
+        registry, directory = Registry(settings.datasets_dir), load_directory()
         return cls(
             store=store,
+            workspace=Workspace.of(settings, registry, directory),
             settings=settings,
-            registry=Registry(settings.datasets_dir),
+            registry=registry,
             catalogue=catalogue,
             rows=open_rows_store(store, settings.data_dir / ROWS_DIR),
-            directory=load_directory(),
+            directory=directory,
         )
 
     def publisher(self, catalogue: Catalogue | None = None) -> Publisher:

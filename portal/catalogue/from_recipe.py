@@ -10,20 +10,19 @@ from pathlib import Path
 
 from portal.catalogue.publish import Options, Published, Publisher, publish
 from portal.pipeline import convert
-from portal.settings import Settings
+from portal.workspace import Workspace
 
 
 def publish_recipe(
     recipe_path: Path,
     publisher: Publisher,
-    settings: Settings,
+    workspace: Workspace,
     options: Options | None = None,
     *,
     staging: Path | None = None,
 ) -> Published:
     """Convert the recipe's source into `staging` (by default the folder `portal convert`
     writes: <data dir>/converted/<recipe name>), then publish that folder.
-    A conversion that fails raises before anything reaches the catalogue. `settings`: what
-    the conversion reads (the standards, the reference material, the data directory)."""
-    converted = convert(recipe_path, settings, staging)
+    A conversion that fails raises before anything reaches the catalogue."""
+    converted = convert(recipe_path, workspace, staging)
     return publish(converted.files["csv"].parent, publisher, options)

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from portal.cli.state import CliState, output_file, state
 from portal.pipeline import Conversion, convert
+from portal.workspace import Workspace
 
 recipe_app = typer.Typer(help="Conversion recipes (YAML under pipelines/).")
 
@@ -36,7 +37,7 @@ def convert_command(
         task = bar.add_task("converting / 変換中", total=None)
         result = convert(
             recipe,
-            st.settings,
+            Workspace.of(st.settings),
             out,
             bom=bom,
             strict=strict,
@@ -104,14 +105,13 @@ def suggest_command(
     sheet: Annotated[str | None, typer.Option(help="Sheet name or 0-based index.")] = None,
 ) -> None:
     """Write a draft recipe for a new file: each standard field matched to a column, with confidence and reason."""
-    from portal.localgov import load
     from portal.pipeline.suggest import suggest
-    from portal.standards import Registry
 
     st = state(ctx)
+    workspace = Workspace.of(st.settings)
     sheet_arg: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     result = suggest(
-        source, Registry(st.settings.datasets_dir), load(), dataset=dataset, sheet=sheet_arg
+        source, workspace.registry, workspace.directory, dataset=dataset, sheet=sheet_arg
     )
     recipe_dir = (out.parent if out else Path.cwd()).resolve()
     text = result.to_yaml(recipe_dir)

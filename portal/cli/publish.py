@@ -68,14 +68,14 @@ def publish_command(
 ) -> None:
     """Publish converted datasets: create, update, or leave unchanged (content hashes decide)."""
     st = state(ctx)
-    publisher = Portal.open(st.settings, catalogue).publisher()
-    target = publisher.catalogue
+    portal = Portal.open(st.settings, catalogue)
+    publisher, target = portal.publisher(), portal.catalogue
     failed = 0
     options = Options(dry_run=dry_run, allow_invalid=allow_invalid, allow_empty=allow_empty)
     for path in paths:
         try:
             if path.suffix in (".yaml", ".yml"):
-                result = publish_recipe(path, publisher, st.settings, options)
+                result = publish_recipe(path, publisher, portal.workspace, options)
             else:
                 result = publish(path, publisher, options)
         except PortalError as exc:  # one bad dataset must not stop the others

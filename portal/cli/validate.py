@@ -13,6 +13,7 @@ from portal.cli.state import output_file, state
 from portal.errors import PortalError
 from portal.validation import Options, validate
 from portal.validation.render import print_text, to_html, to_json
+from portal.workspace import Workspace
 
 
 class Format(StrEnum):
@@ -46,7 +47,7 @@ def validate_command(
     sheet_arg: str | int | None = int(sheet) if sheet and sheet.isdigit() else sheet
     options = Options(dataset=dataset, sheet=sheet_arg, encoding=encoding, lgcode=lgcode)
     try:
-        report = validate(file, st.settings, options)
+        report = validate(file, Workspace.of(st.settings), options)
     except PortalError as exc:
         exc.exit_code = 2  # 1 means "the file is not valid"; anything that stops us is 2
         raise

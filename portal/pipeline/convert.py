@@ -14,16 +14,15 @@ from typing import Any
 from portal.errors import PortalError
 from portal.formats import SourceInfo
 from portal.formats.layout_reader import HeaderRowBeyond, Layout, TableRead, data_rows, read_table
-from portal.localgov import load as load_directory
 from portal.pipeline import recipe as recipes
 from portal.pipeline.guards import RecipeProblem, check_stem
 from portal.pipeline.normalizers import Context
 from portal.pipeline.transform import Outcome, Transformer
 from portal.pipeline.writers import DatasetWriter
-from portal.settings import Settings
-from portal.standards import Definition, Registry
+from portal.standards import Definition
 from portal.validation import Report, StreamValidator
 from portal.validation.render import to_html, to_json
+from portal.workspace import Workspace
 
 CHUNK = 5_000
 
@@ -93,7 +92,7 @@ class Conversion:
 
 def convert(
     recipe_path: Path,
-    settings: Settings,
+    workspace: Workspace,
     out_dir: Path | None = None,
     *,
     bom: bool = False,
@@ -101,22 +100,22 @@ def convert(
     progress: Callable[[int], None] | None = None,
 ) -> Conversion:
     started = time.perf_counter()
-    registry, directory = Registry(settings.datasets_dir), load_directory()
-    recipe = recipes.load(recipe_path, registry, directory, settings.source_roots)
+    registry, directory = workspace.registry, workspace.directory
+    recipe = recipes.load(recipe_path, registry, directory, workspace.source_roots)
     definition = registry.get(recipe.dataset)
     stem = recipe.stem or definition.file_name(recipe.lgcode).removesuffix(".csv")
     try:  # the recipe's own stem is checked on load; this one may come from a definition
         check_stem(stem)
     except RecipeProblem as problem:
         raise recipe.problem(("target", "stem"), problem) from None
-    out_dir = out_dir or settings.data_dir / "converted" / recipe.path.stem
+    out_dir = out_dir or workspace.converted_dir / recipe.path.stem
     ctx = Context(directory=directory, publisher=directory.get(recipe.lgcode))
     with _read(recipe) as table:
         layout = table.layout
         transformer = Transformer(recipe, definition, layout.names, ctx)
         data = data_rows(table.rows, layout)
         writer = DatasetWriter(out_dir, stem, definition, bom=bom)
-        checker = StreamValidator(settings, definition, recipe.lgcode, f"{stem}.csv")
+        checker = StreamValidator(workspace, definition, recipe.lgcode, f"{stem}.csv")
         try:
             _write(transformer, data, (writer, checker), progress)
             transformer.outcome.sort()

@@ -13,13 +13,12 @@ from portal.formats import Limits, SourceInfo, Table
 from portal.formats.layout_reader import Layout, read_table
 from portal.layout import is_blank, is_note_row, is_sparse
 from portal.localgov import Directory, LocalGov, is_valid
-from portal.localgov import load as load_directory
-from portal.settings import Settings
 from portal.standards import Definition, Registry
 from portal.standards.detect import Detection, compare, detect
 from portal.validation import catalogue, rulesets
 from portal.validation.engine import TableValidator
 from portal.validation.report import Findings, Report
+from portal.workspace import Workspace
 
 PUBLISHER_FIELDS = ("全国地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード")
 
@@ -36,11 +35,11 @@ class Options:
     limits: Limits = field(default_factory=Limits)
 
 
-def validate(path: Path, settings: Settings, options: Options | None = None) -> Report:
+def validate(path: Path, workspace: Workspace, options: Options | None = None) -> Report:
     """Validate a CSV or spreadsheet against its standard dataset; raises only if unreadable."""
     options = options or Options()
     started = time.perf_counter()
-    registry = Registry(settings.datasets_dir)
+    registry = workspace.registry
     report = Report(file=path.name, format="", findings=Findings(options.per_group))
     known = {name for d in registry.all() for name in d.field_names}
     with read_table(
@@ -59,7 +58,7 @@ def validate(path: Path, settings: Settings, options: Options | None = None) -> 
         if definition is None:
             report.findings.add(_needs_conversion(detection))
         else:
-            _validate_rows(report, settings, options, definition, layout, table.body, table.rest)
+            _validate_rows(report, workspace, options, definition, layout, table.body, table.rest)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -134,7 +133,7 @@ def _publisher(
 
 def _validate_rows(
     report: Report,
-    settings: Settings,
+    workspace: Workspace,
     options: Options,
     definition: Definition,
     layout: Layout,
@@ -153,10 +152,10 @@ def _validate_rows(
                 "legacy-layout", title_ja=definition.title_ja, current_key=definition.slug
             )
         )
-    directory = load_directory()
+    directory = workspace.directory
     publisher = _publisher(directory, options.lgcode, definition, body)
     ruleset = rulesets.load(
-        settings.validators_dir, definition.slug, publisher.lgcode if publisher else None
+        workspace.validators_dir, definition.slug, publisher.lgcode if publisher else None
     )
     validator = TableValidator(
         definition, layout.header, ruleset, directory, publisher, report.findings
@@ -208,7 +207,7 @@ class StreamValidator:
     """Validate rows as they are produced — the converter's output — without writing and
     re-reading a file: the same checks as `validate()` on that file, row numbers included."""
 
-    def __init__(self, settings: Settings, definition: Definition, lgcode: str | None, file_name: str,
+    def __init__(self, workspace: Workspace, definition: Definition, lgcode: str | None, file_name: str,
                  per_group: int | None = 100) -> None:  # fmt: skip
         self.started = time.perf_counter()
         self.report = Report(
@@ -218,10 +217,10 @@ class StreamValidator:
         self.report.dataset, self.report.version = definition.key, definition.version
         self.report.title_ja, self.report.fields = definition.title_ja, len(definition.fields)
         self.report.detection = compare(definition.field_names, definition).to_dict()
-        directory = load_directory()
+        directory = workspace.directory
         publisher = directory.get(lgcode) if lgcode else None
         ruleset = rulesets.load(
-            settings.validators_dir, definition.slug, lgcode if publisher else None
+            workspace.validators_dir, definition.slug, lgcode if publisher else None
         )
         self.validator = TableValidator(
             definition, definition.field_names, ruleset, directory, publisher, self.report.findings

@@ -19,6 +19,7 @@ from portal.catalogue.publish import Options
 from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA, new_postgres_schema
 
 RECIPES = [
@@ -37,7 +38,11 @@ def build_catalogue(root: Path, recipes: list[Path] = RECIPES, **overrides: obje
     publisher = Portal.open(settings).publisher()
     for recipe in recipes:
         publish_recipe(
-            recipe, publisher, settings, Options(allow_invalid=True), staging=root / recipe.stem
+            recipe,
+            publisher,
+            Workspace.of(settings),
+            Options(allow_invalid=True),
+            staging=root / recipe.stem,
         )
     return settings
 

@@ -34,6 +34,7 @@ from portal.rows import sync
 from portal.server import create_app
 from portal.settings import Settings
 from portal.standards import Registry
+from portal.workspace import Workspace
 from tests.api.conftest import build_catalogue
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR
 from tests.integration.conftest import purge
@@ -220,7 +221,7 @@ def test_after_publish_to_ckan_the_first_request_does_not_load(
     publisher = Portal.open(settings).publisher()
     try:
         recipe = toilet_recipe(tmp_path, *CITIES[1])
-        publish_recipe(recipe, publisher, settings, Options(allow_invalid=True))
+        publish_recipe(recipe, publisher, Workspace.of(settings), Options(allow_invalid=True))
         client = TestClient(create_app(settings))
         loads = count_loads(monkeypatch)
         name = f"272248-public-toilet-{suffix}"

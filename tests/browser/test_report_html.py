@@ -10,6 +10,7 @@ import pytest
 from portal.settings import Settings
 from portal.validation import validate
 from portal.validation.render import to_html
+from portal.workspace import Workspace
 from tests.conftest import SAMPLES_DIR
 
 pytestmark = pytest.mark.browser
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.browser
 def test_report_reads_on_a_phone_without_sideways_scrolling(
     browser, settings: Settings, tmp_path: Path
 ) -> None:
-    report = validate(SAMPLES_DIR / "tourism" / "ichikawa_keikan100.csv", settings)
+    report = validate(SAMPLES_DIR / "tourism" / "ichikawa_keikan100.csv", Workspace.of(settings))
     page_file = tmp_path / "report.html"
     page_file.write_text(to_html(report), encoding="utf-8")
     page = browser.new_page(viewport={"width": 390, "height": 844})

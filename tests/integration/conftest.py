@@ -17,6 +17,7 @@ from portal.catalogue.publish import Publisher
 from portal.composition import Portal
 from portal.pipeline import convert
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.conftest import TEST_DATA
 
 
@@ -82,7 +83,9 @@ def purge(client: ckanapi.RemoteCKAN, suffix: str) -> None:
 def converted(publish_settings: Settings, tmp_path: Path) -> Path:
     """A converted dataset (焼津市 イベント一覧), as `portal convert` writes it."""
     result = convert(
-        TEST_DATA / "convert" / "event-cp932.yaml", publish_settings, tmp_path / "event"
+        TEST_DATA / "convert" / "event-cp932.yaml",
+        Workspace.of(publish_settings),
+        tmp_path / "event",
     )
     return result.files["csv"].parent
 

@@ -17,6 +17,7 @@ from portal.catalogue.publish import Options
 from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import PROJECT_ROOT, Settings
+from portal.workspace import Workspace
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
@@ -36,7 +37,7 @@ def published(root: Path, database_url: str | None) -> Settings:
                         data_dir=root / "var", catalogue="embedded", database_url=database_url,
                         rate_limit=0)  # type: ignore[call-arg]  # fmt: skip
     portal = Portal.open(settings)
-    publish_recipe(TEST_DATA / "api" / "aed-settsu.yaml", portal.publisher(), settings,
+    publish_recipe(TEST_DATA / "api" / "aed-settsu.yaml", portal.publisher(), Workspace.of(settings),
                    Options(allow_invalid=True), staging=root / "converted")  # fmt: skip
     portal.close()
     return settings

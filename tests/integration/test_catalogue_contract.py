@@ -13,6 +13,7 @@ from portal.catalogue.base import extras
 from portal.catalogue.publish import InvalidNotPublished, Options, Publisher, plan, publish
 from portal.pipeline import convert
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.conftest import TEST_DATA
 from tests.integration.conftest import variant
 
@@ -114,7 +115,11 @@ def test_an_invalid_dataset_is_refused_unless_allowed_and_then_marked(
     suffix: str,
 ) -> None:
     folder = (
-        convert(TEST_DATA / "convert" / "aed-with-title.yaml", publish_settings, tmp_path / "aed")
+        convert(
+            TEST_DATA / "convert" / "aed-with-title.yaml",
+            Workspace.of(publish_settings),
+            tmp_path / "aed",
+        )
         .files["csv"]
         .parent
     )

@@ -23,6 +23,7 @@ from portal.composition import Portal
 from portal.datadir import FILE_GRACE_SECONDS
 from portal.pipeline import convert
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.api.conftest import free_port
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
 from tests.integration.conftest import variant
@@ -41,7 +42,7 @@ QUIET = Options(sleep=lambda s: None, who="test-clerk")
 def versions(root: Path) -> tuple[Settings, Path, Path]:
     settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
                         data_dir=root / "var", catalogue="embedded")  # fmt: skip
-    first = convert(TEST_DATA / "convert" / "event-cp932.yaml", settings, root / "v1")
+    first = convert(TEST_DATA / "convert" / "event-cp932.yaml", Workspace.of(settings), root / "v1")
     v1 = first.files["csv"].parent
     return settings, v1, variant(v1, root / "v2", extra_row=True)
 

@@ -17,6 +17,7 @@ from portal.catalogue.publish import Options
 from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.api.conftest import serve
 from tests.conftest import TEST_DATA
 from tests.integration.conftest import purge
@@ -39,7 +40,9 @@ def on_ckan(ckan: ckanapi.RemoteCKAN, publish_settings: Settings, suffix: str,
     try:
         for recipe in ("aed-suita", "aed-settsu"):
             recipe_path = TEST_DATA / "api" / f"{recipe}.yaml"
-            publish_recipe(recipe_path, publisher, settings, Options(allow_invalid=True))
+            publish_recipe(
+                recipe_path, publisher, Workspace.of(settings), Options(allow_invalid=True)
+            )
         yield settings
     finally:
         purge(ckan, suffix)

@@ -23,6 +23,7 @@ from portal.datadir import FILE_GRACE_SECONDS
 from portal.pipeline import convert
 from portal.server import create_app
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.api.conftest import serve
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
 from tests.integration.conftest import variant
@@ -36,7 +37,7 @@ READERS = 4
 def two_versions(root: Path) -> tuple[Settings, Path, Path]:
     settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
                         data_dir=root / "var", catalogue="embedded", rate_limit=0)  # fmt: skip
-    v1 = convert(TEST_DATA / "convert" / "event-cp932.yaml", settings, root / "v1")
+    v1 = convert(TEST_DATA / "convert" / "event-cp932.yaml", Workspace.of(settings), root / "v1")
     first = v1.files["csv"].parent
     return settings, first, variant(first, root / "v2", extra_row=True)
 

@@ -18,6 +18,7 @@ from portal.catalogue.publish import Options
 from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import PROJECT_ROOT, Settings
+from portal.workspace import Workspace
 from tests.api.conftest import serve
 from tests.api.test_readme_examples import curl_examples, run_example
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR
@@ -37,7 +38,7 @@ def demo_on_ckan(
     publisher = Portal.open(settings).publisher()
     try:
         for recipe in sorted((PROJECT_ROOT / "pipelines").glob("*.yaml")):
-            publish_recipe(recipe, publisher, settings, Options(allow_invalid=True))
+            publish_recipe(recipe, publisher, Workspace.of(settings), Options(allow_invalid=True))
         yield from serve(create_app(settings))
     finally:
         for name in set(ckan.action.package_list()) - packages:

@@ -17,6 +17,7 @@ from portal.catalogue.publish import Options
 from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA
 from tests.integration.conftest import purge
 
@@ -40,7 +41,9 @@ def test_the_other_server_answers_rows_at_once_and_the_download_after_its_sync(
     second = Portal.open(second_settings)
     try:
         recipe = TEST_DATA / "api" / "aed-settsu.yaml"
-        publish_recipe(recipe, first.publisher(), first.settings, Options(allow_invalid=True))
+        publish_recipe(
+            recipe, first.publisher(), Workspace.of(first.settings), Options(allow_invalid=True)
+        )
         name = f"272248-aed-{suffix}"
         client = TestClient(create_app(second_settings, second))
         rows = client.get(f"/api/v1/datasets/{name}/rows")

@@ -13,6 +13,7 @@ from portal.catalogue.search import Search
 from portal.composition import Portal
 from portal.pipeline import convert
 from portal.settings import Settings
+from portal.workspace import Workspace
 from tests.conftest import TEST_DATA
 
 # The files as the portal before the state store wrote them (portal/catalogue/embedded.py
@@ -31,7 +32,9 @@ NAME = "222127-event"
 def old_installation(settings: Settings, tmp_path: Path) -> dict[str, object]:
     """A data directory as the old portal left it, holding one published dataset."""
     scratch = settings.model_copy(update={"data_dir": tmp_path / "scratch"})
-    folder = convert(TEST_DATA / "convert" / "event-cp932.yaml", scratch, tmp_path / "event")
+    folder = convert(
+        TEST_DATA / "convert" / "event-cp932.yaml", Workspace.of(scratch), tmp_path / "event"
+    )
     portal = Portal.open(scratch, "embedded")
     publish(folder.files["csv"].parent, portal.publisher(), Options(who="yamada"))
     package = portal.catalogue.package_show(NAME)

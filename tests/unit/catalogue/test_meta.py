@@ -19,6 +19,7 @@ from portal.composition import Portal
 from portal.pipeline import convert
 from portal.settings import Settings
 from portal.standards import Registry
+from portal.workspace import Workspace
 from tests.conftest import TEST_DATA
 
 QUIET = Options(sleep=lambda s: None, who="test-clerk", allow_invalid=True)
@@ -26,7 +27,7 @@ QUIET = Options(sleep=lambda s: None, who="test-clerk", allow_invalid=True)
 
 def published(recipe: Path, settings: Settings, tmp_path: Path) -> tuple[dict[str, Any], Path]:
     """The dataset as the catalogue holds it after `portal publish`, and its folder."""
-    folder = convert(recipe, settings, tmp_path / recipe.stem).files["csv"].parent
+    folder = convert(recipe, Workspace.of(settings), tmp_path / recipe.stem).files["csv"].parent
     publisher = Portal.open(settings, "embedded").publisher()
     catalogue = publisher.catalogue
     result = publish(folder, publisher, QUIET)

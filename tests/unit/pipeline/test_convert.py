@@ -16,13 +16,14 @@ from portal.pipeline import ConversionRejected, convert
 from portal.pipeline.writers import DatasetWriter
 from portal.settings import Settings
 from portal.standards import Registry
+from portal.workspace import Workspace
 from tests.conftest import TEST_DATA
 
 CASES = TEST_DATA / "convert"
 
 
 def run(settings: Settings, case: str, out: Path, **kwargs: bool):  # type: ignore[no-untyped-def]
-    return convert(CASES / f"{case}.yaml", settings, out, **kwargs)
+    return convert(CASES / f"{case}.yaml", Workspace.of(settings), out, **kwargs)
 
 
 @pytest.mark.parametrize("case", sorted(p.stem for p in CASES.glob("*.yaml")))

@@ -18,6 +18,7 @@ import yaml
 from portal.pipeline import convert
 from portal.pipeline.convert import Conversion
 from portal.settings import PROJECT_ROOT, Settings
+from portal.workspace import Workspace
 from tests.conftest import SAMPLES_DIR, TEST_DATA
 
 RECIPES = PROJECT_ROOT / "pipelines"
@@ -34,7 +35,10 @@ NO_RECIPE = {
 def conversions(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Conversion]:
     settings = Settings(data_dir=tmp_path_factory.mktemp("data"))
     out = tmp_path_factory.mktemp("converted")
-    return {p.stem: convert(p, settings, out / p.stem) for p in sorted(RECIPES.glob("*.yaml"))}
+    return {
+        p.stem: convert(p, Workspace.of(settings), out / p.stem)
+        for p in sorted(RECIPES.glob("*.yaml"))
+    }
 
 
 def _rows(conversion: Conversion) -> dict[str, dict[str, str]]:

@@ -20,6 +20,7 @@ from portal.pipeline.recipe import load as load_recipe
 from portal.pipeline.suggest import Match, Suggestion, suggest
 from portal.settings import Settings
 from portal.standards import Registry
+from portal.workspace import Workspace
 from tests.conftest import DATASETS_DIR, SAMPLES_DIR
 
 SUITA = SAMPLES_DIR / "evacuation_space" / "suita_gsi_kinkyu.csv"
@@ -447,7 +448,7 @@ def test_suggested_recipe_converts(
     recipe = tmp_path / "aed.yaml"
     recipe.write_text(suggest(AED, registry, directory).to_yaml(tmp_path), encoding="utf-8")
     settings = Settings(datasets_dir=DATASETS_DIR, data_dir=tmp_path / "var")
-    result = convert(recipe, settings, tmp_path / "out")
+    result = convert(recipe, Workspace.of(settings), tmp_path / "out")
     assert (result.outcome.rows_in, result.outcome.rows_out) == (60, 60)
     assert result.outcome.unread == []
     assert result.report.valid

@@ -22,6 +22,7 @@ from portal.errors import InputUnreadable
 from portal.settings import PROJECT_ROOT, Settings
 from portal.validation import Options
 from portal.validation import validate as portal_validate
+from portal.workspace import Workspace
 from tests.conftest import TEST_DATA
 
 CORPUS = TEST_DATA / "parity"
@@ -50,7 +51,7 @@ def test_frictionless_findings_are_a_subset_of_ours(name: str, settings: Setting
     entry = MANIFEST[name]
     key = entry["schema"].split("/")[1]
     if path.name in NOT_COMPARABLE:
-        report = portal_validate(path, settings, Options(dataset=key, per_group=None))
+        report = portal_validate(path, Workspace.of(settings), Options(dataset=key, per_group=None))
         assert (
             report.header_row == 2 and [f.code for f in report.findings.kept()][0] == "title-rows"
         )
@@ -58,9 +59,9 @@ def test_frictionless_findings_are_a_subset_of_ours(name: str, settings: Setting
     theirs = frictionless_triples(path, PROJECT_ROOT / entry["schema"])
     if any(kind == "source-error" for _, _, kind in theirs):
         with pytest.raises(InputUnreadable):
-            portal_validate(path, settings, Options(dataset=key, per_group=None))
+            portal_validate(path, Workspace.of(settings), Options(dataset=key, per_group=None))
         return
-    report = portal_validate(path, settings, Options(dataset=key, per_group=None))
+    report = portal_validate(path, Workspace.of(settings), Options(dataset=key, per_group=None))
     ours = {(f.row, f.field, f.type) for f in report.findings.kept()}
     assert theirs - ours == set()
     assert report.findings.by_severity["error"] >= len(theirs) > 0 or theirs == set()

@@ -14,6 +14,7 @@ import pytest
 
 from portal.settings import Settings
 from portal.validation import Options, validate
+from portal.workspace import Workspace
 from tests.conftest import TEST_DATA
 
 CASES = sorted((TEST_DATA / "validate").glob("*.expected.json"))
@@ -29,7 +30,7 @@ def source_of(expected: Path) -> Path:
 )
 def test_planted_case(expected_file: Path, settings: Settings) -> None:
     expected = json.loads(expected_file.read_text(encoding="utf-8"))
-    report = validate(source_of(expected_file), settings, Options(per_group=None))
+    report = validate(source_of(expected_file), Workspace.of(settings), Options(per_group=None))
     assert report.dataset == expected["dataset"]
     got = {(f.code, f.row, f.field): f for f in report.findings.kept()}
     want = {(x["code"], x["row"], x["field"]): x for x in expected["findings"]}

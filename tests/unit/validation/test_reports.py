@@ -11,6 +11,7 @@ from rich.console import Console
 from portal.settings import Settings
 from portal.validation import Options, validate
 from portal.validation.render import print_text, to_html, to_json
+from portal.workspace import Workspace
 from tests.conftest import SAMPLES_DIR, TEST_DATA
 
 FINDING_KEYS = {
@@ -21,7 +22,7 @@ FINDING_KEYS = {
 
 
 def test_json_shape(settings: Settings) -> None:
-    report = validate(TEST_DATA / "validate" / "date-wareki.csv", settings)
+    report = validate(TEST_DATA / "validate" / "date-wareki.csv", Workspace.of(settings))
     body = json.loads(to_json(report))
     assert set(body) == {
         "valid", "file", "format", "encoding", "sheet", "dataset", "version", "title_ja",
@@ -51,7 +52,9 @@ def test_json_shape(settings: Settings) -> None:
 
 def test_counts_are_complete_when_details_are_cut(settings: Settings) -> None:
     report = validate(
-        SAMPLES_DIR / "cultural_property" / "ichikawa_bunkazai.csv", settings, Options(per_group=3)
+        SAMPLES_DIR / "cultural_property" / "ichikawa_bunkazai.csv",
+        Workspace.of(settings),
+        Options(per_group=3),
     )
     body = report.to_dict()
     group = next(g for g in body["groups"] if g["code"] == "excel-serial-date")
@@ -61,7 +64,7 @@ def test_counts_are_complete_when_details_are_cut(settings: Settings) -> None:
 
 
 def test_text_report(settings: Settings) -> None:
-    report = validate(SAMPLES_DIR / "fire_hydrant" / "yaizu_fire_water.csv", settings)
+    report = validate(SAMPLES_DIR / "fire_hydrant" / "yaizu_fire_water.csv", Workspace.of(settings))
     out = io.StringIO()
     print_text(report, Console(file=out, width=200))
     text = out.getvalue()
@@ -70,7 +73,9 @@ def test_text_report(settings: Settings) -> None:
 
 
 def test_html_is_standalone_and_grouped(settings: Settings) -> None:
-    report = validate(SAMPLES_DIR / "cultural_property" / "ichikawa_bunkazai.csv", settings)
+    report = validate(
+        SAMPLES_DIR / "cultural_property" / "ichikawa_bunkazai.csv", Workspace.of(settings)
+    )
     html = to_html(report)
     assert not re.search(r"<(link|script)\b[^>]*(href|src)=", html), "no external assets"
     assert html.count('<section class="group') == len(report.findings.groups)

@@ -10,11 +10,12 @@ import pytest
 
 from portal.settings import Settings
 from portal.validation import Options, Report, validate
+from portal.workspace import Workspace
 from tests.conftest import SAMPLES_DIR
 
 
 def run(settings: Settings, name: str) -> Report:
-    return validate(SAMPLES_DIR / name, settings, Options(per_group=None))
+    return validate(SAMPLES_DIR / name, Workspace.of(settings), Options(per_group=None))
 
 
 def rows(report: Report, code: str, field: str | None) -> list[int | None]:
