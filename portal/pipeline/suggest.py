@@ -330,6 +330,19 @@ def _notes(
     return notes
 
 
+def _target(registry: Registry, dataset: str | None, source: _Source, profiles: list[Profile],
+            layout: tuple[str | None, float]) -> tuple[Definition, list[tuple[str, float]]]:  # fmt: skip
+    """The dataset to convert into (as asked, even a legacy key; else the best ranked), and
+    the ranking with scores."""
+    if dataset is not None:
+        definition = registry.get(dataset)
+        return definition, [
+            (definition.key, round(header_score(definition, profiles, layout[0]), 2))
+        ]
+    ranked = _rank(registry, source, profiles, layout)
+    return registry.get(ranked[0][0]), ranked
+
+
 def suggest(
     path: Path,
     registry: Registry,
@@ -345,12 +358,7 @@ def suggest(
     )
     profiles = profile_columns(source.header, source.rows, directory)
     layout = detect_layout(source.header)
-    if dataset is not None:  # as asked, even a legacy key
-        definition = registry.get(dataset)
-        ranked = [(definition.key, round(header_score(definition, profiles, layout[0]), 2))]
-    else:
-        ranked = _rank(registry, source, profiles, layout)
-        definition = registry.get(ranked[0][0])
+    definition, ranked = _target(registry, dataset, source, profiles, layout)
     matches = match_columns(definition, profiles, layout[0])
     gov, reason = _publisher(profiles, matches, directory, t)
     matched = {m.field for m in matches}

@@ -24,7 +24,6 @@ def test_create_then_read_back(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     suffix: str,
 ) -> None:
     result = publish(converted, publisher, QUIET)
@@ -67,7 +66,6 @@ def test_changed_content_updates_in_place(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     tmp_path: Path,
     suffix: str,
 ) -> None:
@@ -85,7 +83,6 @@ def test_dry_run_plans_and_writes_nothing(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     suffix: str,
 ) -> None:
     result = publish(converted, publisher, Options(dry_run=True, sleep=lambda s: None))
@@ -97,7 +94,6 @@ def test_delete(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     suffix: str,
 ) -> None:
     publish(converted, publisher, QUIET)
@@ -138,7 +134,6 @@ def test_a_stale_write_is_refused_and_changes_nothing(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     tmp_path: Path,
     suffix: str,
 ) -> None:
@@ -157,7 +152,6 @@ def test_ten_concurrent_publishes_of_different_datasets(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     tmp_path: Path,
     suffix: str,
 ) -> None:
@@ -186,7 +180,6 @@ def test_harvesters_find_standard_datasets_by_tag(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     suffix: str,
 ) -> None:
     publish(converted, publisher, QUIET)
@@ -198,7 +191,6 @@ def test_history_is_recorded(
     publisher: Publisher,
     catalogue: Catalogue,
     converted: Path,
-    publish_settings: Settings,
     tmp_path: Path,
     suffix: str,
 ) -> None:

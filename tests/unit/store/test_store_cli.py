@@ -18,6 +18,17 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+def migrated_by_a_newer_portal(database_url: str) -> None:
+    """The database at a revision this code does not know, as a newer portal leaves it."""
+    store = Store.open(database_url)
+    try:
+        store.upgrade()
+        with store.engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = 'abc123def456'"))
+    finally:
+        store.close()
+
+
 def test_status_then_upgrade_then_status(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
 ) -> None:
@@ -47,13 +58,7 @@ def test_the_default_database_is_in_the_data_directory(
 def test_a_database_newer_than_the_portal_is_a_clear_error(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str
 ) -> None:
-    store = Store.open(database_url)
-    try:
-        store.upgrade()
-        with store.engine.begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = 'abc123def456'"))
-    finally:
-        store.close()
+    migrated_by_a_newer_portal(database_url)
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
     code, out, _ = run(capsys, "db", "status")
     assert code == 0 and "newer than this portal (abc123def456 unknown)" in out
@@ -67,13 +72,7 @@ def test_serve_refuses_a_newer_database_before_listening(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, database_url: str,
     tmp_path: Path,
 ) -> None:  # fmt: skip
-    store = Store.open(database_url)
-    try:
-        store.upgrade()
-        with store.engine.begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = 'abc123def456'"))
-    finally:
-        store.close()
+    migrated_by_a_newer_portal(database_url)
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
     monkeypatch.setenv("PORTAL_DATA_DIR", str(tmp_path / "var"))
     monkeypatch.delenv("CKAN_URL", raising=False)

@@ -58,6 +58,7 @@ POSTGRESQL_SEARCH_DROP = ["DROP INDEX IF EXISTS package_search_terms"]
 
 def upgrade() -> None:
     _catalogue()
+    _resources_and_activity()
     _logs()
     _search(SQLITE_SEARCH, POSTGRESQL_SEARCH)
 
@@ -94,6 +95,9 @@ def _catalogue() -> None:
     )
     op.create_index("ix_packages_metadata_modified", "packages", ["metadata_modified"])
     op.create_index("ix_packages_owner_org", "packages", ["owner_org"])
+
+
+def _resources_and_activity() -> None:
     op.create_table(
         "resources",
         sa.Column("id", sa.String(), nullable=False),
