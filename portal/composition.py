@@ -102,14 +102,14 @@ class Portal:
     def definition(self, package: Package) -> Definition | None:
         return definition_of(self.registry, package)
 
-    def published(self, slug: str | None = None, *, load: bool = False) -> list[Package]:
+    def published(self, slug: str | None = None, *, with_rows: bool = False) -> list[Package]:
         """The datasets published in a standard's layout (of one standard, if given);
-        with `load`, their rows are made current for a query across them, and a dataset
-        whose rows cannot be loaded is left out (and logged): it must not stop the others."""
+        `with_rows`: only those whose rows can answer a query across them now — one whose
+        rows are not loaded is left out (and logged): it must not stop the others."""
         fq = {STANDARD_FILTER: slug} if slug else {}
         found = self.catalogue.search(Search(fq=fq, rows=1000))["results"]
         packages = [p for p in found if PortalMeta.from_package(p).standard]
-        if not load:
+        if not with_rows:
             return packages
         answering = []
         for package in packages:

@@ -205,8 +205,7 @@ def standard_rows(
     lon: Longitude = None,
     distance: Distance = None,
 ) -> dict[str, Any]:
-    definition = svc.registry.get(slug)
-    svc.published(slug, load=True)
+    definition = svc.registry.get(slug)  # the rows of every dataset loaded in its layout
     near = None
     if (lat is None) != (lon is None) or (distance is not None and lat is None):
         raise BadQuery(

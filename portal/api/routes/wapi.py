@@ -144,7 +144,7 @@ def search(
     name: Annotated[str | None, Query(max_length=MAX_TEXT, description="Part of 名称.")] = None,
 ) -> dict[str, Any]:
     d = _definition(svc, apiname)
-    packages = svc.published(d.slug, load=True)
+    packages = svc.published(d.slug, with_rows=True)
     lgcodes = _municipalities(svc, packages, municipalityCode, municipalityName)
     filters = [("名称", "like", name)] if name and "名称" in d.field_names else []
     near = (lat, lon, distance or 1000.0) if lat is not None and lon is not None else None
