@@ -1,7 +1,8 @@
 """The composition root: `Portal.open(settings)` builds, once, what the CLI, the API, the
-pages, workers and tests share — the registry of standards, the catalogue and its read view,
-the rows store and the local-government directory — and answers the questions they all ask
-of them (a dataset, its standard, its rows)."""
+pages, workers and tests share — the portal's database (set up or refused here), the
+catalogue, the rows store, the registry of standards, the local-government directory and the
+workspace of validation and conversion — hands publishing its `Publisher`, and answers the
+questions they all ask (a dataset, its standard, its rows)."""
 
 from __future__ import annotations
 
