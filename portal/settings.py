@@ -107,6 +107,17 @@ class Settings(BaseSettings):
         description="The portal's own database (SQLAlchemy URL): sqlite:///… or "
         "postgresql+psycopg://user:password@host/db; unset: sqlite:///<data dir>/portal.db.",
     )
+    secret_key: str | None = Field(
+        default=None,
+        description="Signs session cookies and CSRF tokens; every `portal serve` of one portal "
+        "needs the same. Unset: one is made and kept in the portal's database.",
+    )
+    max_upload_bytes: int = Field(
+        default=50 * 1024 * 1024,
+        ge=0,
+        description="Largest file a department may upload (browser or API), in bytes; over it: "
+        "413 with a clear message.",
+    )
     rows_sync_seconds: float = Field(
         default=60,
         ge=0,

@@ -10,13 +10,14 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection, create_engine
 
-from portal.store.models import VERSION_TABLE, Base, modelled
+from portal.store.models import VERSION_TABLE, modelled
+from portal.store.schema import METADATA
 
 
 def _run(connection: Connection) -> None:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=METADATA,
         include_name=modelled,
         compare_type=True,
         compare_server_default=True,

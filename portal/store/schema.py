@@ -1,0 +1,13 @@
+"""Every table the migrations must agree with: the models of each room, gathered here once
+(the Alembic environment and the test that compares models with migrations read METADATA)."""
+
+from __future__ import annotations
+
+# Each room's models register their tables on Base.metadata when imported.
+import portal.accounts.models
+import portal.catalogue.versions
+from portal.store.models import Base
+
+import portal.submissions.models  # noqa: F401  isort: skip
+
+METADATA = Base.metadata
