@@ -31,7 +31,9 @@ from portal.catalogue.base import (
 from portal.catalogue.search import Search
 
 ORG_PAGE = 25  # organizations per organization_list call (CKAN's cap with all_fields)
-PORTAL_FIELDS = ("name", "title", "notes", "owner_org", "license_id", "tags", "extras", "private")
+# maintainer (担当課) and maintainer_email: a dataset's metadata, when its department gave it.
+PORTAL_FIELDS = ("name", "title", "notes", "owner_org", "license_id", "tags", "extras", "private",
+                 "maintainer", "maintainer_email")  # fmt: skip
 
 
 class CkanCatalogue(Catalogue):
@@ -226,7 +228,9 @@ class CkanCatalogue(Catalogue):
             }
             params = {
                 "match": json.dumps(match),
-                "filter": json.dumps(["-resources", "-extras", "-tags"]),
+                "filter": json.dumps(
+                    ["-resources", "-extras", "-tags", "-maintainer", "-maintainer_email"]
+                ),
                 "update": json.dumps(update, ensure_ascii=False),
             }
             revised = self._write("package_revise", params, name, files=uploads)

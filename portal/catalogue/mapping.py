@@ -4,6 +4,12 @@ Name `{lgcode}-{slug}` (ASCII, as CKAN requires), Japanese title and description
 the city's organization, the tags BODIK recognises (自治体標準ODS + the dataset's
 name), an open licence, and extras that say which standard, which version, what
 content and whether it validated.
+
+What the department said about it (DatasetMetadata, from the recipe's `metadata:` block via
+datapackage.json) goes where CKAN has a field for it — title, notes, maintainer (担当課),
+maintainer_email, tags, license_id — and into extras otherwise (contact_phone, contact_url,
+frequency). Without it the package is exactly what it was before metadata existed, so its
+content hash, and so every published dataset, stays unchanged.
 """
 
 from __future__ import annotations
@@ -15,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from portal.catalogue.base import FileSpec, Package
-from portal.catalogue.meta import PortalMeta, Validation
-from portal.errors import PortalError
+from portal.catalogue.meta import DatasetMetadata, PortalMeta, Validation
+from portal.errors import Location, PortalError
 from portal.localgov import LocalGov
 from portal.standards import Definition
 
@@ -52,6 +58,7 @@ class Converted:
     recipe: str
     stem: str
     validation: dict[str, Any]
+    metadata: DatasetMetadata = DatasetMetadata()
 
     @classmethod
     def read(cls, folder: Path) -> Converted:
@@ -70,6 +77,7 @@ class Converted:
             raise NotPublishable(path=str(folder), detail="not written by `portal convert` (no portal section or validation report)",
                                  detail_ja="`portal convert` の出力ではありません（検証レポートがありません）")  # fmt: skip
         validation = json.loads(report.read_text(encoding="utf-8"))
+        metadata = DatasetMetadata.parse(meta.get("metadata"), Location(file=str(path)))
         return cls(
             folder,
             package,
@@ -78,6 +86,7 @@ class Converted:
             meta.get("recipe", ""),
             stem,
             validation,
+            metadata,
         )
 
     def files(self) -> list[FileSpec]:
@@ -132,25 +141,21 @@ def build_package(
     """The dataset as the catalogue will hold it, without the content hash and publish extras."""
     valid = converted.validation["valid"]
     stats = converted.validation["stats"]
-    tags = list(definition.meta.get("tags", []))
-    notes = (
-        f"{body.full_name}の{definition.title_ja}です。デジタル庁「自治体標準オープンデータセット」"
-        f"（{definition.number}）の形式で公開しています。\n\n"
-        f"{definition.title_en} of {body.full_name} ({body.lgcode}), published in the layout of the Digital "
-        f"Agency's standard open dataset {definition.number}."
-    )
+    given = converted.metadata
+    tags = list(dict.fromkeys([*definition.meta.get("tags", []), *given.keywords]))
+    notes = given.description or _standard_notes(definition, body)
     if not valid:
         tags.append(INVALID_TAG)
         notes = (
             f"【要修正】このデータは標準の検証でエラーが{stats['errors']}件あります（検証レポート参照）。\n\n"
             + notes
         )
-    return {
+    package: Package = {
         "name": name,
-        "title": f"{definition.title_ja}（{body.full_name}）",
+        "title": given.title or f"{definition.title_ja}（{body.full_name}）",
         "notes": notes,
         "owner_org": organization,
-        "license_id": license_id,
+        "license_id": given.license or license_id,
         "tags": [{"name": t} for t in tags],
         "extras": PortalMeta(
             standard=definition.slug,
@@ -161,6 +166,21 @@ def build_package(
             validation=Validation.of(valid, stats["errors"]),
             recipe=converted.recipe,
             rows=stats["rows"],
-        ).to_extras(),
+        ).to_extras()
+        + given.to_extras(),
         "private": False,
     }
+    # Only when given: a key more (even empty) would change the hash of every dataset.
+    for key, value in (("maintainer", given.department), ("maintainer_email", given.contact_email)):
+        if value is not None:
+            package[key] = value
+    return package
+
+
+def _standard_notes(definition: Definition, body: LocalGov) -> str:
+    return (
+        f"{body.full_name}の{definition.title_ja}です。デジタル庁「自治体標準オープンデータセット」"
+        f"（{definition.number}）の形式で公開しています。\n\n"
+        f"{definition.title_en} of {body.full_name} ({body.lgcode}), published in the layout of the Digital "
+        f"Agency's standard open dataset {definition.number}."
+    )

@@ -14,7 +14,7 @@ None, and it never raises.
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
@@ -282,6 +282,12 @@ class MetadataInvalid(PortalError):
     hint_en = "correct the fields named; every field may be left out"
     hint_ja = "挙げた項目を直してください（どの項目も省略できます）"
 
+    def __init__(
+        self, location: Location | None = None, *, fields: Sequence[str] = (), **params: Any
+    ) -> None:
+        self.fields = list(fields)  # the fields that are wrong, in the model's order
+        super().__init__(location, **params)
+
 
 def _problem(kind: str, value: object, **context: object) -> PydanticCustomError:
     return PydanticCustomError(kind, kind, {"value": value, **context})
@@ -388,16 +394,17 @@ class DatasetMetadata(BaseModel):
         try:
             return cls.model_validate(data)
         except ValidationError as exc:
-            en, ja = [], []
+            en, ja, fields = [], [], []
             for error in exc.errors():
                 field = str(error["loc"][0]) if error["loc"] else ""
+                fields.append(field)
                 label_en, label_ja = FIELD_LABELS.get(field, (field, field))
                 found_en, found_ja = PROBLEMS.get(error["type"], FALLBACK_PROBLEM)
                 context = {"msg": error["msg"], "value": error.get("input"), **error.get("ctx", {})}
                 en.append(f"{label_en}: {found_en.format(**context)}")
                 ja.append(f"{label_ja}: {found_ja.format(**context)}")
             raise MetadataInvalid(
-                location, detail="; ".join(en), detail_ja=" / ".join(ja)
+                location, fields=fields, detail="; ".join(en), detail_ja=" / ".join(ja)
             ) from None
 
     @property
@@ -426,7 +433,8 @@ class DatasetMetadata(BaseModel):
         cls, package: Mapping[str, Any], not_keywords: Collection[str] = ()
     ) -> DatasetMetadata:
         """The metadata a catalogue package shows (title, notes, maintainer, tags other than
-        `not_keywords`, the extras). Never raises: a value the portal would refuse is left out."""
+        `not_keywords`, the extras; CKAN keeps no tag order). Never raises: a value the portal would
+        refuse is left out."""
         extras = _string_extras(package)
         listed = package.get("tags")
         tags: list[Any] = listed if isinstance(listed, list) else []

@@ -201,7 +201,8 @@ def _rejected(outcome: Outcome) -> ConversionRejected:
 def _package_extra(recipe: recipes.Recipe, info: SourceInfo) -> dict[str, Any]:
     return {
         "sources": [{"title": info.path.name}],
-        "portal": {"recipe": recipe.path.name, "lgcode": recipe.lgcode, "dataset": recipe.dataset},
+        "portal": {"recipe": recipe.path.name, "lgcode": recipe.lgcode, "dataset": recipe.dataset}
+        | ({"metadata": recipe.metadata.to_dict()} if not recipe.metadata.empty else {}),
     }
 
 

@@ -20,6 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from portal.catalogue.meta import DatasetMetadata, MetadataInvalid
 from portal.errors import Location, PortalError
 from portal.localgov import Directory, is_valid
 from portal.pipeline import patterns, recipe_yaml
@@ -83,6 +84,7 @@ class Recipe:
     filters: list[Filter]
     ids: tuple[str, str] | None
     lines: dict[tuple[str, ...], int]  # where each key of the recipe is, for later messages
+    metadata: DatasetMetadata = dataclasses.field(default_factory=DatasetMetadata)
 
     def line(self, *path: str) -> int | None:
         return self.lines.get(tuple(path))
@@ -218,7 +220,20 @@ def _build(
         filters=filters,
         ids=(ids["field"], ids["template"]) if ids else None,
         lines=lines,
+        metadata=_metadata(path, data.get("metadata"), lines),
     )
+
+
+def _metadata(path: Path, given: Any, lines: dict[tuple[str, ...], int]) -> DatasetMetadata:
+    """The recipe's `metadata:` block, checked; a wrong value names the line of its key."""
+    try:
+        return DatasetMetadata.parse(given)
+    except MetadataInvalid as exc:
+        first = exc.fields[0] if exc.fields else ""
+        where = Location(
+            file=path.name, line=lines.get(("metadata", first), lines.get(("metadata",)))
+        )
+        raise MetadataInvalid(where, fields=exc.fields, **exc.params) from None
 
 
 def _normalizer(entry: str | dict[str, Any]) -> tuple[str, Any]:
