@@ -177,6 +177,13 @@ def build_package(
     return package
 
 
+def metadata_of(package: Package, definition: Definition | None) -> DatasetMetadata:
+    """The department's metadata as a published package shows it; the tags the portal adds
+    (the standard's, 要修正) are not keywords."""
+    added = {INVALID_TAG, *(definition.meta.get("tags", []) if definition else [])}
+    return DatasetMetadata.from_package(package, not_keywords=added)
+
+
 def _standard_notes(definition: Definition, body: LocalGov) -> str:
     return (
         f"{body.full_name}の{definition.title_ja}です。デジタル庁「自治体標準オープンデータセット」"

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from portal.catalogue.base import OrganizationMissing, Package
+from portal.catalogue.mapping import metadata_of
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
 from portal.catalogue.search import Search
 from portal.composition import NoData, Portal
@@ -140,7 +141,8 @@ def dataset_page(request: Request, name: str, svc: PortalDep) -> Response:
     files = resource_list(package, root)
     report = next((f for f in files if f["name"].endswith(".validation.html")), None)
     validation = PortalMeta.from_package(package).validation
-    return render(request, "dataset.html", d=detail, notes=package.get("notes", ""),
+    given = metadata_of(package, svc.definition(package))  # 担当課, contact, update frequency
+    return render(request, "dataset.html", d=detail, notes=package.get("notes", ""), given=given,
                   errors=(validation.errors or 0) if validation else 0,
                   preview=table, files=files, report=report,
                   examples=examples(detail, table["fields"] if table else [], root, _apiname(svc, package)))  # fmt: skip

@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, follow
 from portal.catalogue.base import Package, extras
-from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
+from portal.catalogue.mapping import metadata_of
+from portal.catalogue.meta import STANDARD_FILTER, DatasetMetadata, PortalMeta
 from portal.catalogue.search import Search
 from portal.composition import Portal
 from portal.present import PortalDep, base, resources, summary
@@ -121,8 +122,20 @@ def show(request: Request, name: str, svc: PortalDep) -> Response:
         if definition
         else [],
         resources=resources(package, base(request)),
+        metadata=metadata_answer(metadata_of(package, definition)),
     )
     return JSONResponse(detail, headers=cache_headers(etag, modified(package)))
+
+
+def metadata_answer(given: DatasetMetadata) -> dict[str, Any]:
+    """The department's metadata as a recipe or PUT /uploads/{id}/metadata gives it, with the
+    update frequency's label and EU URI beside its code."""
+    answer = given.to_dict()
+    if given.frequency:
+        answer.update(
+            update_frequency_ja=given.frequency.ja, update_frequency_uri=given.frequency.uri
+        )
+    return answer
 
 
 @router.get(

@@ -6,13 +6,13 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, media
 from portal.catalogue.base import Package
-from portal.catalogue.meta import PortalMeta
+from portal.catalogue.meta import DatasetMetadata, PortalMeta
 from portal.composition import Portal
 from portal.present import PortalDep
 
@@ -23,6 +23,7 @@ LICENSES = {
     "cc-zero": "https://creativecommons.org/publicdomain/zero/1.0/",
 }
 MEDIA = {"CSV": "text/csv", "JSON": "application/json", "GeoJSON": "application/geo+json"}
+VCARD = Namespace("http://www.w3.org/2006/vcard/ns#")
 # What stays as it is in an IRI: URL delimiters and what is already percent-encoded.
 IRI_SAFE = ":/?#[]@!$&'()*+,;=%~"
 
@@ -61,9 +62,31 @@ def _dataset(g: Graph, package: Package, root: str) -> URIRef:
         g.add((node, DCTERMS.publisher, publisher))
         g.add((publisher, RDF.type, FOAF.Organization))
         g.add((publisher, FOAF.name, Literal(org.get("title") or org["name"], lang="ja")))
+    _department(g, node, DatasetMetadata.from_package(package))
     for resource in package.get("resources", []):
         g.add((node, DCAT.distribution, _distribution(g, resource, root)))
     return node
+
+
+def _department(g: Graph, node: URIRef, given: DatasetMetadata) -> None:
+    """What the department said: dcat:contactPoint (a vCard: 担当課, email, phone, contact
+    form) and dct:accrualPeriodicity (the EU frequency URI), when given."""
+    if given.frequency:
+        g.add((node, DCTERMS.accrualPeriodicity, URIRef(given.frequency.uri)))
+    contact = (given.department, given.contact_email, given.contact_phone, given.contact_url)
+    if not any(contact):
+        return
+    card = BNode()
+    g.add((node, DCAT.contactPoint, card))
+    g.add((card, RDF.type, VCARD.Organization))
+    if given.department:
+        g.add((card, VCARD.fn, Literal(given.department, lang="ja")))
+    if given.contact_email:
+        g.add((card, VCARD.hasEmail, iri(f"mailto:{given.contact_email}")))
+    if given.contact_phone:
+        g.add((card, VCARD.hasTelephone, iri(f"tel:+81-{given.contact_phone.removeprefix('0')}")))
+    if given.contact_url:
+        g.add((card, VCARD.hasURL, iri(given.contact_url)))
 
 
 def _distribution(g: Graph, resource: dict[str, str], root: str) -> BNode:
@@ -90,6 +113,7 @@ def catalogue_graph(svc: Portal, root: str) -> Graph:
     g.bind("dcat", DCAT)
     g.bind("dct", DCTERMS)
     g.bind("foaf", FOAF)
+    g.bind("vcard", VCARD)
     catalogue = iri(f"{root}/catalog")
     g.add((catalogue, RDF.type, DCAT.Catalog))
     g.add(
