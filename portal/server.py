@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from portal import __version__
+from portal.accounts.pages import router as accounts
 from portal.api.errors import describe, json_error
 from portal.api.limits import BodyLimit, RateLimiter, RequestTooLarge
 from portal.api.middleware import HeadAsGet, SecurityHeaders
@@ -104,7 +105,7 @@ def application(settings: Settings) -> FastAPI:
     for kind in (PortalError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(kind, answer_error)
     for router in (catalogue.router, data.router, data.files, wapi.router,
-                   ckan_compat.router, dcat.router, pages):  # fmt: skip
+                   ckan_compat.router, dcat.router, pages, accounts):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -4,6 +4,7 @@ page); the public API never shows it (it names people's accounts)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -23,11 +24,13 @@ def record(session: Session, actor: str, action: str, *, org: str | None = None,
 
 
 def entries(store: Store, *, org: str | None = None, actor: str | None = None,
-            limit: int = 100) -> list[AuditEntry]:  # fmt: skip
-    """The newest first."""
+            limit: int = 100, orgs: Collection[str] | None = None) -> list[AuditEntry]:  # fmt: skip
+    """The newest first; of `org`, or of any of `orgs` (a municipality and its departments)."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if org is not None:
         query = query.where(AuditEntry.org == org)
+    if orgs is not None:
+        query = query.where(AuditEntry.org.in_(list(orgs)))
     if actor is not None:
         query = query.where(AuditEntry.actor == actor)
     with store.sessions() as session:
