@@ -89,7 +89,8 @@ class Portal:
         """What publishing and deleting use, from this portal's parts; to `catalogue` if given
         (another CKAN than the settings', e.g. through a proxy)."""
         return Publisher(catalogue or self.catalogue, self.registry, self.directory,
-                         PublishLog(self.store), Naming.of(self.settings), self.rows)  # fmt: skip
+                         PublishLog(self.store), Naming.of(self.settings), self.rows,
+                         self.settings.data_dir / "versions")  # fmt: skip
 
     def close(self) -> None:
         self.store.close()

@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from portal.catalogue import versions
 from portal.catalogue.base import (
     Catalogue,
     CatalogueUnavailable,
@@ -71,6 +72,9 @@ class Publisher:
     log: PublishLog
     naming: Naming
     rows: RowsStore
+    # Where each version's converted folder is archived (PORTAL_DATA_DIR/versions); None: no
+    # versions are recorded (portal.catalogue.versions).
+    archive: Path | None = None
 
 
 class InvalidNotPublished(PortalError):
@@ -102,6 +106,7 @@ class Published:
     seconds: float = 0.0
     writes: int = 0
     notes: list[str] = field(default_factory=list)
+    version: int | None = None  # the version this publish recorded
 
     @property
     def action(self) -> str:
@@ -137,6 +142,7 @@ class Options:
     attempts: int = 5
     first_wait: float = 0.5  # seconds; doubled after each failed attempt
     sleep: Callable[[float], None] = time.sleep
+    rollback_of: int | None = None  # the version this publish restores (versions.rollback)
 
 
 def plan(folder: Path, publisher: Publisher) -> Plan:
@@ -201,6 +207,8 @@ def publish(folder: Path, publisher: Publisher, options: Options | None = None) 
         raise
     if result.result is not None and not options.dry_run:
         result.notes += _load_rows(the_plan, result.result, publisher)
+        if the_plan.action != "unchanged" and publisher.archive is not None:
+            result.version = versions.record(result, publisher, options.who, options.rollback_of)
     result.seconds = time.perf_counter() - started
     result.writes = catalogue.writes - writes_before
     outcome = (
