@@ -26,9 +26,20 @@ install-test: $(VENV)/.installed-test
 export PORTAL_CATALOGUE ?= embedded
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Two demo accounts of 焼津市 (222127), made or reset on every run; demo passwords, demo only.
+DEMO_ORG ?= 222127
+DEMO_EDITOR ?= demo-editor
+DEMO_EDITOR_PASSWORD ?= demo-editor-pass
+DEMO_APPROVER ?= demo-approver
+DEMO_APPROVER_PASSWORD ?= demo-approver-pass
 run: install
 	$(BIN)/portal publish --allow-invalid pipelines/*.yaml
+	@printf '%s\n' '$(DEMO_EDITOR_PASSWORD)' | $(BIN)/portal users add $(DEMO_EDITOR) --org $(DEMO_ORG) --role editor --display-name '焼津市 担当者（デモ）' --password-stdin --exist-ok
+	@printf '%s\n' '$(DEMO_APPROVER_PASSWORD)' | $(BIN)/portal users add $(DEMO_APPROVER) --org $(DEMO_ORG) --role approver --display-name '焼津市 承認者（デモ）' --password-stdin --exist-ok
 	@echo
+	@echo "  sign in:  http://$(HOST):$(PORT)/login   (焼津市 $(DEMO_ORG); demo accounts, demo passwords: for trying the portal only)"
+	@echo "            editor 担当者:   $(DEMO_EDITOR) / $(DEMO_EDITOR_PASSWORD)"
+	@echo "            approver 承認者: $(DEMO_APPROVER) / $(DEMO_APPROVER_PASSWORD)"
 	@echo "  portal:   http://$(HOST):$(PORT)/"
 	@echo "  API:      http://$(HOST):$(PORT)/docs  (OpenAPI), http://$(HOST):$(PORT)/api/v1/datasets"
 	@echo "  CKAN API: http://$(HOST):$(PORT)/api/3/action/package_list   WAPI: http://$(HOST):$(PORT)/wapi/api/list"

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from portal.cli import datasets, db, localgov, rows
+from portal.cli import datasets, db, localgov, rows, users
 from portal.cli.convert import convert_command, recipe_app
 from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
@@ -34,6 +34,7 @@ GROUPS = {
     "localgov": localgov.app,
     "db": db.app,
     "rows": rows.app,
+    "users": users.app,
 }
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)
@@ -42,6 +43,7 @@ app.command("convert")(convert_command)
 app.command("publish")(publish_command)
 app.command("history")(history_command)
 app.command("serve")(serve_command)
+app.command("audit")(users.audit_command)
 
 
 def commands() -> list[tuple[str, str]]:
