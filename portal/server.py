@@ -29,7 +29,7 @@ from portal.api.errors import describe, json_error
 from portal.api.limits import BodyLimit, RateLimiter, RequestTooLarge
 from portal.api.middleware import HeadAsGet, SecurityHeaders
 from portal.api.openapi import documented
-from portal.api.routes import catalogue, ckan_compat, data, dcat, wapi
+from portal.api.routes import catalogue, ckan_compat, data, dcat, versions, wapi
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.settings import Settings
@@ -105,7 +105,7 @@ def application(settings: Settings) -> FastAPI:
     for kind in (PortalError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(kind, answer_error)
     for router in (catalogue.router, data.router, data.files, wapi.router,
-                   ckan_compat.router, dcat.router, pages, accounts):  # fmt: skip
+                   ckan_compat.router, dcat.router, pages, accounts, versions.router):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
