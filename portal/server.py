@@ -26,10 +26,10 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from portal import __version__
 from portal.accounts.pages import router as accounts
 from portal.api.errors import describe, json_error
-from portal.api.limits import BodyLimit, RateLimiter, RequestTooLarge
+from portal.api.limits import BodyLimit, RateLimiter
 from portal.api.middleware import HeadAsGet, SecurityHeaders
 from portal.api.openapi import documented
-from portal.api.routes import catalogue, ckan_compat, data, dcat, versions, wapi
+from portal.api.routes import catalogue, ckan_compat, data, dcat, uploads, versions, wapi
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.settings import Settings
@@ -95,7 +95,8 @@ def application(settings: Settings) -> FastAPI:
     app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET"],
                        allow_headers=["*"], expose_headers=["ETag", "Retry-After", "Link"])  # fmt: skip
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=too_large)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, refuse=error_answer,
+                       upload_limit=settings.max_upload_bytes)  # fmt: skip
     app.add_middleware(HeadAsGet)
     app.add_middleware(SecurityHeaders)
     if settings.trusted_proxies:
@@ -105,7 +106,8 @@ def application(settings: Settings) -> FastAPI:
     for kind in (PortalError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(kind, answer_error)
     for router in (catalogue.router, data.router, data.files, wapi.router,
-                   ckan_compat.router, dcat.router, pages, accounts, versions.router):  # fmt: skip
+                   ckan_compat.router, dcat.router, pages, accounts, uploads.router,
+                   versions.router):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
@@ -122,11 +124,6 @@ def error_answer(request: Request, exc: Exception) -> Response:
 
 async def answer_error(request: Request, exc: Exception) -> Response:
     return error_answer(request, exc)
-
-
-def too_large(request: Request, limit: int) -> Response:
-    """The body limit's answer (portal.api.limits.BodyLimit), negotiated like any error."""
-    return error_answer(request, RequestTooLarge(limit=limit))
 
 
 def prefers_html(accept: str) -> bool:

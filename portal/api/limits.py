@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from portal.errors import PortalError
+from portal.submissions.errors import UploadTooLarge
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +29,11 @@ log = logging.getLogger(__name__)
 COUNTER_NAMESPACE = "portal"
 # Seconds between two warnings that the counters' storage fails (requests pass meanwhile).
 STORAGE_WARNING_EVERY = 60.0
+# Where a department's file is uploaded (POST): the API's, and the pages' forms under
+# /uploads. Their bodies may be as large as PORTAL_MAX_UPLOAD_BYTES and the form around it.
+UPLOAD_API_PATH = "/api/v1/uploads"
+UPLOAD_PAGES_PREFIX = "/uploads"
+MULTIPART_ALLOWANCE = 64 * 1024  # the form's other fields and the boundaries around the file
 
 
 class RequestTooLarge(PortalError):
@@ -43,27 +49,42 @@ class BodyOverLimit(HTTPException):
     """Raised from `receive` while the body streams in. An HTTPException, because FastAPI's
     own body parsing passes those on (any other error there becomes a 400)."""
 
-    def __init__(self, limit: int) -> None:
-        self.error = RequestTooLarge(limit=limit)
+    def __init__(self, error: PortalError) -> None:
+        self.error = error
         super().__init__(413, self.error.message_en)
 
 
 class BodyLimit:
-    """Pure ASGI: refuse a body over `limit` bytes — at once when Content-Length says so,
-    else as soon as the chunks received add up to more — without buffering it first."""
+    """Pure ASGI: refuse a body over its limit — at once when Content-Length says so, else as
+    soon as the chunks received add up to more — without buffering it first. The limit is
+    `limit` (RequestTooLarge), or for an upload (UPLOAD_API_PATH, UPLOAD_PAGES_PREFIX)
+    `upload_limit` and the form around the file (UploadTooLarge, naming the file's limit)."""
 
-    def __init__(
-        self, app: ASGIApp, limit: int, refuse: Callable[[Request, int], Response]
-    ) -> None:
+    def __init__(self, app: ASGIApp, limit: int, refuse: Callable[[Request, PortalError], Response],
+                 upload_limit: int | None = None) -> None:  # fmt: skip
         self.app, self.limit, self.refuse = app, limit, refuse
+        self.upload_limit = upload_limit
+
+    def cap(self, scope: Scope) -> tuple[int, PortalError]:
+        """The body limit of this request, and the error that refuses it."""
+        path, method = scope.get("path", ""), scope.get("method", "")
+        upload = method == "POST" and (
+            path.rstrip("/") == UPLOAD_API_PATH
+            or path == UPLOAD_PAGES_PREFIX
+            or path.startswith(UPLOAD_PAGES_PREFIX + "/")
+        )
+        if upload and self.upload_limit is not None:
+            return self.upload_limit + MULTIPART_ALLOWANCE, UploadTooLarge(self.upload_limit)
+        return self.limit, RequestTooLarge(limit=self.limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
         request = Request(scope)
-        if _declared_length(request) > self.limit:
-            await self.refuse(request, self.limit)(scope, receive, send)
+        limit, error = self.cap(scope)
+        if _declared_length(request) > limit:
+            await self.refuse(request, error)(scope, receive, send)
             return
         received, started = 0, False
 
@@ -71,8 +92,8 @@ class BodyLimit:
             nonlocal received
             message = await receive()
             received += len(message.get("body", b""))
-            if received > self.limit:
-                raise BodyOverLimit(self.limit)
+            if received > limit:
+                raise BodyOverLimit(error)
             return message
 
         async def watched(message: Message) -> None:
@@ -85,7 +106,7 @@ class BodyLimit:
         except BodyOverLimit:
             if started:  # the route answered before reading on: nothing more to say
                 raise
-            await self.refuse(request, self.limit)(scope, receive, send)
+            await self.refuse(request, error)(scope, receive, send)
 
 
 def _declared_length(request: Request) -> int:

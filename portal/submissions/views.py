@@ -91,20 +91,26 @@ class ReportSummary(BaseModel):
 
 
 class ProblemCell(BaseModel):
+    """One cell to fix: where, what it holds, what is wrong, how to fix it."""
+
     row: int | None = None
     field: str | None = None
     value: str | None = None
+    message_en: str = ""
+    message_ja: str = ""
+    fix: str | None = None
 
 
 class ProblemGroup(BaseModel):
-    """One kind of problem, as the HTML report groups them, with the cells to fix."""
+    """One kind of problem in one field, as the HTML report groups them, with its first cells."""
 
     code: str
+    field: str | None
     severity: str  # error | warning
-    message_en: str
-    message_ja: str
+    title_en: str
+    title_ja: str
     count: int
-    cells: list[ProblemCell]  # the first few
+    cells: list[ProblemCell]
 
 
 class Preview(BaseModel):
@@ -144,8 +150,9 @@ class Upload(BaseModel):
     candidates: list[Candidate]
     reused_from: str | None  # the upload whose recipe this one reuses
     mapping: Mapping | None
-    metadata: dict[str, Any] | None  # the dataset metadata (see portal.submissions.metadata)
+    metadata: dict[str, Any] | None  # portal.catalogue.meta.DatasetMetadata.to_dict()
     report: ReportSummary | None  # None until a preview ran on the current recipe
+    conversion_error: dict[str, Any] | None = None  # why converting the recipe failed
     submitted_by: str | None = None
     published_by: str | None = None
     needs_fix_reason: str | None = None  # 要修正: why it was published although invalid
