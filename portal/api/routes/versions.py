@@ -53,7 +53,11 @@ def download(name: str, number: int, svc: PortalDep) -> FileResponse:
     "/datasets/{name}/rollback",
     summary="Publish an earlier version again (an approver of the dataset's organization)",
     operation_id="dataset_rollback",
-    responses=answers(401, 403, 404),
+    responses={
+        **answers(404),
+        401: {"description": "Not signed in (no token or session)."},
+        403: {"description": "Not an approver of the dataset's organization."},
+    },
 )
 def rollback_to(name: str, body: RollbackBody, svc: PortalDep, actor: ActorDep) -> dict[str, Any]:
     org = svc.package(name).get("owner_org") or ""
