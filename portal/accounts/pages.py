@@ -36,6 +36,7 @@ from portal.accounts.login import (
     SHOWN_ZONE,
     authenticate,
     end_session,
+    session_actor,
     start_session,
 )
 from portal.accounts.models import AuditEntry
@@ -120,8 +121,8 @@ def _problem(exc: LoginFailed | AccountLocked) -> dict[str, str]:
 async def logout(request: Request, svc: PortalDep) -> Response:
     """Ends this browser's session on every server (it is deleted from the database)."""
     session_id = request.cookies.get(SESSION_COOKIE)
-    if session_id:
-        await check_csrf(request)
+    if session_id and session_actor(svc.store, session_id) is not None:
+        await check_csrf(request)  # an ended session has nothing left to protect
         end_session(svc.store, session_id)
     response = RedirectResponse("/login?signed_out=true", 303)
     clear_session_cookie(request, response)
