@@ -19,7 +19,8 @@ DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 's
 FILES_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
              "base-uri 'none'; frame-ancestors 'none'; sandbox")  # fmt: skip
 DOCS_PATHS = ("/docs", "/static-offline-docs/")
-PAGE_PATHS = ("/datasets/", "/organizations/", "/static/")
+# The sign-in and account pages (portal/accounts/pages.py) post forms to the portal itself.
+PAGE_PATHS = ("/datasets/", "/organizations/", "/static/", "/login", "/account", "/admin/")
 
 
 def policy(path: str) -> str:
