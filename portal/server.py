@@ -36,6 +36,7 @@ from portal.settings import Settings
 from portal.store.ratelimit import rate_limit_storage
 from portal.web.pages import error_page
 from portal.web.pages import router as pages
+from portal.web.uploads import router as upload_pages
 
 DESCRIPTION = """Open data of Japanese municipalities in the layout of the Digital Agency's
 自治体標準オープンデータセット. `/api/v1` is this portal's own API; `/api/3/action` answers as
@@ -107,7 +108,7 @@ def application(settings: Settings) -> FastAPI:
         app.add_exception_handler(kind, answer_error)
     for router in (catalogue.router, data.router, data.files, wapi.router,
                    ckan_compat.router, dcat.router, pages, accounts, uploads.router,
-                   versions.router):  # fmt: skip
+                   versions.router, upload_pages):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
