@@ -114,7 +114,10 @@ def list_uploads(portal: Portal, actor: Actor, *, org: str | None = None) -> lis
 
 def choose_dataset(portal: Portal, actor: Actor, upload_id: str, dataset: str) -> Upload:
     """Set the standard dataset (from the candidates, or any in the registry): the mapping is
-    suggested for it. Allowed in needs-choice and draft (a draft starts its mapping anew)."""
+    suggested for it. Allowed in needs-choice and draft (a draft starts its mapping anew).
+    Who may is checked before what was asked: another organization's user learns nothing."""
+    with portal.store.sessions() as session:
+        state.load(session, actor, upload_id, "editor", "choose the dataset")
     portal.registry.get(dataset)
 
     def choose(row: UploadRow) -> tuple[str, str | None, dict[str, Any]]:
