@@ -19,8 +19,10 @@ DOCS_CSP = ("default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 's
 FILES_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; "
              "base-uri 'none'; frame-ancestors 'none'; sandbox")  # fmt: skip
 DOCS_PATHS = ("/docs", "/static-offline-docs/")
-# The sign-in and account pages (portal/accounts/pages.py) post forms to the portal itself.
-PAGE_PATHS = ("/datasets/", "/organizations/", "/static/", "/login", "/account", "/admin/")
+# The sign-in and account pages (portal/accounts/pages.py) and the upload pages
+# (portal/web/uploads.py) post forms to the portal itself.
+PAGE_PATHS = ("/datasets/", "/organizations/", "/static/", "/login", "/account", "/admin/",
+              "/uploads")  # fmt: skip
 
 
 def policy(path: str) -> str:
