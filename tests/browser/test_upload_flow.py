@@ -60,7 +60,9 @@ def start(settings: Settings, shots: Path) -> Iterator[Site]:
     portal = Portal.open(settings)
     accounts = Accounts(portal.store, portal.directory)
     accounts.add_user("kanko-tanto", PASSWORD, YAIZU, "editor", by="test", display_name="焼津 花子")
-    accounts.add_user("kanko-kacho", PASSWORD, YAIZU, "approver", by="test", display_name="焼津 太郎")
+    accounts.add_user(
+        "kanko-kacho", PASSWORD, YAIZU, "approver", by="test", display_name="焼津 太郎"
+    )
     shots.mkdir(parents=True, exist_ok=True)
     try:
         for url in serve(create_app(settings, portal)):
