@@ -90,7 +90,14 @@ def described_invalid(exc: RequestValidationError) -> Described:
     return Described(400, body(400, "bad-request", problems, ja))
 
 
+BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's words for it
+
+
 def described_http(exc: HTTPException) -> Described:
+    if exc.status_code == 400 and exc.detail == BODY_UNREADABLE:
+        return Described(400, body(400, "body-unreadable",
+                                   "the request body cannot be read: it is not valid JSON (or not the form data it should be)",
+                                   "リクエスト本文を読み取れません（正しい JSON またはフォームの形式になっていません）"))  # fmt: skip
     code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
     ja = {404: "ページが見つかりません", 405: "このメソッドは使えません"}.get(
         exc.status_code, "エラー"

@@ -49,7 +49,9 @@ class CkanError(BaseModel):
 
 WHY = {
     304: "Not modified: the client's copy (If-None-Match / If-Modified-Since) is current.",
-    400: "A parameter is wrong; the message says which and why.",
+    400: "A parameter or the body is wrong; the message says which and why.",
+    401: "Not signed in: no session and no API token (or a token that is not valid).",
+    403: "The account or token may not do this for that organization (its role, or a form without its CSRF token).",
     404: "No such dataset, organization, standard, file or apiname.",
     409: "A CKAN action parameter is not valid (as CKAN answers it).",
     413: "The request body is over the limit (PORTAL_MAX_BODY_BYTES).",

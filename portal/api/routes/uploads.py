@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, File, Form, Query, Request, UploadFile
-from fastapi.responses import PlainTextResponse
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from portal.accounts.http import ActorDep
-from portal.api.openapi import Error
+from portal.api.openapi import Error, media
 from portal.catalogue.meta import DatasetMetadata
 from portal.pipeline.recipe_yaml import MAX_RECIPE_BYTES
 from portal.present import PortalDep, base
@@ -31,6 +31,7 @@ from portal.submissions.views import MappingEdit, Preview, Upload
 
 router = APIRouter(prefix="/api/v1/uploads", tags=["uploads"])
 WHY = {
+    400: "A parameter or the body cannot be read; the message says which.",
     401: "No token (or session): `Authorization: Bearer <token>`.",
     403: "The caller's role in the upload's organization does not allow this.",
     404: "No such upload (or dataset).",
@@ -41,7 +42,8 @@ WHY = {
 
 
 def answers(*statuses: int) -> dict[int | str, dict[str, Any]]:
-    return {status: {"description": WHY[status], "model": Error} for status in statuses}
+    """Error answers of an upload route; 400 always (a body or parameter that cannot be read)."""
+    return {s: {"description": WHY[s], "model": Error} for s in sorted({400, *statuses})}
 
 
 class PublishRequest(BaseModel):
@@ -98,11 +100,12 @@ def show(request: Request, upload_id: str, svc: PortalDep, actor: ActorDep) -> d
 
 
 @router.get("/{upload_id}/recipe", summary="The upload's recipe (YAML)",
-            operation_id="upload_recipe", response_class=PlainTextResponse,
-            responses=answers(401, 403, 404, 409))  # fmt: skip
-def recipe(upload_id: str, svc: PortalDep, actor: ActorDep) -> PlainTextResponse:
+            operation_id="upload_recipe", response_class=Response,
+            responses={200: {"content": media("application/yaml")},
+                       **answers(401, 403, 404, 409)})  # fmt: skip
+def recipe(upload_id: str, svc: PortalDep, actor: ActorDep) -> Response:
     text = flow.recipe_text(svc, actor, upload_id)
-    return PlainTextResponse(text, media_type="application/yaml; charset=utf-8",
+    return Response(text, media_type="application/yaml; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="recipe.yaml"'})  # fmt: skip
 
 

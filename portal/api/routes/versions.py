@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict
 
 from portal.accounts import audit
 from portal.accounts.http import ActorDep
-from portal.api.openapi import answers
+from portal.api.openapi import answers, media
 from portal.catalogue.versions import public_view, rollback, version_file, versions
 from portal.present import PortalDep
 
@@ -40,7 +40,7 @@ def list_versions(name: str, svc: PortalDep) -> list[dict[str, Any]]:
     summary="The CSV of one version, as it was published",
     operation_id="dataset_version_download",
     response_class=FileResponse,
-    responses=answers(404),
+    responses={200: {"content": media("text/csv")}, **answers(400, 404)},
 )
 def download(name: str, number: int, svc: PortalDep) -> FileResponse:
     svc.package(name)
@@ -53,11 +53,7 @@ def download(name: str, number: int, svc: PortalDep) -> FileResponse:
     "/datasets/{name}/rollback",
     summary="Publish an earlier version again (an approver of the dataset's organization)",
     operation_id="dataset_rollback",
-    responses={
-        **answers(404),
-        401: {"description": "Not signed in (no token or session)."},
-        403: {"description": "Not an approver of the dataset's organization."},
-    },
+    responses=answers(400, 401, 403, 404),
 )
 def rollback_to(name: str, body: RollbackBody, svc: PortalDep, actor: ActorDep) -> dict[str, Any]:
     org = svc.package(name).get("owner_org") or ""
