@@ -8,13 +8,9 @@ and the password was wrong."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Annotated, Any
 from urllib.parse import quote
 
-import yaml
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -42,6 +38,7 @@ from portal.accounts.login import (
 from portal.accounts.models import AuditEntry
 from portal.present import PortalDep
 from portal.web.pages import language, render
+from portal.web.words import Words
 
 router = APIRouter(include_in_schema=False)
 AFTER_LOGIN = "/account"
@@ -49,26 +46,8 @@ AUDIT_PAGE_SIZE = 100
 MAX_AUDIT_PAGE = 1000
 
 
-@cache
-def _words() -> dict[str, dict[str, str]]:
-    text = resources.files("portal.accounts").joinpath("messages.yaml").read_text("utf-8")
-    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
-    return loaded
-
-
-@dataclass
-class Words:
-    """This room's words (portal/accounts/messages.yaml) in the page's language."""
-
-    lang: str
-
-    def __call__(self, key: str, **params: Any) -> str:
-        text = _words().get(key, {}).get(self.lang, key)
-        return text.format(**params) if params else text
-
-
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    response = render(request, template, status, a=Words(language(request)),
+    response = render(request, template, status, a=Words(language(request), "portal.accounts", "messages.yaml"),
                       csrf_field=csrf_field(request), **context)  # fmt: skip
     keep_pre_session(request, response)
     return response

@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from portal.catalogue.base import FileSpec, Package
-from portal.catalogue.meta import DatasetMetadata, PortalMeta, Validation
+from portal.catalogue.meta import PortalMeta, Validation
+from portal.catalogue.metadata import DatasetMetadata
 from portal.errors import Location, PortalError
 from portal.localgov import LocalGov
 from portal.standards import Definition

@@ -20,7 +20,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from portal.catalogue.meta import DatasetMetadata, MetadataInvalid
+from portal.catalogue.metadata import DatasetMetadata, MetadataInvalid
 from portal.errors import Location, PortalError
 from portal.localgov import Directory, is_valid
 from portal.pipeline import patterns, recipe_yaml

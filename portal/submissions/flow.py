@@ -34,7 +34,7 @@ import yaml
 
 from portal.accounts import audit
 from portal.accounts.auth import Actor
-from portal.catalogue.meta import DatasetMetadata
+from portal.catalogue.metadata import DatasetMetadata
 from portal.catalogue.publish import Options
 from portal.catalogue.publish import publish as publish_folder
 from portal.composition import Portal

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from portal.accounts.auth import Actor
 from portal.accounts.models import AccountOrg
-from portal.catalogue.meta import DatasetMetadata
+from portal.catalogue.metadata import DatasetMetadata
 from portal.localgov import is_valid
 from portal.standards import Registry
 from portal.submissions import preview, recipes

@@ -6,13 +6,9 @@ event loop."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
-from importlib import resources
 from typing import Any, ParamSpec, TypeVar
 
-import yaml
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from starlette.concurrency import run_in_threadpool
@@ -22,27 +18,10 @@ from portal.accounts.http import csrf_field, keep_pre_session
 from portal.accounts.login import SHOWN_ZONE
 from portal.errors import PortalError
 from portal.web.pages import language, render
+from portal.web.words import Words
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-@cache
-def _words() -> dict[str, dict[str, str]]:
-    text = resources.files("portal.web").joinpath("uploads.yaml").read_text("utf-8")
-    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
-    return loaded
-
-
-@dataclass
-class Words:
-    """The upload pages' words (portal/web/uploads.yaml) in the page's language."""
-
-    lang: str
-
-    def __call__(self, key: str, **params: Any) -> str:
-        text = _words().get(key, {}).get(self.lang, key)
-        return text.format(**params) if params else text
 
 
 def when(moment: datetime | str | None) -> str:
@@ -55,7 +34,7 @@ def when(moment: datetime | str | None) -> str:
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-    response = render(request, template, status, u=Words(language(request)), when=when,
+    response = render(request, template, status, u=Words(language(request), "portal.web", "uploads.yaml"), when=when,
                       csrf_field=csrf_field(request), **context)  # fmt: skip
     keep_pre_session(request, response)
     return response

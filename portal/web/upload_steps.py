@@ -23,7 +23,7 @@ from starlette.datastructures import FormData
 from portal.accounts.auth import Actor
 from portal.accounts.http import FormActorDep, OptionalActorDep
 from portal.accounts.pages import to_login
-from portal.catalogue.meta import FREQUENCIES, DatasetMetadata
+from portal.catalogue.metadata import DatasetMetadata, frequencies
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.present import PortalDep
@@ -169,7 +169,7 @@ def metadata_page(request: Request, upload_id: str, svc: PortalDep,
 def metadata_form(request: Request, upload: Upload, given: dict[str, Any], status: int = 200,
                   problem: dict[str, Any] | None = None, saved: bool = False) -> HTMLResponse:  # fmt: skip
     return page(request, "upload_metadata.html", status, up=upload, given=given,
-                frequencies=list(FREQUENCIES.values()), licenses=LICENSES, problem=problem,
+                frequencies=list(frequencies().values()), licenses=LICENSES, problem=problem,
                 saved=saved)  # fmt: skip
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from portal.catalogue import Catalogue
-from portal.catalogue.meta import DatasetMetadata, MetadataInvalid
+from portal.catalogue.metadata import DatasetMetadata, MetadataInvalid
 from portal.catalogue.publish import Options, Publisher, publish
 from portal.pipeline import convert
 from portal.settings import Settings

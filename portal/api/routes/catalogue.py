@@ -12,7 +12,8 @@ from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, follow
 from portal.catalogue.base import Package, extras
 from portal.catalogue.mapping import metadata_of
-from portal.catalogue.meta import STANDARD_FILTER, DatasetMetadata, PortalMeta
+from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
+from portal.catalogue.metadata import DatasetMetadata
 from portal.catalogue.search import Search
 from portal.composition import Portal
 from portal.present import PortalDep, base, resources, summary

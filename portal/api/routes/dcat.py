@@ -12,7 +12,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, XSD
 from portal.api.limits import cache_headers, etag_for, not_modified
 from portal.api.openapi import answers, media
 from portal.catalogue.base import Package
-from portal.catalogue.meta import DatasetMetadata, PortalMeta
+from portal.catalogue.meta import PortalMeta
+from portal.catalogue.metadata import DatasetMetadata
 from portal.composition import Portal
 from portal.present import PortalDep
 

@@ -23,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from portal.accounts.http import ActorDep
 from portal.api.openapi import Error, media
-from portal.catalogue.meta import DatasetMetadata
+from portal.catalogue.metadata import DatasetMetadata
 from portal.pipeline.recipe_yaml import MAX_RECIPE_BYTES
 from portal.present import PortalDep, base
 from portal.submissions import flow

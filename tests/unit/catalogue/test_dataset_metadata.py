@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from portal.catalogue.meta import DatasetMetadata, MetadataInvalid
+from portal.catalogue.metadata import DatasetMetadata, MetadataInvalid
 
 GIVEN = {
     "title": "AED設置場所一覧",
