@@ -6,8 +6,8 @@ from __future__ import annotations
 # Each room's models register their tables on Base.metadata when imported.
 import portal.accounts.models
 import portal.catalogue.versions
+import portal.coverage.models
+import portal.submissions.models  # noqa: F401
 from portal.store.models import Base
-
-import portal.submissions.models  # noqa: F401  isort: skip
 
 METADATA = Base.metadata
