@@ -15,7 +15,7 @@ from portal.catalogue.base import Package, PackageMissing
 from portal.catalogue.history import PublishLog
 from portal.catalogue.legacy import import_legacy
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
-from portal.catalogue.publish import Naming, Publisher
+from portal.catalogue.publish import Naming, Published, Publisher
 from portal.catalogue.search import Search
 from portal.errors import PortalError
 from portal.localgov import Directory
@@ -90,7 +90,14 @@ class Portal:
         (another CKAN than the settings', e.g. through a proxy)."""
         return Publisher(catalogue or self.catalogue, self.registry, self.directory,
                          PublishLog(self.store), Naming.of(self.settings), self.rows,
-                         self.settings.data_dir / "versions")  # fmt: skip
+                         self.settings.data_dir / "versions",
+                         # coverage's trend: a snapshot of this portal's own catalogue
+                         after_publish=None if catalogue else self._snapshot_coverage)  # fmt: skip
+
+    def _snapshot_coverage(self, _published: Published) -> None:
+        from portal.coverage.model import LOCAL, local_coverage, record_snapshot
+
+        record_snapshot(self.store, local_coverage(self), LOCAL)
 
     def close(self) -> None:
         self.store.close()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import pwd
 import time
@@ -48,6 +49,8 @@ from portal.rows.published import drop_deleted, load_published
 from portal.settings import Settings
 from portal.standards import Registry
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class Naming:
@@ -75,6 +78,9 @@ class Publisher:
     # Where each version's converted folder is archived (PORTAL_DATA_DIR/versions); None: no
     # versions are recorded (portal.catalogue.versions).
     archive: Path | None = None
+    # Called after each publish that wrote (the coverage snapshot, issue 14); what it raises
+    # is logged, never the publish's failure: the dataset is published either way.
+    after_publish: Callable[[Published], None] | None = None
 
 
 class InvalidNotPublished(PortalError):
@@ -219,7 +225,16 @@ def publish(folder: Path, publisher: Publisher, options: Options | None = None) 
     log.record(_entry(the_plan, catalogue, options, outcome, ""))
     if not options.dry_run:
         reclaim(publisher)
+    if outcome == "done" and publisher.after_publish is not None:
+        _after_publish(publisher.after_publish, result)
     return result
+
+
+def _after_publish(hook: Callable[[Published], None], result: Published) -> None:
+    try:
+        hook(result)
+    except Exception:  # a hook's failure must not read as the publish's
+        logger.exception("after publishing %s", result.plan.name)
 
 
 def reclaim(publisher: Publisher) -> list[str]:

@@ -12,11 +12,21 @@ catalogue, a harvested region or a synthetic benchmark all go through it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from functools import cache
+from importlib import resources
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from portal.catalogue.meta import PortalMeta
+from portal.catalogue.metadata import DatasetMetadata
+from portal.errors import Location, PortalError
 
 if TYPE_CHECKING:
     from portal.composition import Portal
@@ -27,6 +37,19 @@ if TYPE_CHECKING:
 LOCAL = "local"  # a snapshot of this portal's own catalogue
 REGION = "region"  # a snapshot of a harvested region
 SCOPES = (LOCAL, REGION)
+# The 自治体標準オープンデータセット's own list is A-01 … A-17 (B … H name other standards
+# or groups of them); a definition imported from the 定義書 counts whatever its number.
+LISTED_NUMBER = re.compile(r"A-[0-9]+")
+IMPORTED_BASIS = "workbook"
+NEVER = "never"  # freshness.yaml: a frequency whose datasets never go stale
+# When two datasets of one organization stand for one standard (a legacy-layout publish and
+# a current one), the better state is the cell's.
+BETTER = {"published-valid": 3, "stale": 2, "published-invalid": 1}
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+# Settings coverage reads when they exist (PORTAL_COVERAGE_ORGANIZATIONS: lgcodes shown even
+# with nothing published; PORTAL_COVERAGE_PRIORITY: another priority file).
+SETTING_ORGANIZATIONS = "coverage_organizations"
+SETTING_PRIORITY = "coverage_priority"
 
 
 class CellState(StrEnum):
@@ -100,39 +123,176 @@ class Coverage:
     scope: str = LOCAL
     _index: dict[tuple[str, str], Cell] = field(default_factory=dict, repr=False)
 
+    def __post_init__(self) -> None:
+        self._index = {(c.lgcode, c.dataset): c for c in self.cells}
+
     def cell(self, lgcode: str, dataset: str) -> Cell:
-        raise NotImplementedError
+        return self._index[(lgcode, dataset)]
 
     def covered(self, lgcode: str | None = None, dataset: str | None = None) -> tuple[int, int]:
         """(covered, applicable) over the cells of one organization and/or dataset."""
-        raise NotImplementedError
+        covered = applicable = 0
+        for cell in self.cells:
+            if (lgcode and cell.lgcode != lgcode) or (dataset and cell.dataset != dataset):
+                continue
+            applicable += cell.state != CellState.NOT_APPLICABLE
+            covered += cell.state == CellState.VALID
+        return covered, applicable
 
     def percent_by_organization(self) -> dict[str, float | None]:
-        raise NotImplementedError
+        return _percents(self.cells, lambda c: c.lgcode, [o.lgcode for o in self.organizations])
 
     def percent_by_dataset(self) -> dict[str, float | None]:
-        raise NotImplementedError
+        return _percents(self.cells, lambda c: c.dataset, [d.key for d in self.datasets])
+
+
+def _percents(cells: Iterable[Cell], key: Any, order: list[str]) -> dict[str, float | None]:
+    counts = {k: [0, 0] for k in order}
+    for cell in cells:
+        if cell.state != CellState.NOT_APPLICABLE:
+            tally = counts[key(cell)]
+            tally[0] += cell.state == CellState.VALID
+            tally[1] += 1
+    return {k: percent(c, t) for k, (c, t) in counts.items()}
+
+
+def percent(covered: int, total: int) -> float | None:
+    """covered / applicable as a percentage to one decimal; None when nothing applies."""
+    return None if total == 0 else round(100.0 * covered / total, 1)
+
+
+class CoverageDataInvalid(PortalError):
+    """freshness.yaml or a priority file that cannot be used."""
+
+    code = "coverage-data-invalid"
+    status = 500
+    exit_code = 2
+    template_en = "the coverage file cannot be used: {detail}"
+    template_ja = "カバレッジの設定ファイルを使えません: {detail}"
+    hint_en = "a priority file is a YAML list of standard dataset keys (see portal/coverage/priority.yaml)"
+    hint_ja = "優先順位のファイルは標準データセットのキーを並べた YAML のリストです（portal/coverage/priority.yaml 参照）"
+
+
+def _read_yaml(path: Path | None, packaged: str) -> Any:
+    if path is None:
+        return yaml.safe_load(
+            resources.files("portal.coverage").joinpath(packaged).read_text("utf-8")
+        )
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise CoverageDataInvalid(Location(file=str(path)), detail=str(exc)) from None
+
+
+@cache
+def _freshness() -> dict[str, Any]:
+    data = _read_yaml(None, "freshness.yaml")
+    return {"frequencies": data["frequencies"], "default": int(data["default_days"]),
+            "standards": {k: int(v) for k, v in data["standards"].items()}}  # fmt: skip
+
+
+@cache
+def _priority(path: str | None) -> tuple[str, ...]:
+    data = _read_yaml(Path(path) if path else None, "priority.yaml")
+    if not isinstance(data, list) or not all(isinstance(k, str) for k in data):
+        raise CoverageDataInvalid(Location(file=path), detail="not a list of dataset keys")
+    return tuple(data)
+
+
+def priority_order(path: str | None = None) -> list[str]:
+    """The datasets' keys, the first gap to close first (priority.yaml, or another file).
+    A key no standard dataset has is ignored: a file may name datasets a portal lacks."""
+    return list(_priority(str(path) if path else None))
 
 
 def standard_datasets(
     registry: Registry, priority: Sequence[str] | None = None
 ) -> list[StandardDataset]:
-    """The datasets coverage counts: every current standard dataset (A-01 … and any
-    imported from the 定義書), never a legacy version."""
-    raise NotImplementedError
+    """The datasets coverage counts, in the specification's order: every current standard
+    dataset (A-01 … and any imported from the 定義書), never a legacy version (a legacy-layout
+    publish counts for its current dataset: they share the key)."""
+    ranks = {key: n for n, key in enumerate(priority_order() if priority is None else priority, 1)}
+    counted = [
+        d for d in registry.all()
+        if d.version == "current"
+        and (LISTED_NUMBER.fullmatch(d.number) or d.basis == IMPORTED_BASIS)
+    ]  # fmt: skip
+    unranked = len(ranks) + 1  # after every ranked one, in the specification's order
+    return [
+        StandardDataset(
+            d.slug, d.number, d.title_ja, d.title_en, ranks.get(d.slug, unranked + n)
+        )  # fmt: skip
+        for n, d in enumerate(counted)
+    ]
 
 
 def max_age_days(dataset: str, frequency: str | None) -> int | None:
     """How old a publish may be before it is stale: by its update frequency, else the
     standard's default (freshness.yaml); None: never stale."""
-    raise NotImplementedError
+    data = _freshness()
+    by_frequency = data["frequencies"].get(frequency or "")
+    if by_frequency == NEVER:
+        return None
+    if isinstance(by_frequency, int):
+        return by_frequency
+    return int(data["standards"].get(dataset, data["default"]))
 
 
 def state_of(
     *, valid: bool | None, published_at: datetime | None, max_age: int | None, now: datetime
 ) -> CellState:
-    """A published dataset's state (a harvest judges peers' datasets with it too)."""
-    raise NotImplementedError
+    """A published dataset's state (a harvest judges peers' datasets with it too). Invalid
+    before stale: the fix for both is one valid publish. A publish of unknown date is stale
+    unless nothing can make it so."""
+    if valid is not True:
+        return CellState.INVALID
+    if max_age is not None and (
+        published_at is None or now - published_at > timedelta(days=max_age)
+    ):
+        return CellState.STALE
+    return CellState.VALID
+
+
+def _published_cell(
+    package: Mapping[str, Any], keys: set[str], now: datetime, version_counts: Mapping[str, int]
+) -> Cell | None:
+    meta = PortalMeta.from_package(package)
+    if meta.standard not in keys or not meta.lgcode:
+        return None
+    frequency = DatasetMetadata.from_package(package).update_frequency
+    state = state_of(
+        valid=meta.validation.valid if meta.validation else None,
+        published_at=meta.published_at,
+        max_age=max_age_days(meta.standard, frequency),
+        now=now,
+    )
+    name = str(package.get("name", ""))
+    return Cell(
+        meta.lgcode, meta.standard, state, meta.published_at,
+        versions=version_counts.get(name, 0), url=f"/datasets/{name}",
+        report_url=_report_url(package), name=name,
+    )  # fmt: skip
+
+
+def _report_url(package: Mapping[str, Any]) -> str | None:
+    listed = package.get("resources")
+    for resource in listed if isinstance(listed, list) else []:
+        if isinstance(resource, Mapping) and str(resource.get("name", "")).endswith(
+            ".validation.html"
+        ):
+            url = resource.get("url")
+            return str(url) if url else None
+    return None
+
+
+def _better(a: Cell | None, b: Cell) -> Cell:
+    if a is None:
+        return b
+
+    def rank(c: Cell) -> tuple[int, datetime]:
+        return BETTER[c.state], c.published_at or EARLIEST
+
+    return b if rank(b) > rank(a) else a
 
 
 def compute(
@@ -146,42 +306,120 @@ def compute(
     version_counts: Mapping[str, int] | None = None,
     priority: Sequence[str] | None = None,
 ) -> Coverage:
-    raise NotImplementedError
+    """The matrix of the organizations with a standard dataset in `packages`, plus those
+    listed in `organizations` (a city with nothing published is all missing), × the standard
+    datasets. An exemption makes a cell not-applicable only where nothing is published: a
+    publish shows its own state, so the DX office sees one that contradicts its word."""
+    datasets = standard_datasets(registry, priority)
+    keys = {d.key for d in datasets}
+    published: dict[tuple[str, str], Cell] = {}
+    for package in packages:
+        cell = _published_cell(package, keys, now, version_counts or {})
+        if cell is not None:
+            where = (cell.lgcode, cell.dataset)
+            published[where] = _better(published.get(where), cell)
+    lgcodes = sorted({lg for lg, _ in published} | set(organizations or ()))
+    exempt = {(e.lgcode, e.dataset): e for e in exemptions}
+    cells = []
+    for lgcode in lgcodes:
+        for dataset in datasets:
+            where = (lgcode, dataset.key)
+            found = published.get(where)
+            if found is None and where in exempt:
+                found = Cell(
+                    lgcode, dataset.key, CellState.NOT_APPLICABLE, reason=exempt[where].reason
+                )
+            cells.append(found or Cell(lgcode, dataset.key, CellState.MISSING))
+    return Coverage([_organization(directory, lg) for lg in lgcodes], datasets, cells, now)
 
 
-def local_coverage(portal: Portal, now: datetime | None = None) -> Coverage:
-    raise NotImplementedError
+def _organization(directory: Directory, lgcode: str) -> Organization:
+    body = directory.get(lgcode)
+    return Organization(lgcode, body.full_name if body else lgcode)
 
 
-def priority_order(path: str | None = None) -> list[str]:
-    """The datasets' keys, the first gap to close first (priority.yaml, or another file)."""
-    raise NotImplementedError
+def local_coverage(
+    portal: Portal,
+    now: datetime | None = None,
+    *,
+    organizations: Iterable[str] = (),
+    priority: Sequence[str] | None = None,
+) -> Coverage:
+    """This portal's coverage: its catalogue's public datasets, its exemptions and versions;
+    the organizations the settings list besides those that published (SETTING_ORGANIZATIONS)."""
+    from portal.coverage.records import exemptions, version_counts
+
+    listed = [*_setting(portal, SETTING_ORGANIZATIONS, ()), *organizations]
+    if priority is None:
+        priority = priority_order(_setting(portal, SETTING_PRIORITY, None))
+    return compute(
+        portal.catalogue.public_packages(), portal.registry, portal.directory,
+        exemptions(portal.store), now=now or datetime.now(UTC), organizations=listed,
+        version_counts=version_counts(portal.store), priority=priority,
+    )  # fmt: skip
+
+
+def _setting(portal: Portal, name: str, default: Any) -> Any:
+    """A coverage setting, once the settings have it (asked of the lead: they are not yet
+    in portal/settings.py); its default meanwhile."""
+    return getattr(portal.settings, name, None) or default
+
+
+# A gap's order within one dataset: what is not there at all, then what is wrong, then old.
+GAP_ORDER = {CellState.MISSING: 0, CellState.INVALID: 1, CellState.STALE: 2}
 
 
 def gaps(coverage: Coverage, priority: Sequence[str] | None = None) -> list[Cell]:
-    """The cells to work on (missing, invalid, stale), the most wanted dataset first."""
-    raise NotImplementedError
+    """The cells to work on (missing, invalid, stale), the most wanted dataset first (by
+    `priority`, a list of keys, else the datasets' own ranks), then missing before invalid
+    before stale, then by organization."""
+    if priority is None:
+        ranks = {d.key: d.priority for d in coverage.datasets}
+    else:
+        ranks = {key: n for n, key in enumerate(priority)}
+        ranks |= {
+            d.key: len(priority) + d.priority for d in coverage.datasets if d.key not in ranks
+        }
+    open_cells = [c for c in coverage.cells if c.state in GAP_ORDER]
+    return sorted(open_cells, key=lambda c: (ranks[c.dataset], GAP_ORDER[c.state], c.lgcode))
 
 
 def to_json(coverage: Coverage, base: str = "") -> dict[str, Any]:
-    raise NotImplementedError
+    """The API's shape (GET /api/v1/coverage, `portal coverage --format json`)."""
+    from portal.coverage.export import to_json as shaped
+
+    return shaped(coverage, base)
 
 
 def to_csv(coverage: Coverage, base: str = "") -> str:
-    raise NotImplementedError
+    """One row per cell, with the organization's and the dataset's names, UTF-8."""
+    from portal.coverage.export import to_csv as rows
+
+    return rows(coverage, base)
 
 
 def record_snapshot(store: Store, coverage: Coverage, scope: str = LOCAL) -> None:
-    raise NotImplementedError
+    """One snapshot per organization of `coverage`, at its `at`."""
+    from portal.coverage.records import record_snapshot as record
+
+    record(store, coverage, scope)
 
 
 def trend(store: Store, scope: str = LOCAL, lgcodes: Iterable[str] | None = None) -> list[Snapshot]:
-    raise NotImplementedError
+    """The snapshots of `scope` (of those organizations, if given), oldest first."""
+    from portal.coverage.records import trend as points
+
+    return points(store, scope, lgcodes)
 
 
 def set_exemption(store: Store, lgcode: str, dataset: str, reason: str, who: str) -> Exemption:
-    raise NotImplementedError
+    """Record (or replace) that `dataset` does not apply to `lgcode`, with why and who."""
+    from portal.coverage.records import set_exemption as put
+
+    return put(store, lgcode, dataset, reason, who)
 
 
 def exemptions(store: Store) -> list[Exemption]:
-    raise NotImplementedError
+    from portal.coverage.records import exemptions as listed
+
+    return listed(store)

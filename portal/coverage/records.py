@@ -1,0 +1,125 @@
+"""Coverage kept in the portal's database: the DX office's exemptions and the snapshots a
+trend is drawn from (tables in portal/coverage/models.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from sqlalchemy import func, select
+
+from portal.catalogue.versions import DatasetVersion
+from portal.coverage.model import (
+    SCOPES,
+    CellState,
+    Coverage,
+    Exemption,
+    Snapshot,
+    standard_datasets,
+)
+from portal.coverage.models import CoverageExemption, CoverageSnapshot
+from portal.errors import PortalError
+from portal.localgov import Directory
+from portal.standards import Registry
+from portal.store import Store
+
+MAX_REASON = 500  # characters: a reason is a sentence, not a document
+
+
+class ExemptionInvalid(PortalError):
+    code = "exemption-invalid"
+    status = 422
+    exit_code = 2
+    template_en = "the exemption cannot be recorded: {detail}"
+    template_ja = "対象外の設定を記録できません: {detail_ja}"
+    hint_en = "give a municipality's 6-digit code, a standard dataset's key (`portal datasets list`) and a reason"
+    hint_ja = (
+        "6桁の団体コード、標準データセットのキー（`portal datasets list`）と理由を指定してください"
+    )
+
+
+def check_exemption(
+    registry: Registry, directory: Directory, lgcode: str, dataset: str, reason: str
+) -> None:
+    """Refuse an exemption for an organization or dataset coverage does not know, or
+    without a reason (the DX office must be able to say why later)."""
+    directory.lookup(lgcode)  # raises with the code's own message
+    keys = [d.key for d in standard_datasets(registry)]
+    if dataset not in keys:
+        raise ExemptionInvalid(
+            detail=f"'{dataset}' is not a standard dataset coverage counts; one of {', '.join(keys)}",
+            detail_ja=f"「{dataset}」はカバレッジの対象の標準データセットではありません（{'、'.join(keys)}）",
+        )
+    if not reason.strip() or len(reason) > MAX_REASON:
+        raise ExemptionInvalid(
+            detail=f"the reason must be 1 to {MAX_REASON} characters",
+            detail_ja=f"理由は1～{MAX_REASON}文字で入力してください",
+        )
+
+
+def set_exemption(store: Store, lgcode: str, dataset: str, reason: str, who: str) -> Exemption:
+    at = datetime.now(UTC)
+    with store.writing() as session:
+        found = session.scalars(
+            select(CoverageExemption).where(
+                CoverageExemption.lgcode == lgcode, CoverageExemption.dataset == dataset
+            )
+        ).one_or_none()
+        if found is None:
+            found = CoverageExemption(lgcode=lgcode, dataset=dataset)
+            session.add(found)
+        found.reason, found.who, found.at = reason.strip(), who, at
+    return Exemption(lgcode, dataset, reason.strip(), who, at)
+
+
+def remove_exemption(store: Store, lgcode: str, dataset: str) -> bool:
+    """Whether there was one to remove."""
+    with store.writing() as session:
+        found = session.scalars(
+            select(CoverageExemption).where(
+                CoverageExemption.lgcode == lgcode, CoverageExemption.dataset == dataset
+            )
+        ).one_or_none()
+        if found is not None:
+            session.delete(found)
+        return found is not None
+
+
+def exemptions(store: Store) -> list[Exemption]:
+    query = select(CoverageExemption).order_by(CoverageExemption.lgcode, CoverageExemption.dataset)
+    with store.sessions() as session:
+        return [
+            Exemption(e.lgcode, e.dataset, e.reason, e.who, e.at) for e in session.scalars(query)
+        ]
+
+
+def version_counts(store: Store) -> dict[str, int]:
+    """How many versions this portal recorded of each dataset, by package name."""
+    query = select(DatasetVersion.name, func.count()).group_by(DatasetVersion.name)
+    with store.sessions() as session:
+        return {name: int(count) for name, count in session.execute(query)}
+
+
+def record_snapshot(store: Store, coverage: Coverage, scope: str) -> None:
+    if scope not in SCOPES:
+        raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
+    states: dict[str, dict[str, str]] = {o.lgcode: {} for o in coverage.organizations}
+    for cell in coverage.cells:
+        states[cell.lgcode][cell.dataset] = cell.state.value
+    with store.writing() as session:
+        for lgcode, by_dataset in states.items():
+            total = sum(s != CellState.NOT_APPLICABLE for s in by_dataset.values())
+            covered = sum(s == CellState.VALID for s in by_dataset.values())
+            session.add(CoverageSnapshot(at=coverage.at, scope=scope, lgcode=lgcode,
+                                         covered=covered, total=total, states=by_dataset))  # fmt: skip
+
+
+def trend(store: Store, scope: str, lgcodes: Iterable[str] | None) -> list[Snapshot]:
+    query = select(CoverageSnapshot).where(CoverageSnapshot.scope == scope)
+    if lgcodes is not None:
+        query = query.where(CoverageSnapshot.lgcode.in_(list(lgcodes)))
+    query = query.order_by(CoverageSnapshot.at, CoverageSnapshot.lgcode, CoverageSnapshot.id)
+    with store.sessions() as session:
+        return [
+            Snapshot(s.at, s.lgcode, s.covered, s.total, s.scope) for s in session.scalars(query)
+        ]
