@@ -20,9 +20,10 @@ FILES_CSP = ("default-src 'none'; style-src 'unsafe-inline'; img-src data:; form
              "base-uri 'none'; frame-ancestors 'none'; sandbox")  # fmt: skip
 DOCS_PATHS = ("/docs", "/static-offline-docs/")
 # The sign-in and account pages (portal/accounts/pages.py) and the upload pages
-# (portal/web/uploads.py) post forms to the portal itself.
+# (portal/web/uploads.py) post forms to the portal itself; the coverage page
+# (portal/web/coverage.py) needs the portal's stylesheet, which the files' policy refuses.
 PAGE_PATHS = ("/datasets/", "/organizations/", "/static/", "/login", "/account", "/admin/",
-              "/uploads")  # fmt: skip
+              "/uploads", "/coverage")  # fmt: skip
 
 
 def policy(path: str) -> str:

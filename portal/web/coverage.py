@@ -55,31 +55,33 @@ class Shown:
     hint: str
 
 
-def offices(actor: Actor, coverage: Coverage) -> list[str]:
-    """The municipalities whose DX office the actor is (approver or admin there)."""
-    return [o.lgcode for o in coverage.organizations if actor.can(OFFICE_ROLE, o.lgcode)]
+def offices(actor: Actor) -> list[str]:
+    """The municipalities whose DX office the actor is (approver or admin there; a role in
+    one of its departments only is not enough)."""
+    held = [org for org in actor.roles if org not in actor.parents]
+    return sorted(org for org in held if actor.can(OFFICE_ROLE, org))
 
 
-def allowed(request: Request, svc: Portal, actor: Actor | None) -> tuple[Coverage, list[str]]:
-    """The coverage and the actor's municipalities; 403 for anyone else signed in."""
-    assert actor is not None
-    coverage = model.local_coverage(svc)
-    mine = offices(actor, coverage)
+def allowed(svc: Portal, actor: Actor) -> tuple[Coverage, list[str]]:
+    """The coverage (the office's municipalities in it even with nothing published) and
+    those municipalities; 403 for anyone else signed in."""
+    mine = offices(actor)
     if not mine:
         raise Forbidden(name=actor.name, doing="coverage", org="*", role=OFFICE_ROLE)
-    return coverage, mine
+    return model.local_coverage(svc, organizations=mine), mine
 
 
 @router.get("/coverage", response_class=HTMLResponse)
 def coverage_page(request: Request, svc: PortalDep, actor: OptionalActorDep) -> Response:
     if actor is None:
         return to_login(request)
-    coverage, mine = allowed(request, svc, actor)
+    coverage, mine = allowed(svc, actor)
     words = Words(language(request), "portal.web", "coverage.yaml")
     ordered = sorted(coverage.organizations, key=lambda o: o.lgcode not in mine)
     history = model.trend(svc.store, model.LOCAL, [o.lgcode for o in coverage.organizations])
     region = model.trend(svc.store, model.REGION)
     names = {o.lgcode: o.name for o in coverage.organizations}
+    neighbours = {s.lgcode: name_of(svc, s.lgcode) for s in region}
     trend_series = series(history, names, mine)
     return render(request, "coverage.html", c=words, when=when, coverage=coverage,
                   organizations=ordered, mine=mine, cells=shown_cells(coverage, words),
@@ -87,7 +89,7 @@ def coverage_page(request: Request, svc: PortalDep, actor: OptionalActorDep) -> 
                   by_dataset=coverage.percent_by_dataset(),
                   symbols=SYMBOLS, states=STATE_ORDER, counts=state_counts(coverage, mine),
                   trend=trend_chart(trend_series), trend_rows=trend_table(trend_series),
-                  region=region_view(region, coverage, mine, words),
+                  region=region_view(region, coverage, mine, words, names | neighbours),
                   gaps=[g for g in model.gaps(coverage) if g.lgcode in mine],
                   titles={d.key: d for d in coverage.datasets}, names=names)  # fmt: skip
 
@@ -96,7 +98,7 @@ def coverage_page(request: Request, svc: PortalDep, actor: OptionalActorDep) -> 
 def coverage_csv(request: Request, svc: PortalDep, actor: OptionalActorDep) -> Response:
     if actor is None:
         return to_login(request)
-    coverage, _ = allowed(request, svc, actor)
+    coverage, _ = allowed(svc, actor)
     # With a BOM: Excel, which the offices open it in, reads UTF-8 only then.
     return Response("\ufeff" + model.to_csv(coverage, base(request)), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{CSV_NAME}"'})  # fmt: skip
@@ -106,7 +108,7 @@ def coverage_csv(request: Request, svc: PortalDep, actor: OptionalActorDep) -> R
 def coverage_json(request: Request, svc: PortalDep, actor: OptionalActorDep) -> Response:
     if actor is None:
         return to_login(request)
-    coverage, _ = allowed(request, svc, actor)
+    coverage, _ = allowed(svc, actor)
     return JSONResponse(model.to_json(coverage, base(request)))
 
 
@@ -162,9 +164,15 @@ def trend_table(lines: dict[str, list[tuple[datetime, float]]]) -> list[tuple[st
     return [(name, when(at), f"{p:.0f}") for name, points in lines.items() for at, p in points]
 
 
+def name_of(svc: Portal, lgcode: str) -> str:
+    body = svc.directory.get(lgcode)
+    return body.full_name if body else lgcode
+
+
 def region_view(
-    region: list[Snapshot], coverage: Coverage, mine: list[str], words: Words
-) -> dict[str, Any] | None:
+    region: list[Snapshot], coverage: Coverage, mine: list[str], words: Words,
+    names: dict[str, str],
+) -> dict[str, Any] | None:  # fmt: skip
     """The city beside its neighbours, from the last region harvest: for each organization
     its coverage at the latest and at the earliest harvest; the city's own from here."""
     if not region:
@@ -175,7 +183,6 @@ def region_view(
         earliest.setdefault(snap.lgcode, snap)
         latest[snap.lgcode] = snap
     own = {code: coverage.covered(lgcode=code) for code in mine}
-    names = {o.lgcode: o.name for o in coverage.organizations}
     measures = {words("measure_latest"): MEASURES["latest"],
                 words("measure_earliest"): MEASURES["earliest"]}  # fmt: skip
     rows: list[tuple[str, dict[str, float]]] = []

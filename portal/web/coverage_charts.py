@@ -13,6 +13,7 @@ WIDTH, HEIGHT = 720, 280
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 16, 48
 PERCENT_TICKS = (0, 25, 50, 75, 100)
 MAX_TIME_TICKS = 6
+LINE_INSET = 40  # the first and last points' distance from the plot's edges: their dates fit
 BAR_GAP = 0.25  # of a group's width, left empty between organizations
 # Colours told apart by colour-blind readers too (Okabe–Ito), and each line also has a
 # marker shape and its name in the legend and the table.
@@ -89,7 +90,7 @@ def trend_chart(series: dict[str, list[tuple[datetime, float]]]) -> Chart:
     if not moments:
         return Chart(y_ticks=_y_ticks())
     first, last = moments[0].timestamp(), moments[-1].timestamp()
-    left, right = float(MARGIN_LEFT), float(WIDTH - MARGIN_RIGHT)
+    left, right = float(MARGIN_LEFT + LINE_INSET), float(WIDTH - MARGIN_RIGHT - LINE_INSET)
 
     def x_of(moment: datetime) -> float:
         if last == first:
