@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from portal.cli import datasets, db, localgov, rows, users
+from portal.cli import coverage, datasets, db, localgov, rows, users
 from portal.cli.convert import convert_command, recipe_app
 from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
@@ -35,6 +35,7 @@ GROUPS = {
     "db": db.app,
     "rows": rows.app,
     "users": users.app,
+    "coverage": coverage.app,
 }
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)

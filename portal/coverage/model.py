@@ -17,16 +17,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import yaml
 
 from portal.catalogue.meta import PortalMeta
 from portal.catalogue.metadata import DatasetMetadata
-from portal.errors import Location, PortalError
+from portal.coverage.policy import max_age_days, priority_order
 
 if TYPE_CHECKING:
     from portal.composition import Portal
@@ -41,7 +36,6 @@ SCOPES = (LOCAL, REGION)
 # or groups of them); a definition imported from the 定義書 counts whatever its number.
 LISTED_NUMBER = re.compile(r"A-[0-9]+")
 IMPORTED_BASIS = "workbook"
-NEVER = "never"  # freshness.yaml: a frequency whose datasets never go stale
 # When two datasets of one organization stand for one standard (a legacy-layout publish and
 # a current one), the better state is the cell's.
 BETTER = {"published-valid": 3, "stale": 2, "published-invalid": 1}
@@ -161,50 +155,6 @@ def percent(covered: int, total: int) -> float | None:
     return None if total == 0 else round(100.0 * covered / total, 1)
 
 
-class CoverageDataInvalid(PortalError):
-    """freshness.yaml or a priority file that cannot be used."""
-
-    code = "coverage-data-invalid"
-    status = 500
-    exit_code = 2
-    template_en = "the coverage file cannot be used: {detail}"
-    template_ja = "カバレッジの設定ファイルを使えません: {detail}"
-    hint_en = "a priority file is a YAML list of standard dataset keys (see portal/coverage/priority.yaml)"
-    hint_ja = "優先順位のファイルは標準データセットのキーを並べた YAML のリストです（portal/coverage/priority.yaml 参照）"
-
-
-def _read_yaml(path: Path | None, packaged: str) -> Any:
-    if path is None:
-        return yaml.safe_load(
-            resources.files("portal.coverage").joinpath(packaged).read_text("utf-8")
-        )
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise CoverageDataInvalid(Location(file=str(path)), detail=str(exc)) from None
-
-
-@cache
-def _freshness() -> dict[str, Any]:
-    data = _read_yaml(None, "freshness.yaml")
-    return {"frequencies": data["frequencies"], "default": int(data["default_days"]),
-            "standards": {k: int(v) for k, v in data["standards"].items()}}  # fmt: skip
-
-
-@cache
-def _priority(path: str | None) -> tuple[str, ...]:
-    data = _read_yaml(Path(path) if path else None, "priority.yaml")
-    if not isinstance(data, list) or not all(isinstance(k, str) for k in data):
-        raise CoverageDataInvalid(Location(file=path), detail="not a list of dataset keys")
-    return tuple(data)
-
-
-def priority_order(path: str | None = None) -> list[str]:
-    """The datasets' keys, the first gap to close first (priority.yaml, or another file).
-    A key no standard dataset has is ignored: a file may name datasets a portal lacks."""
-    return list(_priority(str(path) if path else None))
-
-
 def standard_datasets(
     registry: Registry, priority: Sequence[str] | None = None
 ) -> list[StandardDataset]:
@@ -224,18 +174,6 @@ def standard_datasets(
         )  # fmt: skip
         for n, d in enumerate(counted)
     ]
-
-
-def max_age_days(dataset: str, frequency: str | None) -> int | None:
-    """How old a publish may be before it is stale: by its update frequency, else the
-    standard's default (freshness.yaml); None: never stale."""
-    data = _freshness()
-    by_frequency = data["frequencies"].get(frequency or "")
-    if by_frequency == NEVER:
-        return None
-    if isinstance(by_frequency, int):
-        return by_frequency
-    return int(data["standards"].get(dataset, data["default"]))
 
 
 def state_of(
@@ -363,6 +301,15 @@ def _setting(portal: Portal, name: str, default: Any) -> Any:
     """A coverage setting, once the settings have it (asked of the lead: they are not yet
     in portal/settings.py); its default meanwhile."""
     return getattr(portal.settings, name, None) or default
+
+
+def only(coverage: Coverage, lgcodes: Iterable[str]) -> Coverage:
+    """The same coverage shown for these organizations only (those it has)."""
+    wanted = set(lgcodes)
+    return Coverage(
+        [o for o in coverage.organizations if o.lgcode in wanted], coverage.datasets,
+        [c for c in coverage.cells if c.lgcode in wanted], coverage.at, coverage.scope,
+    )  # fmt: skip
 
 
 # A gap's order within one dataset: what is not there at all, then what is wrong, then old.

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 
+from portal.accounts import audit
 from portal.catalogue.versions import DatasetVersion
 from portal.coverage.model import (
     SCOPES,
@@ -23,6 +24,8 @@ from portal.localgov import Directory
 from portal.standards import Registry
 from portal.store import Store
 
+AUDIT_EXEMPT = "coverage.exempt"  # the audit trail's action
+AUDIT_UNEXEMPT = "coverage.unexempt"
 MAX_REASON = 500  # characters: a reason is a sentence, not a document
 
 
@@ -58,6 +61,7 @@ def check_exemption(
 
 
 def set_exemption(store: Store, lgcode: str, dataset: str, reason: str, who: str) -> Exemption:
+    """Recorded, or replaced, and audited in the same transaction."""
     at = datetime.now(UTC)
     with store.writing() as session:
         found = session.scalars(
@@ -69,11 +73,13 @@ def set_exemption(store: Store, lgcode: str, dataset: str, reason: str, who: str
             found = CoverageExemption(lgcode=lgcode, dataset=dataset)
             session.add(found)
         found.reason, found.who, found.at = reason.strip(), who, at
+        audit.record(session, who, AUDIT_EXEMPT, org=lgcode, target=f"{lgcode}/{dataset}",
+                     detail={"reason": reason.strip()})  # fmt: skip
     return Exemption(lgcode, dataset, reason.strip(), who, at)
 
 
-def remove_exemption(store: Store, lgcode: str, dataset: str) -> bool:
-    """Whether there was one to remove."""
+def remove_exemption(store: Store, lgcode: str, dataset: str, who: str) -> bool:
+    """Whether there was one to remove; audited."""
     with store.writing() as session:
         found = session.scalars(
             select(CoverageExemption).where(
@@ -82,6 +88,7 @@ def remove_exemption(store: Store, lgcode: str, dataset: str) -> bool:
         ).one_or_none()
         if found is not None:
             session.delete(found)
+            audit.record(session, who, AUDIT_UNEXEMPT, org=lgcode, target=f"{lgcode}/{dataset}")
         return found is not None
 
 
