@@ -15,7 +15,7 @@ from ckanapi.errors import CKANAPIError, ServerIncompatibleError
 
 from portal.coverage.harvest_rules import Note
 
-USER_AGENT = "portal-coverage-harvest/0.1 (+自治体標準オープンデータセット coverage)"
+USER_AGENT = "portal-coverage-harvest/0.1 (standard open datasets coverage)"  # ASCII: a header
 CHUNK_BYTES = 64 << 10
 MIN_TIMEOUT_SECONDS = 0.5  # a request with less time than this left is not started
 MAX_CAUSES = 8
