@@ -135,14 +135,14 @@ def test_the_dx_office_reads_its_coverage(browser: Any, site: Site) -> None:
     rows = matrix.locator("tbody tr")
     assert rows.first.locator("th").inner_text().startswith("A-01")  # every standard, in order
     assert rows.count() >= 17
-    assert cell(page, SETTSU, "aed") == ("published-valid", "● 公開済み")
+    assert cell(page, SETTSU, "aed") == ("published-valid", "○ 公開・有効")
     assert cell(page, SETTSU, "population_by_area_age")[0] in (
         "published-valid",
         "published-invalid",
     )
     assert cell(page, SUITA, "aed")[0] == "published-invalid"
-    assert "▲ 要修正" in cell(page, SUITA, "aed")[1] and "検証結果" in cell(page, SUITA, "aed")[1]
-    assert cell(page, SETTSU, "event") == ("missing", "✕ 未公開")
+    assert "× 要修正" in cell(page, SUITA, "aed")[1] and "検証結果" in cell(page, SUITA, "aed")[1]
+    assert cell(page, SETTSU, "event") == ("missing", "－ 未公開")
     # Drawn in its colour too (the portal's stylesheet applies: the pages' CSP, not the files').
     valid = page.get_by_test_id(f"cell-{SETTSU}-aed").screenshot()
     assert coloured(valid, VALID_GREEN) > 100, "the valid cell is not drawn green"
@@ -174,7 +174,8 @@ def test_the_dx_office_reads_its_coverage(browser: Any, site: Site) -> None:
     assert page.get_by_test_id("region-table").locator("tbody tr").count() == 3
     page.screenshot(path=site.shots / "coverage.png", full_page=True)
     if os.environ.get("PORTAL_UPDATE_DOCS") == "1":
-        page.set_viewport_size({"width": 1100, "height": 700})
+        page.set_viewport_size({"width": 1000, "height": 1000})
+        page.goto(site.url + "/coverage")  # the top: the summary and the matrix
         page.screenshot(path=DOCS_SHOT)
 
     # A valid cell leads to the dataset's page.
@@ -187,7 +188,7 @@ def test_the_dx_office_reads_its_coverage(browser: Any, site: Site) -> None:
     # In English.
     page.get_by_test_id("lang-toggle").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Coverage of the standard datasets"
-    assert cell(page, SETTSU, "aed")[1] == "● Published"
+    assert cell(page, SETTSU, "aed")[1] == "○ Published, valid"
     page.context.close()
 
 
