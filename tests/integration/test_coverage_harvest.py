@@ -18,6 +18,7 @@ import httpx
 import pytest
 
 from portal.coverage.harvest import DatasetReport, HarvestLimits, RegionResult, harvest_region
+from portal.coverage.harvest_rules import Note
 from portal.coverage.model import CellState
 from portal.localgov import load as load_directory
 from portal.settings import Settings
@@ -160,7 +161,7 @@ def only(result: RegionResult, lgcode: str) -> DatasetReport:
     return found
 
 
-def messages(notes: list) -> list[str]:  # type: ignore[type-arg]
+def messages(notes: list[Note]) -> list[str]:
     return [n.en for n in notes] + [n.ja for n in notes]
 
 
