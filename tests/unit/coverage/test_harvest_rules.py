@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from portal.catalogue.base import Package
 from portal.catalogue.meta import Validation
 from portal.coverage.harvest_rules import (
     Judged,
@@ -132,7 +133,7 @@ def test_what_a_package_declares_of_its_validity() -> None:
     assert declared_validation({"tags": [{"name": "イベント"}]}) is None
 
 
-def judged_package(registry: Registry, validation: Validation | None, days: int) -> dict:  # type: ignore[type-arg]
+def judged_package(registry: Registry, validation: Validation | None, days: int) -> Package:
     peer = {
         "name": "222127-event",
         "title": "イベント一覧",
@@ -141,7 +142,7 @@ def judged_package(registry: Registry, validation: Validation | None, days: int)
     }
     judged = Judged("222127", registry.get("event"), validation, NOW - timedelta(days=days),
                     "https://peer.example.jp/dataset/222127-event")  # fmt: skip
-    return dict(normalised(peer, judged))
+    return normalised(peer, judged)
 
 
 @pytest.mark.parametrize(
