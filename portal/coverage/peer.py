@@ -5,6 +5,7 @@ budget of requests per source. A failure is a `PeerFailed` carrying the report's
 from __future__ import annotations
 
 import json
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -158,4 +159,5 @@ def _reason(exc: BaseException) -> str:
     text = str(cause)
     if "Connection refused" in text or isinstance(cause, ConnectionRefusedError):
         return "connection refused"
-    return (text.rsplit(": ", 1)[-1] or type(cause).__name__)[:200]
+    text = re.sub(r"^\[Errno -?[0-9]+\] ", "", text.rsplit(": ", 1)[-1])
+    return (text or type(cause).__name__)[:200]
