@@ -72,10 +72,12 @@ def new_upload_page(request: Request, svc: PortalDep, actor: OptionalActorDep) -
 
 def new_form(request: Request, svc: Portal, actor: Actor, status: int = 200,
              problem: dict[str, Any] | None = None) -> HTMLResponse:  # fmt: skip
+    """The form; `?org=…&dataset=…` (a coverage gap's link) pre-selects them."""
     standards = [d for d in svc.registry.all() if d.version == "current" and d.fields]
     return page(request, "upload_new.html", status, orgs=editable_orgs(svc, actor),
                 standards=standards, limit=megabytes(svc.settings.max_upload_bytes),
-                problem=problem)  # fmt: skip
+                problem=problem, chosen_org=request.query_params.get("org", ""),
+                chosen_dataset=request.query_params.get("dataset", ""))  # fmt: skip
 
 
 @router.post("/uploads")

@@ -148,6 +148,11 @@ def test_the_dx_office_reads_its_coverage(browser: Any, site: Site) -> None:
     assert coloured(valid, VALID_GREEN) > 100, "the valid cell is not drawn green"
     missing = page.get_by_test_id(f"cell-{SETTSU}-event").get_by_role("link")
     assert missing.get_attribute("href") == f"/uploads/new?org={SETTSU}&dataset=event"
+    form = page.context.new_page()  # the gap's link opens the upload form for that gap
+    form.goto(site.url + f"/uploads/new?org={SETTSU}&dataset=event")
+    assert form.locator("select[name=org]").input_value() == SETTSU
+    assert form.locator("select[name=dataset]").input_value() == "event"
+    form.close()
     assert page.get_by_test_id(f"percent-{SETTSU}").inner_text().endswith("%")
     assert page.get_by_test_id("percent-aed").inner_text().endswith("%")
 
