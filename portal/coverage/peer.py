@@ -122,7 +122,10 @@ class Peer:
                         raise self._download_failed(url, f"slower than {round(timeout, 1)} s")
                     if len(body) > wanted:
                         break
-                return Download(bytes(body[:wanted]), len(body) <= limit, size)
+                whole = (
+                    wanted == limit and len(body) <= limit
+                )  # not announced as, nor found, bigger
+                return Download(bytes(body[:wanted]), whole, size)
         except requests.Timeout:
             raise self._download_failed(url, f"no answer within {round(timeout, 1)} s") from None
         except requests.RequestException as exc:

@@ -20,6 +20,7 @@ import pytest
 from portal.coverage.harvest import DatasetReport, HarvestLimits, RegionResult, harvest_region
 from portal.coverage.harvest_rules import Note
 from portal.coverage.model import CellState
+from portal.coverage.peer import Deadline, Peer
 from portal.localgov import load as load_directory
 from portal.settings import Settings
 from portal.standards import Registry
@@ -34,6 +35,7 @@ YAIZU, FUJIEDA, SHIMADA, FUJI, NUMAZU, MISHIMA = (
 )  # fmt: skip
 SLOW_SECONDS = 30  # how long the slow peer sleeps before answering: far past the timeout
 LIMITS = HarvestLimits(deadline_seconds=60, request_seconds=2)
+BIG_BYTES = 200 << 20  # far more than the socket buffers hold: the reader must stop early
 
 
 def event_csv(folder: Path, lgcode: str, *, broken: bool = False) -> Path:
@@ -75,14 +77,18 @@ class Fill:
 
 class Peers:
     """A tiny HTTP server for the peers that misbehave: /slow sleeps before answering,
-    /broken answers 502 with an HTML page, /html answers a web page with 200."""
+    /broken answers 502 with an HTML page, /html answers a web page with 200, /big.csv a file of BIG_BYTES."""
 
     def __init__(self) -> None:
         self.release = threading.Event()
-        release = self.release
+        self.sent_big = 0
+        release, peers = self.release, self
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
+                if self.path.startswith("/big"):
+                    self._big()
+                    return
                 if self.path.startswith("/slow"):
                     release.wait(SLOW_SECONDS)
                 status = 502 if self.path.startswith("/broken") else 200
@@ -95,6 +101,19 @@ class Peers:
                     self.wfile.write(body)
                 except OSError:
                     pass  # the harvest gave up on it: that is the point
+
+            def _big(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/csv")
+                self.send_header("Content-Length", str(BIG_BYTES))
+                self.end_headers()
+                chunk = b"x" * (64 << 10)
+                try:
+                    while peers.sent_big < BIG_BYTES:
+                        self.wfile.write(chunk)
+                        peers.sent_big += len(chunk)
+                except OSError:
+                    pass  # the reader stopped: as it should
 
             def log_message(self, *args: object) -> None:
                 pass
@@ -253,3 +272,32 @@ def test_peers_that_fail_are_reported_and_the_run_ends_in_time(
     web = by_id["web"].notes[0]
     assert web.code == "peer-not-ckan" and "text/html" in web.en
     assert "CKAN Action API の形式ではありません" in web.ja
+
+
+def test_budget_and_deadline_cut_a_harvest_short_and_say_so(
+    fill: Fill, settings: Settings, peers: Peers, tmp_path: Path
+) -> None:
+    fill.dataset(YAIZU, tags=["自治体標準ODS", "イベント"])
+    path = region_file(tmp_path, fill.ckan.address.rstrip("/"), fill.suffix, peers)
+    tight = HarvestLimits(deadline_seconds=3, request_seconds=10, requests_per_source=2)
+    started = time.monotonic()
+    result = harvest_region(path, Registry(settings.datasets_dir), load_directory(), limits=tight)
+    assert time.monotonic() - started < 3 + 2  # the deadline, and the join's grace
+    by_id = {s.id: s for s in result.sources}
+    prefecture = by_id["prefecture"]
+    assert prefecture.reached and not prefecture.finished
+    assert prefecture.requests == 2
+    assert [n.en for n in prefecture.notes] == [
+        "stopped after 2 requests to this source (the limit)"
+    ]
+    assert by_id["slow"].notes[0].en == f"{peers.url}/slow did not answer within 3.0 s"
+
+
+def test_a_file_over_the_limit_is_not_fetched_whole(peers: Peers) -> None:
+    peer = Peer(peers.url, timeout=5, budget=5, deadline=Deadline(30))
+    try:
+        got = peer.download(f"{peers.url}/big.csv", limit=1 << 20, head=64 << 10)
+    finally:
+        peer.close()
+    assert (got.complete, got.size, len(got.body)) == (False, BIG_BYTES, 64 << 10)
+    assert peers.sent_big < BIG_BYTES  # the server was not read to the end
