@@ -78,7 +78,13 @@ def _harvested(portal: Portal, region: Path) -> tuple[Coverage, list[dict[str, A
     """The region's coverage (a "region" snapshot recorded) and each source's report."""
     from portal.coverage.harvest import harvest_region
 
-    done = harvest_region(region, portal.registry, portal.directory, store=portal.store)
+    done = harvest_region(
+        region,
+        portal.registry,
+        portal.directory,
+        store=portal.store,
+        validators_dir=portal.settings.validators_dir,
+    )
     return done.coverage, done.to_dict()["sources"]
 
 
