@@ -124,13 +124,17 @@ class Coverage:
         return self._index[(lgcode, dataset)]
 
     def covered(self, lgcode: str | None = None, dataset: str | None = None) -> tuple[int, int]:
-        """(covered, applicable) over the cells of one organization and/or dataset."""
+        """(covered, applicable) over the cells of one organization and/or dataset; looked
+        up by the index, not by a walk over every cell (the page asks it per organization)."""
+        lgcodes = [lgcode] if lgcode else [o.lgcode for o in self.organizations]
+        keys = [dataset] if dataset else [d.key for d in self.datasets]
         covered = applicable = 0
-        for cell in self.cells:
-            if (lgcode and cell.lgcode != lgcode) or (dataset and cell.dataset != dataset):
-                continue
-            applicable += cell.state != CellState.NOT_APPLICABLE
-            covered += cell.state == CellState.VALID
+        for code in lgcodes:
+            for key in keys:
+                cell = self._index.get((code, key))
+                if cell is not None and cell.state != CellState.NOT_APPLICABLE:
+                    applicable += 1
+                    covered += cell.state == CellState.VALID
         return covered, applicable
 
     def percent_by_organization(self) -> dict[str, float | None]:
