@@ -118,6 +118,16 @@ class Settings(BaseSettings):
         description="Largest file a department may upload (browser or API), in bytes; over it: "
         "413 with a clear message.",
     )
+    coverage_organizations: list[str] = Field(
+        default_factory=list,
+        description="Municipalities (6-digit codes) always shown on the coverage page and in "
+        '`portal coverage`, even with nothing published (JSON list: ["222127", "222135"]).',
+    )
+    coverage_priority: Path | None = Field(
+        default=None,
+        description="A YAML list of standard dataset keys, most wanted first, ordering the "
+        "coverage gaps; unset: portal/coverage/priority.yaml (disaster datasets first).",
+    )
     rows_sync_seconds: float = Field(
         default=60,
         ge=0,

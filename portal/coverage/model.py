@@ -42,8 +42,6 @@ BETTER = {"published-valid": 3, "stale": 2, "published-invalid": 1}
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 # Settings coverage reads when they exist (PORTAL_COVERAGE_ORGANIZATIONS: lgcodes shown even
 # with nothing published; PORTAL_COVERAGE_PRIORITY: another priority file).
-SETTING_ORGANIZATIONS = "coverage_organizations"
-SETTING_PRIORITY = "coverage_priority"
 
 
 class CellState(StrEnum):
@@ -288,23 +286,17 @@ def local_coverage(
     priority: Sequence[str] | None = None,
 ) -> Coverage:
     """This portal's coverage: its catalogue's public datasets, its exemptions and versions;
-    the organizations the settings list besides those that published (SETTING_ORGANIZATIONS)."""
+    the organizations the settings list besides those that published (coverage_organizations)."""
     from portal.coverage.records import exemptions, version_counts
 
-    listed = [*_setting(portal, SETTING_ORGANIZATIONS, ()), *organizations]
+    listed = [*portal.settings.coverage_organizations, *organizations]
     if priority is None:
-        priority = priority_order(_setting(portal, SETTING_PRIORITY, None))
+        priority = priority_order(portal.settings.coverage_priority)
     return compute(
         portal.catalogue.public_packages(), portal.registry, portal.directory,
         exemptions(portal.store), now=now or datetime.now(UTC), organizations=listed,
         version_counts=version_counts(portal.store), priority=priority,
     )  # fmt: skip
-
-
-def _setting(portal: Portal, name: str, default: Any) -> Any:
-    """A coverage setting, once the settings have it (asked of the lead: they are not yet
-    in portal/settings.py); its default meanwhile."""
-    return getattr(portal.settings, name, None) or default
 
 
 def only(coverage: Coverage, lgcodes: Iterable[str]) -> Coverage:

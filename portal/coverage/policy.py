@@ -53,7 +53,7 @@ def _priority(path: str | None) -> tuple[str, ...]:
     return tuple(data)
 
 
-def priority_order(path: str | None = None) -> list[str]:
+def priority_order(path: str | Path | None = None) -> list[str]:
     """The datasets' keys, the first gap to close first (priority.yaml, or another file).
     A key no standard dataset has is ignored: a file may name datasets a portal lacks."""
     return list(_priority(str(path) if path else None))
