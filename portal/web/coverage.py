@@ -32,6 +32,7 @@ from portal.web.forms import when
 from portal.web.pages import language, render
 from portal.web.words import Words
 
+MATRIX_PAGE = 50  # organizations besides the office's own on one page of the matrix
 router = APIRouter(include_in_schema=False)
 OFFICE_ROLE = "approver"  # or admin: the role of a municipality that makes its DX office
 MAX_TREND_LINES = 7  # more lines than this cannot be told apart: the office's own come first
@@ -78,21 +79,36 @@ def coverage_page(request: Request, svc: PortalDep, actor: OptionalActorDep) -> 
         return to_login(request)
     coverage, mine = allowed(svc, actor)
     words = Words(language(request), "portal.web", "coverage.yaml")
-    ordered = sorted(coverage.organizations, key=lambda o: o.lgcode not in mine)
-    history = model.trend(svc.store, model.LOCAL, [o.lgcode for o in coverage.organizations])
+    ordered, pager = matrix_page(coverage, mine, request.query_params.get("page", "1"))
+    matrix = model.only(coverage, [o.lgcode for o in ordered])
+    history = model.trend(svc.store, model.LOCAL, [o.lgcode for o in ordered])
     region = model.trend(svc.store, model.REGION)
     names = {o.lgcode: o.name for o in coverage.organizations}
     neighbours = {s.lgcode: name_of(svc, s.lgcode) for s in region}
     trend_series = series(history, names, mine)
     return render(request, "coverage.html", c=words, when=when, coverage=coverage,
-                  organizations=ordered, mine=mine, cells=shown_cells(coverage, words),
-                  by_org=coverage.percent_by_organization(),
+                  organizations=ordered, mine=mine, cells=shown_cells(matrix, words),
+                  by_org=matrix.percent_by_organization(), pager=pager,
                   by_dataset=coverage.percent_by_dataset(),
                   symbols=SYMBOLS, states=STATE_ORDER, counts=state_counts(coverage, mine),
                   trend=trend_chart(trend_series), trend_rows=trend_table(trend_series),
                   region=region_view(region, coverage, mine, words, names | neighbours),
                   gaps=[g for g in model.gaps(coverage) if g.lgcode in mine],
                   titles={d.key: d for d in coverage.datasets}, names=names)  # fmt: skip
+
+
+def matrix_page(
+    coverage: Coverage, mine: list[str], asked: str
+) -> tuple[list[Any], dict[str, int]]:
+    """The organizations of one page of the matrix: the office's own always, then
+    MATRIX_PAGE of the others (a national catalogue has 1,741 municipalities: all of them
+    at once made an 11 MB page). The exports keep every organization."""
+    own = [o for o in coverage.organizations if o.lgcode in mine]
+    others = [o for o in coverage.organizations if o.lgcode not in mine]
+    pages = max(1, -(-len(others) // MATRIX_PAGE))
+    number = min(max(int(asked) if asked.isdigit() else 1, 1), pages)
+    start = (number - 1) * MATRIX_PAGE
+    return own + others[start : start + MATRIX_PAGE], {"page": number, "pages": pages}
 
 
 @router.get("/coverage.csv")
