@@ -16,7 +16,7 @@ from portal.cli.state import CliState, state
 from portal.cli.users import who
 from portal.composition import Portal
 from portal.coverage import model
-from portal.coverage.model import CellState, Coverage
+from portal.coverage.model import SYMBOLS, CellState, Coverage
 from portal.coverage.records import check_exemption
 from portal.errors import PortalError
 
@@ -25,13 +25,8 @@ app = typer.Typer(
     invoke_without_command=True,
 )
 # How a state reads in a terminal: a symbol that survives without colour, and a colour.
-SYMBOLS = {
-    CellState.VALID: ("○", "green"),
-    CellState.INVALID: ("×", "red"),
-    CellState.STALE: ("△", "yellow"),
-    CellState.MISSING: ("－", "bright_black"),
-    CellState.NOT_APPLICABLE: ("／", "blue"),
-}
+COLOURS = {CellState.VALID: "green", CellState.INVALID: "red", CellState.STALE: "yellow",
+           CellState.MISSING: "bright_black", CellState.NOT_APPLICABLE: "blue"}  # fmt: skip
 LEGEND = ("○ 公開・有効 published-valid  × 要修正 published-invalid  △ 更新切れ stale  "
           "－ 未公開 missing  ／ 対象外 not-applicable")  # fmt: skip
 
@@ -128,7 +123,7 @@ def _table(found: Coverage) -> Table:
     by_org = found.percent_by_organization()
     for organization in found.organizations:
         cells = [found.cell(organization.lgcode, d.key) for d in found.datasets]
-        marks = [f"[{SYMBOLS[c.state][1]}]{SYMBOLS[c.state][0]}[/]" for c in cells]
+        marks = [f"[{COLOURS[c.state]}]{SYMBOLS[c.state]}[/]" for c in cells]
         table.add_row(organization.lgcode, organization.name,
                       _percent(by_org[organization.lgcode]), *marks)  # fmt: skip
     by_dataset = found.percent_by_dataset()

@@ -52,6 +52,11 @@ class CellState(StrEnum):
     NOT_APPLICABLE = "not-applicable"
 
 
+# How a state is marked wherever it is shown (the page, the terminal), beside its colour.
+SYMBOLS = {CellState.VALID: "○", CellState.STALE: "△", CellState.INVALID: "×",
+           CellState.MISSING: "－", CellState.NOT_APPLICABLE: "／"}  # fmt: skip
+
+
 @dataclass(frozen=True)
 class Organization:
     lgcode: str

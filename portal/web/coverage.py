@@ -38,8 +38,7 @@ OFFICE_ROLE = "approver"  # or admin: the role of a municipality that makes its 
 MAX_TREND_LINES = 7  # more lines than this cannot be told apart: the office's own come first
 # A symbol for each state, beside its colour: the state reads without colour too (the same
 # symbols as `portal coverage` in a terminal, portal/cli/coverage.py).
-SYMBOLS = {CellState.VALID: "○", CellState.STALE: "△", CellState.INVALID: "×",
-           CellState.MISSING: "－", CellState.NOT_APPLICABLE: "／"}  # fmt: skip
+SYMBOLS = model.SYMBOLS
 STATE_ORDER = (CellState.VALID, CellState.STALE, CellState.INVALID, CellState.MISSING,
                CellState.NOT_APPLICABLE)  # fmt: skip
 MEASURES = {"latest": "#0072B2", "earliest": "#9ab7d3"}  # the region's bars: now, and before
