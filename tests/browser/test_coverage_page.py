@@ -15,7 +15,6 @@ import csv
 import io
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -36,12 +35,10 @@ from portal.settings import Settings
 from portal.web.coverage_charts import PALETTE
 from portal.workspace import Workspace
 from tests.api.conftest import serve
+from tests.browser.conftest import ARTIFACTS
 from tests.conftest import TEST_DATA
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(
-    os.environ.get("PORTAL_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "portal-test-artifacts"
-)
 DOCS_SHOT = Path(__file__).parents[2] / "docs" / "coverage.png"
 SETTSU, SUITA = "272248", "272051"
 NEIGHBOURS = ("272035", "272124")  # 豊中市, 八尾市: a harvested region's peers

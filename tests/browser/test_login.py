@@ -4,20 +4,16 @@ Screenshots of each step go to PORTAL_TEST_ARTIFACTS (default: <tmp>/portal-test
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pytest
 from fastapi import FastAPI
 
 from portal.accounts.service import Accounts
+from tests.browser.conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 PASSWORD = "yaizu-browser-pass"
-ARTIFACTS = Path(
-    os.environ.get("PORTAL_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "portal-test-artifacts"
-)
 
 
 @pytest.fixture

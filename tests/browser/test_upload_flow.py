@@ -15,7 +15,6 @@ import csv
 import io
 import os
 import re
-import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,13 +31,11 @@ from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
 from tests.api.conftest import serve
+from tests.browser.conftest import ARTIFACTS
 from tests.integration.conftest import purge
 
 pytestmark = pytest.mark.browser
 FILES = Path(__file__).parents[1] / "data" / "browser"
-ARTIFACTS = Path(
-    os.environ.get("PORTAL_TEST_ARTIFACTS") or Path(tempfile.gettempdir()) / "portal-test-artifacts"
-)
 UPLOAD_PAGE = re.compile(r".*/uploads/[0-9a-f]{32}$")
 YAIZU = "222127"
 PASSWORD = "yaizu-upload-pass"
