@@ -20,7 +20,7 @@ MAX_LGCODES = 100  # a query names a few municipalities; the whole matrix needs 
     "/coverage",
     summary="Coverage of the standard datasets per municipality (covered = published-valid)",
     operation_id="coverage",
-    responses=answers(404, 422),
+    responses=answers(400, 404, 422),
 )
 def coverage(
     request: Request,
