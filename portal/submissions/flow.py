@@ -107,9 +107,10 @@ def get_upload(portal: Portal, actor: Actor, upload_id: str) -> Upload:
 
 def list_uploads(portal: Portal, actor: Actor, *, org: str | None = None) -> list[Upload]:
     """The uploads the actor may see (of `org` only, if given), newest first."""
+    visible = [o for o in {*actor.roles, *actor.parents} if actor.can("editor", o)]
     with portal.store.sessions() as session:
-        rows = state.listing(session, org)
-        return [state.view(r, portal.registry) for r in rows if actor.can("editor", r.org)]
+        rows = state.listing(session, visible, org)
+        return [state.view(r, portal.registry) for r in rows]
 
 
 def choose_dataset(portal: Portal, actor: Actor, upload_id: str, dataset: str) -> Upload:

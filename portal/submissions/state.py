@@ -3,6 +3,7 @@ and the organization facts the flow needs (its municipality, whether it needs ap
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
@@ -73,10 +74,12 @@ def last_published(session: Session, org: str, dataset: str) -> UploadRow | None
     return session.scalars(query).first()
 
 
-def listing(session: Session, org: str | None) -> list[UploadRow]:
-    query = select(UploadRow).order_by(UploadRow.created_at.desc()).limit(LIST_MAX)
-    if org is not None:
-        query = query.where(UploadRow.org == org)
+def listing(session: Session, visible: Collection[str], org: str | None) -> list[UploadRow]:
+    """The newest LIST_MAX uploads of the `visible` organizations (of `org` only, if given):
+    filtered before the limit, so other organizations' uploads never crowd them out."""
+    wanted = [o for o in visible if org is None or o == org]
+    query = (select(UploadRow).where(UploadRow.org.in_(wanted))
+             .order_by(UploadRow.created_at.desc()).limit(LIST_MAX))  # fmt: skip
     return list(session.scalars(query))
 
 

@@ -5,6 +5,7 @@ submits; an approver publishes; the dataset is public. And every refusal."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,8 @@ from portal.accounts.service import Accounts
 from portal.composition import Portal
 from portal.server import create_app
 from portal.settings import Settings
+from portal.submissions.models import UploadRow
+from portal.submissions.state import LIST_MAX
 
 FILES = Path(__file__).parents[1] / "data" / "uploads"
 YAIZU = "222127"
@@ -191,3 +194,36 @@ def test_an_invalid_upload_needs_a_reason(client: TestClient, tokens: dict[str, 
     assert done.status_code == 200, done.text
     dataset = client.get(f"/api/v1/datasets/{done.json()['links']['name']}").json()
     assert reason in dataset["notes"] and "要修正" in dataset["notes"]
+
+
+def test_a_busy_neighbour_does_not_hide_my_uploads(
+    client: TestClient, tokens: dict[str, str], portal_settings: Settings
+) -> None:
+    """The list is of what the caller may see, newest first — filtered before it is cut, so
+    another organization's many uploads never push an editor's own out of it."""
+    mine = upload(client, tokens["editor"], "aed-department.xlsx").json()["id"]
+    portal = Portal.open(portal_settings)
+    later = datetime.now(UTC) + timedelta(hours=1)
+    with portal.store.writing() as session:
+        session.add_all(
+            UploadRow(
+                id=f"other{n:04d}",
+                org=OTHER,
+                state="draft",
+                file_name="x.csv",
+                file_format="csv",
+                size=1,
+                content_hash="0",
+                created_by="outsider",
+                created_at=later,
+                updated_at=later,
+                suggested={},
+                candidates=[],
+            )  # fmt: skip
+            for n in range(LIST_MAX + 1)
+        )
+    portal.close()
+    listed = client.get("/api/v1/uploads", headers=auth(tokens["editor"])).json()["results"]
+    assert [u["id"] for u in listed] == [mine]
+    theirs = client.get("/api/v1/uploads", headers=auth(tokens["outsider"])).json()["results"]
+    assert len(theirs) == LIST_MAX and mine not in {u["id"] for u in theirs}
