@@ -1,7 +1,8 @@
-"""CSV in CP932 for Excel users, streamed; characters CP932 cannot hold are reported, and
-replaced only when the client asks. Cells Excel would run as a formula (`=HYPERLINK(…)`)
-are written with a leading ' (portal/validation/formula_cells.py); the UTF-8 download
-is the published file, byte for byte."""
+"""CSV for Excel users, streamed: in CP932 (characters CP932 cannot hold are reported, and
+replaced only when the client asks), or in UTF-8 with a BOM (Excel reads a CSV as UTF-8 only
+when it starts with one: without it, a double-click shows mojibake). In both, cells Excel would
+run as a formula (`=HYPERLINK(…)`) are written with a leading ' (portal/validation/
+formula_cells.py). The plain UTF-8 download is the published file, byte for byte."""
 
 from __future__ import annotations
 
@@ -56,6 +57,18 @@ def _spreadsheet_safe(path: Path) -> Iterator[str]:
                 out.truncate()
     if out.tell():
         yield out.getvalue()
+
+
+def excel_utf8_response(path: Path, headers: dict[str, str]) -> StreamingResponse:
+    """The CSV in UTF-8 with a BOM (one already there is not doubled), formula-like cells
+    quoted: what opens right in Excel with a double-click."""
+
+    def body() -> Iterator[bytes]:
+        yield "\ufeff".encode()
+        for chunk in _spreadsheet_safe(path):
+            yield chunk.encode("utf-8")
+
+    return StreamingResponse(body(), media_type="text/csv; charset=utf-8", headers=headers)
 
 
 def unmappable(path: Path) -> list[str]:

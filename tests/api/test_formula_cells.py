@@ -104,6 +104,25 @@ def test_cp932_download_marks_formula_cells_as_text(published: tuple[TestClient,
     assert without(excel, PLACE) == without(canonical, PLACE)
 
 
+def test_excel_utf8_download_has_a_bom_and_marks_formula_cells(
+    published: tuple[TestClient, Path],
+) -> None:
+    """`bom=1`: what a double-click in Excel opens without mojibake — UTF-8 after a BOM (one,
+    not two), formula-like cells quoted as in the CP932 download; cached apart from the file."""
+    client, converted = published
+    response = client.get("/api/v1/datasets/272248-aed/download.csv", params={"bom": "1"})
+    assert response.status_code == 200 and "utf-8" in response.headers["content-type"]
+    assert response.content.startswith(b"\xef\xbb\xbf") and not response.content[3:].startswith(
+        b"\xef\xbb\xbf"
+    )
+    excel = parse(response.content.decode("utf-8-sig"))
+    assert column(excel, PLACE) == [want for _, want in PLACES]
+    canonical = parse(converted.read_text(encoding="utf-8"))
+    assert without(excel, PLACE) == without(canonical, PLACE)
+    plain = client.get("/api/v1/datasets/272248-aed/download.csv")
+    assert response.headers["etag"] != plain.headers["etag"]
+
+
 def test_utf8_download_is_the_published_file_exactly(published: tuple[TestClient, Path]) -> None:
     client, converted = published
     response = client.get("/api/v1/datasets/272248-aed/download.csv")

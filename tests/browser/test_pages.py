@@ -61,6 +61,7 @@ def test_dataset_page_screenshot(browser, server: str, tmp_path: Path) -> None:
     links = page.get_by_test_id("downloads").get_by_role("link")
     assert links.all_inner_texts() == [
         "CSV（UTF-8）",
+        "CSV（Excel向け・UTF-8 BOM付き）",
         "CSV（Shift_JIS・Excel向け）",
         "JSON",
         "GeoJSON",

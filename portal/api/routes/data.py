@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
 from portal.api.cp932 import WRITER_VERSION as CP932_WRITER_VERSION
-from portal.api.cp932 import cp932_response
+from portal.api.cp932 import cp932_response, excel_utf8_response
 from portal.api.limits import cache_headers, etag_for, not_modified, rate_limiter
 from portal.api.openapi import answers, media
 from portal.api.routes.catalogue import modified
@@ -239,17 +239,24 @@ def download(
         Literal["utf-8", "cp932"], Query(description="utf-8 (canonical) or cp932 for Excel.")
     ] = "utf-8",
     unmappable: Literal["error", "replace"] = "error",
+    bom: Annotated[
+        bool,
+        Query(description="CSV in UTF-8 with a BOM, formula-like cells quoted: opens in Excel."),
+    ] = False,
 ) -> Response:
     package = svc.package(name)
     definition, loaded = svc.rows_of(package)
-    writer = CP932_WRITER_VERSION if encoding == "cp932" else ""
-    etag = etag_for(loaded.content_hash, fmt, encoding, unmappable, writer)
+    excel = fmt == "csv" and encoding == "utf-8" and bom
+    writer = CP932_WRITER_VERSION if encoding == "cp932" or excel else ""
+    etag = etag_for(loaded.content_hash, fmt, encoding, unmappable, writer, excel)
     if (cached := not_modified(request, etag, modified(package))) is not None:
         return cached
     stem = definition.file_name(loaded.lgcode).removesuffix(".csv")
     filename = f"{stem}.{fmt}" if encoding == "utf-8" else f"{stem}_cp932.{fmt}"
     headers = {**cache_headers(etag, modified(package)),
                "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}  # fmt: skip
+    if excel:
+        return excel_utf8_response(svc.published_csv(package, loaded), headers)
     if fmt == "csv" and encoding == "utf-8":
         path = svc.published_csv(package, loaded)
         return FileResponse(path, media_type="text/csv; charset=utf-8", headers=headers)
