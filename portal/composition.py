@@ -17,6 +17,7 @@ from portal.catalogue.legacy import import_legacy
 from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
 from portal.catalogue.publish import Naming, Published, Publisher
 from portal.catalogue.search import Search
+from portal.catalogue.versions import VERSIONS_DIR
 from portal.errors import PortalError
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
@@ -90,9 +91,14 @@ class Portal:
         (another CKAN than the settings', e.g. through a proxy)."""
         return Publisher(catalogue or self.catalogue, self.registry, self.directory,
                          PublishLog(self.store), Naming.of(self.settings), self.rows,
-                         self.settings.data_dir / "versions",
+                         self.versions_dir,
                          # coverage's trend: a snapshot of this portal's own catalogue
                          after_publish=None if catalogue else self._snapshot_coverage)  # fmt: skip
+
+    @property
+    def versions_dir(self) -> Path:
+        """Where each published version's converted folder is kept."""
+        return self.settings.data_dir / VERSIONS_DIR
 
     def _snapshot_coverage(self, _published: Published) -> None:
         from portal.coverage.model import LOCAL, local_coverage, record_snapshot

@@ -22,6 +22,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Index, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from portal.accounts import audit
+from portal.accounts.auth import Actor
+from portal.catalogue.base import PackageMissing
 from portal.errors import PortalError
 from portal.store import Store
 from portal.store.models import Base
@@ -72,6 +75,9 @@ class Changes:
     removed: int
     changed: int
     compared_by: str
+
+
+VERSIONS_DIR = "versions"  # under the data directory: <name>/<number>/ per version
 
 
 def versions(store: Store, name: str) -> list[DatasetVersion]:
@@ -184,6 +190,22 @@ def _by_id(rows: list[dict[str, str]]) -> dict[str, dict[str, str]] | None:
             return None
         found[key] = row
     return found
+
+
+def rollback_by(actor: Actor, name: str, number: int, publisher: Publisher) -> Published:
+    """A rollback asked by a signed-in approver of the dataset's organization (403 otherwise),
+    recorded in the audit log; the API and the history page both call this."""
+    package = publisher.catalogue.public_show(name)
+    if package is None:
+        raise PackageMissing(name=name)
+    org = package.get("owner_org") or ""
+    actor.require("approver", org, "rollback")
+    published = rollback(name, number, publisher, actor.name)
+    with publisher.log.store.writing() as session:
+        audit.record(session, actor.name, "rollback", org=org, target=name,
+                     content_hash=published.plan.digest,
+                     detail={"to": number, "version": published.version})  # fmt: skip
+    return published
 
 
 def rollback(name: str, number: int, publisher: Publisher, who: str) -> Published:

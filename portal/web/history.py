@@ -13,10 +13,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from portal.accounts import audit
 from portal.accounts.auth import Actor
 from portal.accounts.http import FormActorDep, OptionalActorDep
-from portal.catalogue.versions import public_view, rollback, versions
+from portal.catalogue.versions import public_view, rollback_by, versions
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.present import PortalDep
@@ -53,11 +52,11 @@ def shown(request: Request, svc: Portal, name: str, actor: Actor | None, status:
 async def rollback_page(request: Request, name: str, svc: PortalDep,
                         actor: FormActorDep) -> Response:  # fmt: skip
     org = svc.package(name).get("owner_org") or ""
-    actor.require("approver", org, "rollback")
+    actor.require("approver", org, "rollback")  # who may, before what was asked is read
     wanted = text(await request.form(), "version")
     try:
         number = int(wanted)
-        published = await call(rollback, name, number, svc.publisher(), actor.name)
+        published = await call(rollback_by, actor, name, number, svc.publisher())
     except ValueError:
         return shown(request, svc, name, actor, 422, {"code": "version-invalid",
                      "ja": f"版の番号が正しくありません: {wanted[:20]}",
@@ -66,8 +65,4 @@ async def rollback_page(request: Request, name: str, svc: PortalDep,
         if exc.status in (401, 403):
             raise
         return shown(request, svc, name, actor, exc.status, problem_of(exc))
-    with svc.store.writing() as session:
-        audit.record(session, actor.name, "rollback", org=org, target=name,
-                     content_hash=published.plan.digest,
-                     detail={"to": number, "version": published.version})  # fmt: skip
     return to(f"/datasets/{name}/history?rolled={number}&version={published.version}")

@@ -10,10 +10,9 @@ from fastapi import APIRouter
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict
 
-from portal.accounts import audit
 from portal.accounts.http import ActorDep
 from portal.api.openapi import answers, media
-from portal.catalogue.versions import public_view, rollback, version_file, versions
+from portal.catalogue.versions import public_view, rollback_by, version_file, versions
 from portal.present import PortalDep
 
 router = APIRouter(prefix="/api/v1", tags=["versions"])
@@ -44,7 +43,7 @@ def list_versions(name: str, svc: PortalDep) -> list[dict[str, Any]]:
 )
 def download(name: str, number: int, svc: PortalDep) -> FileResponse:
     svc.package(name)
-    path = version_file(svc.store, svc.settings.data_dir / "versions", name, number)
+    path = version_file(svc.store, svc.versions_dir, name, number)
     return FileResponse(path, media_type="text/csv; charset=utf-8",
                         filename=f"{name}-v{number}.csv")  # fmt: skip
 
@@ -56,12 +55,6 @@ def download(name: str, number: int, svc: PortalDep) -> FileResponse:
     responses=answers(400, 401, 403, 404),
 )
 def rollback_to(name: str, body: RollbackBody, svc: PortalDep, actor: ActorDep) -> dict[str, Any]:
-    org = svc.package(name).get("owner_org") or ""
-    actor.require("approver", org, "rollback")
-    published = rollback(name, body.version, svc.publisher(), actor.name)
-    with svc.store.writing() as session:
-        audit.record(session, actor.name, "rollback", org=org, target=name,
-                     content_hash=published.plan.digest,
-                     detail={"to": body.version, "version": published.version})  # fmt: skip
+    published = rollback_by(actor, name, body.version, svc.publisher())
     return {"ok": True, "action": published.action, "version": published.version,
             "rollback_of": body.version}  # fmt: skip
