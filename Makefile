@@ -17,8 +17,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q --disable-pip-version-check -e '.[test]' 2>&1 | { grep -v "is ignored:" || true; }
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# JavaScript from npm (maps for the pages, axe-core for the accessibility tests), pinned by
+# package-lock.json and bundled into portal/web/static: nothing is loaded from a CDN.
+NODE_STAMP := node_modules/.installed
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+install: $(VENV)/.installed $(NODE_STAMP)
+install-test: $(VENV)/.installed-test $(NODE_STAMP)
 
 ## make run: install, build the demo catalogue from the bundled samples, serve the portal.
 # The demo goes to the embedded catalogue unless PORTAL_CATALOGUE says otherwise; datasets
