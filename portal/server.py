@@ -35,6 +35,8 @@ from portal.errors import PortalError
 from portal.settings import Settings
 from portal.store.ratelimit import rate_limit_storage
 from portal.web.coverage import router as coverage_page
+from portal.web.home import router as home_page
+from portal.web.organizations import router as organization_pages
 from portal.web.pages import error_page
 from portal.web.pages import router as pages
 from portal.web.uploads import router as upload_pages
@@ -108,8 +110,9 @@ def application(settings: Settings) -> FastAPI:
     for kind in (PortalError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(kind, answer_error)
     for router in (catalogue.router, data.router, data.files, wapi.router,
-                   ckan_compat.router, dcat.router, pages, accounts, uploads.router,
-                   versions.router, upload_pages, coverage_page, coverage.router):  # fmt: skip
+                   ckan_compat.router, dcat.router, home_page, organization_pages, pages,
+                   accounts, uploads.router, versions.router, upload_pages, coverage_page,
+                   coverage.router):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -6,27 +6,26 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any
+from typing import Any
 
 import yaml
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from portal.catalogue.base import OrganizationMissing, Package
+from portal.catalogue.base import Package
 from portal.catalogue.mapping import metadata_of
-from portal.catalogue.meta import STANDARD_FILTER, PortalMeta
-from portal.catalogue.search import Search
+from portal.catalogue.meta import PortalMeta
 from portal.composition import NoData, Portal
 from portal.present import PortalDep, base, summary
 from portal.present import resources as resource_list
 from portal.rows import Query as RowQuery
 from portal.rows import RowsUnavailable, run
+from portal.web.examples import examples
 
 router = APIRouter(include_in_schema=False)
 LANGS = ("ja", "en")
 PREVIEW_ROWS = 20
-PAGE_SIZE = 20
 
 
 @cache
@@ -76,32 +75,6 @@ def render(request: Request, template: str, status: int = 200, **context: Any) -
     return response
 
 
-@router.get("/", response_class=HTMLResponse)
-def home(
-    request: Request,
-    svc: PortalDep,
-    q: str = "",
-    standard: str = "",
-    organization: str = "",
-    page: Annotated[int, Query(ge=1, le=500)] = 1,
-) -> HTMLResponse:
-    fq = {k: v for k, v in {STANDARD_FILTER: standard, "organization": organization}.items() if v}
-    found = svc.catalogue.search(Search(q=q, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE))
-    root = base(request)
-    standards = [d for d in svc.registry.all() if d.version == "current" and d.fields]
-    return render(request, "home.html", q=q, standard=standard, organization=organization,
-                  count=found["count"], results=[summary(p, root) for p in found["results"]],
-                  standards=standards, organizations=svc.catalogue.organizations(), page=page,
-                  pages=max(1, -(-found["count"] // PAGE_SIZE)))  # fmt: skip
-
-
-@router.get("/organizations/{name}", response_class=HTMLResponse)
-def organization_page(request: Request, name: str, svc: PortalDep) -> HTMLResponse:
-    if svc.catalogue.organization(name) is None:  # as a missing dataset is: 404, not an empty list
-        raise OrganizationMissing(name=name)
-    return home(request, svc, organization=name)
-
-
 def preview(svc: Portal, package: Package) -> dict[str, Any] | None:
     try:
         definition, _ = svc.rows_of(package)
@@ -112,24 +85,6 @@ def preview(svc: Portal, package: Package) -> dict[str, Any] | None:
     query = RowQuery.of(definition, datasets=[package["name"]], limit=PREVIEW_ROWS)
     page = run(svc.rows, query)
     return {"fields": definition.field_names, "rows": page.rows, "total": page.total}
-
-
-def examples(
-    detail: dict[str, Any], fields: list[str], root: str, apiname: str | None
-) -> list[tuple[str, str]]:
-    links = detail["links"]
-    name = detail["name"]
-    filter_field = next(
-        (f for f in ("名称", "種別", "施設名") if f in fields), fields[0] if fields else ""
-    )
-    # -G with --data-urlencode keeps the Japanese field name readable in the example.
-    rows = (f"curl -G '{links['rows']}' --data-urlencode '{filter_field}__like=公園' -d limit=5"
-            if filter_field else f"curl '{links['rows']}'")  # fmt: skip
-    out = [("api_rows", rows), ("api_download", f"curl -OJ '{links['csv']}'"),
-           ("api_ckan", f"curl '{root}/api/3/action/package_show?id={name}'")]  # fmt: skip
-    if apiname:
-        out.append(("api_wapi", f"curl '{root}/wapi/{apiname}?maxResults=5'"))
-    return out
 
 
 @router.get("/datasets/{name}", response_class=HTMLResponse)

@@ -1,0 +1,35 @@
+"""The home page: search over the catalogue, filtered by standard and municipality."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse
+
+from portal.catalogue.meta import STANDARD_FILTER
+from portal.catalogue.search import Search
+from portal.present import PortalDep, base, summary
+from portal.web.pages import render
+
+router = APIRouter(include_in_schema=False)
+PAGE_SIZE = 20
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(
+    request: Request,
+    svc: PortalDep,
+    q: str = "",
+    standard: str = "",
+    organization: str = "",
+    page: Annotated[int, Query(ge=1, le=500)] = 1,
+) -> HTMLResponse:
+    fq = {k: v for k, v in {STANDARD_FILTER: standard, "organization": organization}.items() if v}
+    found = svc.catalogue.search(Search(q=q, fq=fq, rows=PAGE_SIZE, start=(page - 1) * PAGE_SIZE))
+    root = base(request)
+    standards = [d for d in svc.registry.all() if d.version == "current" and d.fields]
+    return render(request, "home.html", q=q, standard=standard, organization=organization,
+                  count=found["count"], results=[summary(p, root) for p in found["results"]],
+                  standards=standards, organizations=svc.catalogue.organizations(), page=page,
+                  pages=max(1, -(-found["count"] // PAGE_SIZE)))  # fmt: skip
