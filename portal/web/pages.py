@@ -30,8 +30,17 @@ PREVIEW_ROWS = 20
 
 @cache
 def messages() -> dict[str, dict[str, str]]:
-    text = resources.files("portal.web").joinpath("messages.yaml").read_text(encoding="utf-8")
-    loaded: dict[str, dict[str, str]] = yaml.safe_load(text)
+    """The pages' words: messages.yaml, plus one messages-<part>.yaml per part of the site
+    (maps, search, …) so that each part keeps its words beside the others'."""
+    folder = resources.files("portal.web")
+    names = ["messages.yaml"] + sorted(
+        f.name
+        for f in folder.iterdir()
+        if f.name.startswith("messages-") and f.name.endswith(".yaml")
+    )
+    loaded: dict[str, dict[str, str]] = {}
+    for name in names:
+        loaded.update(yaml.safe_load(folder.joinpath(name).read_text(encoding="utf-8")) or {})
     return loaded
 
 
