@@ -9,14 +9,15 @@ latter); GET with query parameters or POST with a JSON body, answered as CKAN an
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from portal.api.ckan_params import Action, ActionParamInvalid, bool_param, int_param
 from portal.api.openapi import answers, follow
+from portal.api.routes.datastore import DATASTORE_ACTIONS
 from portal.catalogue.base import OrganizationMissing, Package
 from portal.catalogue.search import FACETS, Search, parse_fq
 from portal.composition import Portal
@@ -35,28 +36,6 @@ class ActionUnknown(PortalError):
     template_ja = "アクション「{name}」は使えません（読み取り専用: {known}）"
 
 
-class ActionParamInvalid(PortalError):
-    code = "action-param-invalid"
-    status = 409  # CKAN answers a bad parameter with a 409 "Validation Error"
-    template_en = "parameter {param}: {problem}"
-    template_ja = "パラメータ {param}: {problem}"
-
-
-def _int(params: dict[str, Any], name: str, default: int, most: int = 10**9) -> int:
-    raw = params.get(name, default)
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ActionParamInvalid(param=name, problem=f"not an integer: {raw!r}") from None
-    if value < 0:
-        raise ActionParamInvalid(param=name, problem="must be 0 or more")
-    return min(value, most)
-
-
-def _bool(params: dict[str, Any], name: str) -> bool:
-    return str(params.get(name, "")).lower() in ("true", "1", "yes")
-
-
 def _absolute(package: Package, root: str) -> Package:
     out = dict(package)
     out["resources"] = [
@@ -73,8 +52,8 @@ def status_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
 
 def package_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
     names = sorted(p["name"] for p in svc.catalogue.public_packages())
-    offset = _int(params, "offset", 0)
-    limit = _int(params, "limit", len(names))
+    offset = int_param(params, "offset", 0)
+    limit = int_param(params, "limit", len(names))
     return names[offset : offset + limit]
 
 
@@ -122,11 +101,11 @@ def package_search(svc: Portal, params: dict[str, Any], root: str) -> Any:
     for key in list(fq):
         if key.lstrip("-") not in (*FACETS, "name", "id", "metadata_modified", "license_id"):
             raise ActionParamInvalid(param="fq", problem=f"filtering on '{key}' is not supported")
-    facets = _facet_fields(params) if _bool(params, "facet") or "facet.field" in params else []
-    search = Search(q=str(params.get("q", "")), fq=fq, rows=_int(params, "rows", 10, MAX_ROWS),
-                    start=_int(params, "start", 0), sort=str(params.get("sort", "")), facets=facets)  # fmt: skip
+    facets = _facet_fields(params) if bool_param(params, "facet") or "facet.field" in params else []
+    search = Search(q=str(params.get("q", "")), fq=fq, rows=int_param(params, "rows", 10, MAX_ROWS),
+                    start=int_param(params, "start", 0), sort=str(params.get("sort", "")), facets=facets)  # fmt: skip
     found = svc.catalogue.search(search)
-    limit = _int(params, "facet.limit", 50)
+    limit = int_param(params, "facet.limit", 50)
     return {
         "count": found["count"],
         "sort": search.sort or "score desc, metadata_modified desc",
@@ -138,9 +117,9 @@ def package_search(svc: Portal, params: dict[str, Any], root: str) -> Any:
 
 def organization_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
     orgs = sorted(svc.catalogue.organizations(), key=lambda o: o["name"])
-    offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS)
+    offset, limit = int_param(params, "offset", 0), int_param(params, "limit", MAX_ROWS)
     orgs = orgs[offset : offset + limit]
-    return orgs if _bool(params, "all_fields") else [o["name"] for o in orgs]
+    return orgs if bool_param(params, "all_fields") else [o["name"] for o in orgs]
 
 
 def organization_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
@@ -150,7 +129,7 @@ def organization_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
     org = svc.catalogue.organization(str(name))
     if org is None:
         raise OrganizationMissing(name=name)
-    if _bool(params, "include_datasets"):
+    if bool_param(params, "include_datasets"):
         found = svc.catalogue.search(Search(fq={"organization": org["name"]}, rows=MAX_ROWS))
         org = {**org, "packages": [_absolute(p, root) for p in found["results"]]}
     return org
@@ -158,11 +137,10 @@ def organization_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
 
 def current_package_list_with_resources(svc: Portal, params: dict[str, Any], root: str) -> Any:
     packages = svc.catalogue.public_packages()  # newest first, as CKAN gives them
-    offset, limit = _int(params, "offset", 0), _int(params, "limit", MAX_ROWS, MAX_ROWS)
+    offset, limit = int_param(params, "offset", 0), int_param(params, "limit", MAX_ROWS, MAX_ROWS)
     return [_absolute(p, root) for p in packages[offset : offset + limit]]
 
 
-Action = Callable[[Portal, dict[str, Any], str], Any]
 ACTIONS: dict[str, Action] = {
     f.__name__: f
     for f in (
@@ -174,7 +152,7 @@ ACTIONS: dict[str, Action] = {
         organization_show,
         current_package_list_with_resources,
     )  # fmt: skip
-}
+} | DATASTORE_ACTIONS
 
 
 async def _params(request: Request) -> dict[str, Any]:
