@@ -3,6 +3,9 @@
 # Recipe and pitfalls: ../shared/notes/ckan-local.md. Safe to re-run: reuses what is there.
 # No Docker, no systemd. Debian bookworm, Python 3.11, run as root.
 # Leaves PIDs in $BASE/*.pid, the API token in $BASE/api_token, and env in $BASE/env.sh.
+# CKAN_HARVEST=1 also installs ckanext-harvest and ckanext-dcat (PyPI) into CKAN's venv and
+# enables their plugins, for the harvest integration tests; a running CKAN without them is
+# restarted once. A re-run reuses the install (stamp file in the venv).
 set -euo pipefail
 BASE=${CKAN_BASE:-/tmp/ckan-local}
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -13,6 +16,10 @@ DB_PASS=${CKAN_DB_PASS:-pass}
 CKAN_DB=${CKAN_DB:-ckan_default}        # database names (roles are always ckan_default / datastore_default)
 DS_DB=${CKAN_DATASTORE_DB:-datastore_default}
 REDIS_DB=${CKAN_REDIS_DB:-0}
+CKAN_HARVEST=${CKAN_HARVEST:-0}
+HARVEST_PACKAGES="ckanext-harvest==1.6.3 ckanext-dcat==2.4.4"   # what BODIK-style aggregators run
+PLUGINS="activity datastore"
+[ "$CKAN_HARVEST" = 1 ] && PLUGINS="$PLUGINS harvest ckan_harvester dcat dcat_rdf_harvester"
 mkdir -p "$BASE" "$BASE/storage"
 cd "$BASE"
 ts() { echo "[ckan-up +$SECONDS s] $*"; }
@@ -39,6 +46,14 @@ if [ ! -x venv/bin/ckan ]; then
   python3 -m venv venv
   venv/bin/pip install -q --disable-pip-version-check "ckan[requirements]==$CKAN_VERSION" ckanapi 2>&1 \
     | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+fi
+# 3b. The harvesters, with their own requirements (rdflib, pyld, geomet, ckantoolkit); the
+#     stamp names the versions, so changing them reinstalls
+HARVEST_STAMP="venv/.installed-$(echo "$HARVEST_PACKAGES" | tr ' =' '_-')"
+if [ "$CKAN_HARVEST" = 1 ] && [ ! -f "$HARVEST_STAMP" ]; then
+  venv/bin/pip install -q --disable-pip-version-check $HARVEST_PACKAGES 2>&1 \
+    | { grep -v "is ignored: it is neither a file nor a directory" || true; }
+  touch "$HARVEST_STAMP"
 fi
 ts "pip done"
 SCHEMA=$(venv/bin/python -c 'import ckan,os;print(os.path.join(os.path.dirname(ckan.__file__),"config/solr/schema.xml"))')
@@ -124,13 +139,21 @@ if [ ! -f "$CKAN_INI" ]; then
     "ckan.datastore.sqlsearch.enabled = true" \
     "ckan.views.default_views = " >/dev/null
 fi
+# Plugins follow CKAN_HARVEST on every run (config-tool only when they change: it is slow).
+# The harvest queue is Redis (ckanext-harvest defaults to AMQP); harvests run synchronously
+# in the tests (`ckan harvester run-test`), so no gather/fetch consumers run.
+if ! grep -qx "ckan.plugins = $PLUGINS" "$CKAN_INI"; then
+  $CK config-tool "$CKAN_INI" "ckan.plugins = $PLUGINS" \
+    "ckan.harvest.mq.type = redis" "ckan.harvest.mq.hostname = 127.0.0.1" \
+    "ckan.harvest.mq.port = 6379" "ckan.harvest.mq.redis_db = $REDIS_DB" >/dev/null
+fi
 for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping?wt=json" >/dev/null && break; sleep 0.5; done
 curl -sf "http://127.0.0.1:$SOLR_PORT/solr/ckan/admin/ping?wt=json" >/dev/null || { tail -50 "$BASE/solr.log"; exit 1; }
 ts "solr ready"
 L="$BASE/init.log"
 $CK db init >>"$L" 2>&1
 [ "$NEW_DB" = 0 ] || $CK search-index clear >>"$L" 2>&1   # fresh DB: drop stale Solr docs
-$CK db pending-migrations --apply >>"$L" 2>&1
+$CK db pending-migrations --apply >>"$L" 2>&1   # also the enabled plugins' (harvest's tables)
 $CK datastore set-permissions 2>>"$L" | su postgres -c "psql -v ON_ERROR_STOP=1 -q" >>"$L" 2>&1
 if ! $CK user show ckan_admin 2>/dev/null | grep -q "name=ckan_admin"; then
   $CK user add ckan_admin email=admin@example.org password=ckan-admin-pass >>"$L" 2>&1
@@ -141,6 +164,11 @@ $CK user token add ckan_admin ci 2>>"$L" | tail -1 | tr -d ' \t' > "$BASE/api_to
 ts "db init + sysadmin + token done"
 
 # 7. Run CKAN (Werkzeug server, threaded). For a WSGI server see the notes (gunicorn + wsgi.py).
+#    One already running without the harvest plugins is restarted with them.
+if [ "$CKAN_HARVEST" = 1 ] && curl -sf "http://127.0.0.1:$CKAN_PORT/api/3/action/status_show" 2>/dev/null \
+   | grep -qv '"harvest"'; then
+  CKAN_BASE="$BASE" CKAN_PORT="$CKAN_PORT" bash "$HERE/ckan-restart.sh"
+fi
 if ! curl -sf "http://127.0.0.1:$CKAN_PORT/api/3/action/status_show" >/dev/null; then
   ( exec $CK run -H 127.0.0.1 -p "$CKAN_PORT" --disable-reloader --threaded ) > "$BASE/ckan.log" 2>&1 &
   echo $! > "$BASE/ckan.pid"

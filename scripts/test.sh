@@ -11,7 +11,7 @@ if [ -z "${CKAN_URL:-}" ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     export CKAN_BASE=${CKAN_BASE:-/tmp/ckan-local}
     trap 'bash scripts/ckan-down.sh' EXIT   # set first: also cleans up after a failed start
-    bash scripts/ckan-up.sh
+    CKAN_HARVEST=1 bash scripts/ckan-up.sh   # with the harvesters, for tests/integration/test_harvest_*
     # shellcheck disable=SC1091
     . "$CKAN_BASE/env.sh"
   else
