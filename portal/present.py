@@ -11,6 +11,8 @@ from fastapi import Depends, Request
 from portal.catalogue.base import Package
 from portal.catalogue.meta import PortalMeta
 from portal.composition import Portal
+from portal.localgov import Directory, LocalGov
+from portal.localgov.english import english_name
 
 
 def portal_of(request: Request) -> Portal:
@@ -35,13 +37,19 @@ def links(package: Package, root: str) -> dict[str, str]:
     return out
 
 
-def summary(package: Package, root: str) -> dict[str, Any]:
+def summary(package: Package, root: str, svc: Portal) -> dict[str, Any]:
+    """A dataset as lists and pages show it, with its title and publisher in English too."""
     meta = PortalMeta.from_package(package)
     org = package.get("organization") or {}
     return {
         "name": package["name"],
         "title": package.get("title", ""),
-        "organization": {"name": org.get("name"), "title": org.get("title")},
+        "title_en": title_en(package, svc),
+        "organization": {
+            "name": org.get("name"),
+            "title": org.get("title"),
+            "title_en": organization_title_en(org, svc.directory),
+        },  # fmt: skip
         "standard": meta.standard,
         "standard_number": meta.standard_number,
         "lgcode": meta.lgcode,
@@ -62,3 +70,36 @@ def resources(package: Package, root: str) -> list[dict[str, Any]]:
                     "description": r.get("description", ""), "size": r.get("size"),
                     "url": root + url if url.startswith("/") else url})  # fmt: skip
     return out
+
+
+def publisher_body(package: Package, directory: Directory) -> LocalGov | None:
+    """The local government a dataset is of (its 全国地方公共団体コード), if the list has it."""
+    lgcode = PortalMeta.from_package(package).lgcode
+    return directory.get(lgcode) if lgcode else None
+
+
+def title_en(package: Package, svc: Portal) -> str:
+    """The English title: the standard's English title and the municipality in Latin letters,
+    "AED locations (Yaizu City, Shizuoka)"; the title as given for a dataset of no standard."""
+    definition = svc.definition(package)
+    body = publisher_body(package, svc.directory)
+    if definition is None:
+        return str(package.get("title", ""))
+    if body is None:
+        return definition.title_en
+    return f"{definition.title_en} ({english_name(body, svc.directory)})"
+
+
+def organization_body(org: dict[str, Any], directory: Directory) -> LocalGov | None:
+    """The local government an organization is: named by its code (the default, {lgcode}),
+    or titled with its full name (静岡県焼津市) when named otherwise."""
+    found = directory.get(str(org.get("name") or ""))
+    if found is not None:
+        return found
+    title = org.get("title")
+    return next((body for body in directory if title and body.full_name == title), None)
+
+
+def organization_title_en(org: dict[str, Any], directory: Directory) -> str | None:
+    body = organization_body(org, directory)
+    return english_name(body, directory) if body else org.get("title")

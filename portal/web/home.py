@@ -30,6 +30,6 @@ def home(
     root = base(request)
     standards = [d for d in svc.registry.all() if d.version == "current" and d.fields]
     return render(request, "home.html", q=q, standard=standard, organization=organization,
-                  count=found["count"], results=[summary(p, root) for p in found["results"]],
+                  count=found["count"], results=[summary(p, root, svc) for p in found["results"]],
                   standards=standards, organizations=svc.catalogue.organizations(), page=page,
                   pages=max(1, -(-found["count"] // PAGE_SIZE)))  # fmt: skip

@@ -100,7 +100,7 @@ def preview(svc: Portal, package: Package) -> dict[str, Any] | None:
 def dataset_page(request: Request, name: str, svc: PortalDep) -> Response:
     package = svc.package(name)
     root = base(request)
-    detail = summary(package, root)
+    detail = summary(package, root, svc)
     table = preview(svc, package)
     files = resource_list(package, root)
     report = next((f for f in files if f["name"].endswith(".validation.html")), None)

@@ -93,7 +93,7 @@ def search(
                             "license_id": license, "metadata_modified": since(modified_since)}.items() if v}  # fmt: skip
     found = svc.catalogue.search(Search(q=q, fq=fq, rows=limit, start=offset))
     return {"count": found["count"], "limit": limit, "offset": offset,
-            "results": [summary(p, base(request)) for p in found["results"]]}  # fmt: skip
+            "results": [summary(p, base(request), svc) for p in found["results"]]}  # fmt: skip
 
 
 @router.get(
@@ -112,7 +112,7 @@ def show(request: Request, name: str, svc: PortalDep) -> Response:
     if (cached := not_modified(request, etag, modified(package))) is not None:
         return cached
     definition = svc.definition(package)
-    detail = summary(package, base(request))
+    detail = summary(package, base(request), svc)
     detail.update(
         notes=package.get("notes", ""),
         extras=extras(package),
