@@ -138,6 +138,16 @@ class Settings(BaseSettings):
         default=None,
         description="Redis for the rate-limit counters (redis://host:6379/0); unset: the database.",
     )
+    map_tiles: str = Field(
+        default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
+        pattern=r"^https?://\S*\{z\}\S*\{[xy]\}\S*\{[xy]\}\S*$",
+        description="The maps' base tiles (an XYZ URL template with {z}, {x}, {y}; {s} for "
+        "subdomains a–c); default: 地理院タイル (標準地図). The pages may load images from its host.",
+    )
+    map_attribution: str = Field(
+        default='<a href="https://maps.gsi.go.jp/development/ichiran.html">地理院タイル</a>',
+        description="The credit the tiles require, shown on every map (HTML: a link and text).",
+    )
 
     @field_validator("license")
     @classmethod
