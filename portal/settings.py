@@ -128,6 +128,12 @@ class Settings(BaseSettings):
         description="A YAML list of standard dataset keys, most wanted first, ordering the "
         "coverage gaps; unset: portal/coverage/priority.yaml (disaster datasets first).",
     )
+    search_synonyms: Path | None = Field(
+        default=None,
+        description="A city's own synonyms for the catalogue search (YAML: `groups:` of words "
+        "that find each other, `related:` word → more words), merged over the bundled "
+        "portal/search/synonyms.yaml; unset: the bundled ones only.",
+    )
     rows_sync_seconds: float = Field(
         default=60,
         ge=0,
