@@ -16,6 +16,11 @@ period and not content-addressed files: a file's address would then outlive its 
 only if the same bytes were published again, so old addresses would still vanish at a
 replace; and the store's ids are what CKAN uses too, so both back ends keep one URL shape.
 
+What a resource's `url` says is not that address but the stable one, /files/<dataset>/<file>
+(versions.current_file_url): it always serves the current version, so a harvester's copy never
+holds a dead link. Each replacement records the resource ids it retired, so an address of the
+older shape is redirected to the stable one once its folder is gone (`replaced_by`).
+
 On a data directory the portal cannot write (a read-only mount), the catalogue opens
 read-only: listing and serving work, writes are refused with a clear error.
 """
@@ -30,12 +35,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, cast, delete, func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from portal.catalogue.base import Catalogue, FileSpec, Package, PackageChanged
 from portal.catalogue.search import Search, found, text_query
+from portal.catalogue.versions import current_file_url
 from portal.datadir import (
     FILE_GRACE_SECONDS,
     DataDirReadOnly,
@@ -54,6 +60,7 @@ from portal.store.models import Package as PackageRow
 from portal.store.search import search_names
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"  # CKAN's metadata_modified: UTC, no zone suffix
+RETIRED = "replaced_resources"  # the activity's record of the resource ids a replacement retired
 
 
 def _now() -> datetime:
@@ -165,7 +172,21 @@ class EmbeddedCatalogue(Catalogue):
                 .where(Activity.package == name)
                 .order_by(Activity.at.desc(), Activity.id.desc())
             )
-            return [{"at": _shown(a.at), "action": a.action, **a.data} for a in found]
+            return [
+                {"at": _shown(a.at), "action": a.action,
+                 **{k: v for k, v in a.data.items() if k != RETIRED}}
+                for a in found
+            ]  # fmt: skip
+
+    def replaced_by(self, resource_id: str) -> str | None:
+        """The dataset an earlier version of which had the resource `resource_id`."""
+        with self.store.sessions() as session:
+            return session.scalar(
+                select(Activity.package)
+                .where(cast(Activity.data, String).contains(f'"{resource_id}"', autoescape=True))
+                .order_by(Activity.at.desc())
+                .limit(1)
+            )
 
     # Writes
 
@@ -180,7 +201,7 @@ class EmbeddedCatalogue(Catalogue):
     def package_put(self, package: Package, files: list[FileSpec], seen: Package | None) -> Package:
         self.refuse_if_read_only("publish")
         self.writes += 1
-        new = self._store(files)
+        new = self._store(files, package["name"])
         try:
             with self._writing("publish", package["name"]) as session:
                 result, before = self._replace(session, package, new, seen)
@@ -218,8 +239,9 @@ class EmbeddedCatalogue(Catalogue):
         session.execute(delete(Resource).where(Resource.package_id == result["id"]))
         session.flush()
         session.add_all(resource_rows(result, now))
+        retired = [r["id"] for r in (before or {}).get("resources", [])]
         session.add(Activity(package=name, at=now, action="changed package" if before else "new package",
-                             data={"extras": package.get("extras", [])}))  # fmt: skip
+                             data={"extras": package.get("extras", []), RETIRED: retired}))  # fmt: skip
         return result, before
 
     @contextmanager
@@ -235,7 +257,7 @@ class EmbeddedCatalogue(Catalogue):
         except OperationalError as exc:
             raise DatabaseUnavailable(url=self.store.url, reason=reason(exc)) from None
 
-    def _store(self, files: list[FileSpec]) -> list[dict[str, Any]]:
+    def _store(self, files: list[FileSpec], name: str) -> list[dict[str, Any]]:
         """Copy the files under new resource ids (not yet referenced by any dataset).
 
         A copy that fails (a full disk) removes what it wrote before saying so."""
@@ -248,7 +270,7 @@ class EmbeddedCatalogue(Catalogue):
                 target = self.files / rid / f.name
                 target.parent.mkdir(parents=True)
                 shutil.copyfile(f.path, target)
-                resources.append(_resource(rid, position, f, target.stat().st_size))
+                resources.append(_resource(rid, position, f, target.stat().st_size, name))
         except OSError as exc:
             for folder in made:
                 shutil.rmtree(folder, ignore_errors=True)
@@ -286,10 +308,11 @@ class EmbeddedCatalogue(Catalogue):
             return []  # a clean-up that cannot run now runs at the next publish
 
 
-def _resource(rid: str, position: int, f: FileSpec, size: int) -> dict[str, Any]:
+def _resource(rid: str, position: int, f: FileSpec, size: int, name: str) -> dict[str, Any]:
     return {
             "id": rid, "name": f.name, "format": f.format, "mimetype": f.mimetype,
-            "description": f.description, "url_type": "upload", "url": f"/files/{rid}/{f.name}",
+            "description": f.description, "url_type": "upload",
+            "url": current_file_url(name, f.name),
             "size": size, "position": position}  # fmt: skip
 
 

@@ -4,6 +4,11 @@ validation and a row-level change summary against the version before; the conver
 archived under PORTAL_DATA_DIR/versions/<name>/<number>/ so any version can be downloaded and
 published again (rollback: a new version that says which one it restores).
 
+Each file has two addresses: /files/<name>/<file> serves the current version's (the stable URL a
+resource's `url` gives, what CKAN clients store), /files/<name>/versions/<number>/<file> that
+version's as it was published. Both keep a version's files in one folder, so the relative paths
+of its datapackage.json resolve from its URL.
+
 Rows are compared by the standard's ID field; where a version has no IDs (or repeats one) whole
 rows are compared instead, so a change shows as one removed and one added.
 """
@@ -18,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
 
 from sqlalchemy import Index, Integer, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column
@@ -104,11 +110,36 @@ def public_view(version: DatasetVersion) -> dict[str, Any]:
                     "changed": version.changed, "compared_by": version.compared_by},
         "rollback_of": version.rollback_of,
         "content_hash": version.content_hash,
+        "datapackage_url": version_file_url(version.name, version.number, "datapackage.json"),
     }  # fmt: skip
 
 
 def version_folder(archive: Path, name: str, number: int) -> Path:
     return archive / name / str(number)
+
+
+def current_file_url(name: str, filename: str) -> str:
+    """The stable address of the dataset's file: always the current version's."""
+    return f"/files/{quote(name)}/{quote(filename)}"
+
+
+def version_file_url(name: str, number: int, filename: str) -> str:
+    """The address of the file as version `number` published it."""
+    return f"/files/{quote(name)}/versions/{number}/{quote(filename)}"
+
+
+def archived_file(
+    store: Store, archive: Path, name: str, number: int, filename: str
+) -> Path | None:
+    """A file of version `number` as it was published; None when that version had no such
+    file (VersionNotFound when there is no such version)."""
+    if not any(v.number == number for v in versions(store, name)):
+        raise VersionNotFound(name=name, number=number)
+    path = version_folder(archive, name, number) / filename
+    try:
+        return path if filename not in (".", "..") and path.is_file() else None
+    except OSError:  # a name over the file system's limit names no file
+        return None
 
 
 def version_file(store: Store, archive: Path, name: str, number: int) -> Path:

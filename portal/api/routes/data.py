@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Path, Query, Request, Response
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from portal.api.cp932 import WRITER_VERSION as CP932_WRITER_VERSION
 from portal.api.cp932 import cp932_response, excel_utf8_response
 from portal.api.limits import cache_headers, etag_for, not_modified, rate_limiter
 from portal.api.openapi import answers, media
 from portal.api.routes.catalogue import modified
+from portal.catalogue.embedded import EmbeddedCatalogue
+from portal.catalogue.versions import archived_file, current_file_url
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.present import PortalDep
@@ -287,19 +290,58 @@ def _resource(svc: Portal, package: dict[str, Any], fmt: str, headers: dict[str,
 files = APIRouter(tags=["files"])
 
 
+ResourceId = Annotated[str, Path(pattern="^[0-9A-Za-z_-]+$", max_length=MAX_FILE_ID)]
+FileName = Annotated[str, Path(max_length=MAX_FILE_NAME)]
+FILES_DOC = """`/files/{dataset}/{file}` is the stable address a resource's `url` gives: it always
+serves the current version's file (a harvested copy's link keeps working after a republish).
+`/files/{resource id}/{file}` is one version's resource; once that version's files are removed,
+it redirects (301) to the stable address."""
+
+
 @files.get(
     "/files/{resource_id}/{filename}",
-    summary="A published file (embedded catalogue)",
+    summary="A published file: the current version's, or one resource's (embedded catalogue)",
+    description=FILES_DOC,
     operation_id="file",
+    response_class=FileResponse,
+    responses={
+        200: {"content": media("*/*")},
+        301: {"description": "Moved to the stable URL"},
+        **answers(400, 404),
+    },  # fmt: skip
+)
+def file(resource_id: ResourceId, filename: FileName, svc: PortalDep) -> Response:
+    path = svc.catalogue.local_file({"id": resource_id, "name": filename})
+    if path is None:
+        path = _current_file(svc, resource_id, filename)
+    if path is not None:
+        return FileResponse(path)
+    catalogue = svc.catalogue
+    moved = catalogue.replaced_by(resource_id) if isinstance(catalogue, EmbeddedCatalogue) else None
+    if moved is not None and _current_file(svc, moved, filename) is not None:
+        return RedirectResponse(current_file_url(moved, filename), status_code=301)
+    raise FileMissing(resource_id=resource_id, filename=filename)
+
+
+def _current_file(svc: Portal, name: str, filename: str) -> FilePath | None:
+    """The file named `filename` of the public dataset `name`'s current version."""
+    package = svc.catalogue.public_show(name)
+    resource = next(
+        (r for r in (package or {}).get("resources", []) if r.get("name") == filename), None
+    )
+    return svc.catalogue.local_file(resource) if resource is not None else None
+
+
+@files.get(
+    "/files/{name}/versions/{number}/{filename}",
+    summary="A file of one version of the dataset, as it was published",
+    operation_id="version_file",
     response_class=FileResponse,
     responses={200: {"content": media("*/*")}, **answers(400, 404)},
 )
-def file(
-    resource_id: Annotated[str, Path(pattern="^[0-9A-Za-z_-]+$", max_length=MAX_FILE_ID)],
-    filename: Annotated[str, Path(max_length=MAX_FILE_NAME)],
-    svc: PortalDep,
-) -> FileResponse:
-    path = svc.catalogue.local_file({"id": resource_id, "name": filename})
+def version_file(name: ResourceId, number: int, filename: FileName, svc: PortalDep) -> FileResponse:
+    svc.package(name)  # 404 for a dataset the public cannot see
+    path = archived_file(svc.store, svc.versions_dir, name, number, filename)
     if path is None:
-        raise FileMissing(resource_id=resource_id, filename=filename)
+        raise FileMissing(resource_id=f"{name}/versions/{number}", filename=filename)
     return FileResponse(path)
