@@ -29,6 +29,7 @@ from portal.catalogue.base import (
     PackageChanged,
 )
 from portal.catalogue.search import Search
+from portal.search.synonyms import solr_query
 
 ORG_PAGE = 25  # organizations per organization_list call (CKAN's cap with all_fields)
 # maintainer (担当課) and maintainer_email: a dataset's metadata, when its department gave it.
@@ -139,7 +140,9 @@ class CkanCatalogue(Catalogue):
             f"metadata_modified:[{v} TO *]" if k == "metadata_modified" else f'{k}:"{v}"'
             for k, v in s.fq.items()
         )
-        params: dict[str, Any] = {"q": s.q or "*:*", "fq": fq, "rows": s.rows, "start": s.start}
+        # An expanded query (the portal's own search) as a Solr query of its alternatives.
+        q = solr_query(s.expansion) if s.expansion else s.q or "*:*"
+        params: dict[str, Any] = {"q": q, "fq": fq, "rows": s.rows, "start": s.start}
         if s.sort:
             params["sort"] = s.sort
         if s.facets:

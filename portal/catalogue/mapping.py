@@ -25,6 +25,7 @@ from portal.catalogue.meta import PortalMeta, Validation
 from portal.catalogue.metadata import DatasetMetadata
 from portal.errors import Location, PortalError
 from portal.localgov import LocalGov
+from portal.search.extras import search_extras
 from portal.standards import Definition
 
 INVALID_TAG = "要修正"
@@ -89,6 +90,10 @@ class Converted:
             validation,
             metadata,
         )
+
+    def data_path(self) -> Path:
+        """The converted CSV (the first resource)."""
+        return self.folder / self.package["resources"][0]["path"]
 
     def files(self) -> list[FileSpec]:
         """The resources: the data files, datapackage.json and the validation report."""
@@ -168,7 +173,8 @@ def build_package(
             recipe=converted.recipe,
             rows=stats["rows"],
         ).to_extras()
-        + given.to_extras(),
+        + given.to_extras()
+        + search_extras(definition.slug, definition.title_ja, converted.data_path()),
         "private": False,
     }
     # Only when given: a key more (even empty) would change the hash of every dataset.

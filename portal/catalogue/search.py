@@ -11,6 +11,7 @@ from typing import Any
 
 from portal.catalogue.base import Package, extras
 from portal.catalogue.meta import STANDARD_FILTER
+from portal.search.synonyms import Expansion
 
 FACETS = ("tags", "organization", "license_id", "res_format", STANDARD_FILTER)
 FQ_TERM = re.compile(r'(\+?[\w.-]+):(?:"([^"]*)"|\[(\S+) TO (\S+)\]|(\S+))')
@@ -26,6 +27,9 @@ class Search:
     start: int = 0
     sort: str = ""
     facets: list[str] = field(default_factory=list)
+    # The query's words with their synonyms (portal/search/synonyms.py), when the portal's own
+    # search expanded it; () for q as given (the CKAN Action API's package_search).
+    expansion: Expansion = ()
 
 
 def parse_fq(fq: str) -> dict[str, str]:
@@ -79,8 +83,11 @@ def found(packages: list[Package], s: Search, ranked: list[str] | None) -> dict[
     }
 
 
-def text_query(s: Search) -> str | None:
-    """The words to search for; None for none (an empty query or Solr's match-all)."""
+def text_query(s: Search) -> str | Expansion | None:
+    """The words to search for (with their synonyms when expanded); None for none (an empty
+    query or Solr's match-all)."""
+    if s.expansion:
+        return s.expansion
     return s.q if s.q and s.q.strip() not in ("*:*", "*") else None
 
 

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from typing import Any
 
+from portal.search.extras import SEARCH_EXTRAS
+
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3005\u3006\u30fc]+")
 WORD = re.compile(r"[0-9a-z]+")
 
@@ -38,6 +40,11 @@ def document(package: dict[str, Any]) -> str:
     parts += [t["name"] for t in package.get("tags", [])]
     parts += [(package.get("organization") or {}).get("title", "")]
     parts += [r.get("name", "") for r in package.get("resources", [])]
+    # The standard's title, its category and the rows' names (portal/search/extras.py), which
+    # CKAN's Solr indexes too (extras_* are copied into its text field).
+    parts += [
+        e.get("value", "") for e in package.get("extras", []) if e.get("key") in SEARCH_EXTRAS
+    ]
     text = " ".join(p for p in parts if p)
     # Single characters too, so that a one-character query (「市」, a one-kanji name) finds something.
     singles = {c for run in CJK.findall(unicodedata.normalize("NFKC", text)) for c in run}

@@ -19,6 +19,9 @@ from portal.composition import Portal
 from portal.present import PortalDep, base, resources, summary
 from portal.rows import BadQuery
 from portal.rows.query import MAX_TEXT
+from portal.search.categories import CATEGORY_FILTER, category_named
+from portal.search.related import related_searches
+from portal.search.synonyms import synonyms
 
 router = APIRouter(prefix="/api/v1", tags=["catalogue"])
 
@@ -86,14 +89,26 @@ def search(
     modified_since: Annotated[
         str | None, Query(description="ISO date or time: only datasets changed since.")
     ] = None,
+    category: Annotated[
+        str | None, Query(description="A category: 防災, 子育て, 医療・福祉, 観光・文化, 生活.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
     offset: Annotated[int, Query(ge=0, le=10_000)] = 0,
 ) -> dict[str, Any]:
     fq = {k: v for k, v in {STANDARD_FILTER: standard, "organization": organization, "tags": tag,
                             "license_id": license, "metadata_modified": since(modified_since)}.items() if v}  # fmt: skip
-    found = svc.catalogue.search(Search(q=q, fq=fq, rows=limit, start=offset))
-    return {"count": found["count"], "limit": limit, "offset": offset,
-            "results": [summary(p, base(request), svc) for p in found["results"]]}  # fmt: skip
+    if category:
+        fq[CATEGORY_FILTER] = category_named(category).name
+    # Residents' words: 避難所 finds 指定緊急避難場所, 保育園 the 子育て施設一覧.
+    words = synonyms(svc.settings.search_synonyms)
+    found = svc.catalogue.search(
+        Search(q=q, fq=fq, rows=limit, start=offset, expansion=words.expand(q))
+    )
+    answer = {"count": found["count"], "limit": limit, "offset": offset,
+              "results": [summary(p, base(request), svc) for p in found["results"]]}  # fmt: skip
+    if not found["count"] and q.strip():  # nothing found: searches that may find something
+        answer["suggestions"] = related_searches(q, words)
+    return answer
 
 
 @router.get(
