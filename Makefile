@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 
-.PHONY: run test install install-test lint clean
+.PHONY: run test install install-test lint clean map
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,8 +24,21 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-install: $(VENV)/.installed $(NODE_STAMP)
-install-test: $(VENV)/.installed-test $(NODE_STAMP)
+# The maps' script and styles (Leaflet + markercluster, portal/web/js) bundled by esbuild into
+# portal/web/static/map/, which the pages load from /static/map/. Built, not committed (the
+# folder's .gitignore): every `make run` and `make test` rebuilds it when its sources change.
+MAP_BUNDLE := portal/web/static/map/map.js
+MAP_SOURCES := $(wildcard portal/web/js/*.js portal/web/js/*.css)
+$(MAP_BUNDLE): $(MAP_SOURCES) $(NODE_STAMP)
+	node_modules/.bin/esbuild portal/web/js/map.js --bundle --minify --format=iife \
+	  --target=es2019 --outdir=portal/web/static/map --entry-names=[name] \
+	  --asset-names=images/[name] --loader:.png=file --legal-comments=eof --log-level=warning
+	cp node_modules/leaflet/LICENSE portal/web/static/map/LICENSE-leaflet.txt
+	cp node_modules/leaflet.markercluster/MIT-LICENCE.txt portal/web/static/map/LICENSE-leaflet.markercluster.txt
+map: $(MAP_BUNDLE)
+
+install: $(VENV)/.installed $(NODE_STAMP) $(MAP_BUNDLE)
+install-test: $(VENV)/.installed-test $(NODE_STAMP) $(MAP_BUNDLE)
 
 ## make run: install, build the demo catalogue from the bundled samples, serve the portal.
 # The demo goes to the embedded catalogue unless PORTAL_CATALOGUE says otherwise; datasets

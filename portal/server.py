@@ -36,6 +36,7 @@ from portal.settings import Settings
 from portal.store.ratelimit import rate_limit_storage
 from portal.web.coverage import router as coverage_page
 from portal.web.home import router as home_page
+from portal.web.maps import router as map_pages
 from portal.web.organizations import router as organization_pages
 from portal.web.pages import error_page
 from portal.web.pages import router as pages
@@ -112,7 +113,7 @@ def application(settings: Settings) -> FastAPI:
     for router in (catalogue.router, data.router, data.files, wapi.router,
                    ckan_compat.router, dcat.router, home_page, organization_pages, pages,
                    accounts, uploads.router, versions.router, upload_pages, coverage_page,
-                   coverage.router):  # fmt: skip
+                   coverage.router, map_pages):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

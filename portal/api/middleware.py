@@ -3,6 +3,8 @@ headers that keep a browser from sniffing, framing or running what the portal se
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -22,13 +24,26 @@ DOCS_PATHS = ("/docs", "/static-offline-docs/")
 # The sign-in and account pages (portal/accounts/pages.py) and the upload pages
 # (portal/web/uploads.py) post forms to the portal itself; the coverage page
 # (portal/web/coverage.py) needs the portal's stylesheet, which the files' policy refuses.
-PAGE_PATHS = ("/datasets/", "/organizations/", "/static/", "/login", "/account", "/admin/",
-              "/uploads", "/coverage")  # fmt: skip
+PAGE_PATHS = ("/datasets/", "/organizations", "/static/", "/login", "/account", "/admin/",
+              "/uploads", "/coverage", "/map")  # fmt: skip
+# Pages with a map (portal/web/maps.py; a dataset's page): the bundled map script from
+# /static/, its points from the portal, the base map's tiles from their host (PORTAL_MAP_TILES).
+MAP_PATHS = ("/map", "/datasets/")
+MAP_CSP = (PAGES_CSP.replace("img-src 'self' data:", "img-src 'self' data: {tiles}")
+           + "; script-src 'self'; connect-src 'self'")  # fmt: skip
 
 
-def policy(path: str) -> str:
+def tile_source(template: str) -> str:
+    """A tile URL template's host as a CSP source: https://{s}.tile.example → https://*.tile.example."""
+    parts = urlsplit(template.replace("{s}", "*"))
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def policy(path: str, tiles: str = "") -> str:
     if path.startswith(DOCS_PATHS):
         return DOCS_CSP
+    if tiles and path.startswith(MAP_PATHS):
+        return MAP_CSP.format(tiles=tiles)
     if path == "/" or path.startswith(PAGE_PATHS):
         return PAGES_CSP
     return FILES_CSP
@@ -45,7 +60,8 @@ class SecurityHeaders:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        csp = policy(scope["path"])
+        settings = getattr(getattr(scope.get("app"), "state", None), "settings", None)
+        csp = policy(scope["path"], tile_source(settings.map_tiles) if settings else "")
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
