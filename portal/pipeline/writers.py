@@ -20,6 +20,10 @@ from portal.standards import Definition
 from portal.standards.definition import typed_value
 from portal.validation.formula_cells import neutralise_row
 
+# Data Package v2: the standards' schemas use field-level missingValues (a v2 feature); without
+# a $schema a reader takes the package for v1.
+DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
+
 LAT, LON = "緯度", "経度"
 
 
@@ -131,6 +135,7 @@ class DatasetWriter:
             resources.append({"name": f"{self.stem.lower()}-geojson", "path": self.names["geojson"],
                               "format": "geojson", "mediatype": "application/geo+json"})  # fmt: skip
         return {
+            "$schema": DATAPACKAGE_PROFILE,
             "name": self.stem.lower(),
             "title": d.title_ja,
             "keywords": list(d.meta.get("tags", [])),

@@ -1,0 +1,24 @@
+"""The demo catalogue (every recipe in pipelines/, as `make run` publishes it) served by a real
+`portal serve` on loopback: what outside clients — CKAN's harvesters, Frictionless — read."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from portal.settings import PROJECT_ROOT, Settings
+from tests.api.conftest import build_catalogue
+from tests.serving import portal_environment, portal_servers
+
+DEMO_RECIPES = sorted((PROJECT_ROOT / "pipelines").glob("*.yaml"))
+
+
+@contextmanager
+def served_demo(root: Path) -> Iterator[tuple[str, Settings]]:
+    """The demo built under `root` and served; its base URL and settings. No rate limit:
+    a harvest asks for every dataset at once."""
+    settings = build_catalogue(root, DEMO_RECIPES)
+    environ = portal_environment(settings.data_dir, None, PORTAL_RATE_LIMIT="0")
+    with portal_servers(environ) as (base,):
+        yield base, settings
