@@ -211,7 +211,9 @@ def datastore_search(svc: Portal, params: dict[str, Any], root: str) -> Any:
     found = search(svc.rows, s)
     result: dict[str, Any] = {"include_total": s.include_total, "limit": s.limit,
                               "records_format": fmt, "resource_id": resource_id}  # fmt: skip
-    for echoed in ("offset", "q", "filters", "sort"):
+    if params.get("offset") not in (None, ""):
+        result["offset"] = s.offset
+    for echoed in ("q", "filters", "sort"):
         if params.get(echoed) not in (None, ""):
             result[echoed] = _object(params, echoed) if echoed == "filters" else params[echoed]
     if s.distinct:
