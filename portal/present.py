@@ -103,3 +103,30 @@ def organization_body(org: dict[str, Any], directory: Directory) -> LocalGov | N
 def organization_title_en(org: dict[str, Any], directory: Directory) -> str | None:
     body = organization_body(org, directory)
     return english_name(body, directory) if body else org.get("title")
+
+
+# The notes the portal writes when a department gives no description (catalogue/mapping.py):
+# they start with the body and the standard, after the 要修正 line of an invalid dataset.
+INVALID_NOTE = "【要修正】"
+
+
+def description_en(package: Package, svc: Portal) -> str | None:
+    """The description in English where the notes are the standard's own (a department's
+    own description has no English; None then, and the page shows it as written)."""
+    definition = svc.definition(package)
+    body = publisher_body(package, svc.directory)
+    notes = str(package.get("notes") or "")
+    if definition is None or body is None:
+        return None
+    own = notes.split("\n\n", 1)[1] if notes.startswith(INVALID_NOTE) and "\n\n" in notes else notes
+    if not own.startswith(f"{body.full_name}の{definition.title_ja}です。"):
+        return None
+    text = (
+        f"{definition.title_en} of {english_name(body, svc.directory)} ({body.lgcode}), "
+        f"published in the layout of the Digital Agency's standard open dataset {definition.number}."
+    )
+    validation = PortalMeta.from_package(package).validation
+    if validation is not None and not validation.valid:
+        errors = "errors" if validation.errors is None else f"{validation.errors} errors"
+        text = f"Needs fixing: this data has {errors} against the standard (see the validation report).\n\n{text}"
+    return text

@@ -37,7 +37,7 @@ from portal.accounts.login import (
 )
 from portal.accounts.models import AuditEntry
 from portal.present import PortalDep
-from portal.web.pages import language, render
+from portal.web.pages import in_language, language, render
 from portal.web.words import Words
 
 router = APIRouter(include_in_schema=False)
@@ -61,7 +61,10 @@ def safe_next(target: str) -> str:
 
 
 def to_login(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={quote(request.url.path)}", 303)
+    # In the page's language: the sign-in page of an English page is English.
+    return RedirectResponse(
+        in_language(f"/login?next={quote(request.url.path)}", language(request)), 303
+    )
 
 
 @router.get("/login", response_class=HTMLResponse)
