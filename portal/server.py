@@ -30,6 +30,7 @@ from portal.api.limits import BodyLimit, RateLimiter
 from portal.api.middleware import HeadAsGet, SecurityHeaders
 from portal.api.openapi import documented
 from portal.api.routes import catalogue, ckan_compat, coverage, data, dcat, uploads, versions, wapi
+from portal.api.slashes import MergeSlashes
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.settings import Settings
@@ -108,6 +109,7 @@ def application(settings: Settings) -> FastAPI:
         # X-Forwarded-For names the client (for the rate limits) only when the connection
         # comes from a proxy named here; `portal serve` turns uvicorn's own handling off.
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(MergeSlashes)  # outermost: `//api/3/action/x` is `/api/3/action/x`
     for kind in (PortalError, HTTPException, RequestValidationError, Exception):
         app.add_exception_handler(kind, answer_error)
     for router in (catalogue.router, data.router, data.files, wapi.router,

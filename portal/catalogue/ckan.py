@@ -140,6 +140,8 @@ class CkanCatalogue(Catalogue):
             f"metadata_modified:[{v} TO *]" if k == "metadata_modified" else f'{k}:"{v}"'
             for k, v in s.fq.items()
         )
+        if s.filter_query:  # a CKAN client's own fq, first: CKAN's Solr answers it as it is
+            fq = f"{s.filter_query} {fq}".strip()
         # An expanded query (the portal's own search) as a Solr query of its alternatives.
         q = solr_query(s.expansion) if s.expansion else s.q or "*:*"
         params: dict[str, Any] = {"q": q, "fq": fq, "rows": s.rows, "start": s.start}

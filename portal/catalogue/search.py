@@ -1,20 +1,23 @@
 """Catalogue search as CKAN's package_search takes it: the query (`Search`, with `fq` parsed
 from Solr's filter syntax), and for the embedded catalogue the filters, facets and sorting
-applied to the datasets its database search found (CKAN's Solr does all that itself)."""
+applied to the datasets its database search found (CKAN's Solr does all that itself).
+
+Two kinds of filter: `fq`, the portal's own (field → value, from its pages and API), and
+`filter_query`, a Solr filter query as CKAN's clients send it (portal/catalogue/fq.py
+answers it as CKAN's Solr does; the CKAN catalogue passes it to CKAN)."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from portal.catalogue.base import Package, extras
+from portal.catalogue.fq import parse_filter
 from portal.catalogue.meta import STANDARD_FILTER
 from portal.search.synonyms import Expansion
 
 FACETS = ("tags", "organization", "license_id", "res_format", STANDARD_FILTER)
-FQ_TERM = re.compile(r'(\+?[\w.-]+):(?:"([^"]*)"|\[(\S+) TO (\S+)\]|(\S+))')
 
 
 @dataclass
@@ -27,23 +30,10 @@ class Search:
     start: int = 0
     sort: str = ""
     facets: list[str] = field(default_factory=list)
+    filter_query: str = ""  # Solr syntax, as package_search's fq
     # The query's words with their synonyms (portal/search/synonyms.py), when the portal's own
     # search expanded it; () for q as given (the CKAN Action API's package_search).
     expansion: Expansion = ()
-
-
-def parse_fq(fq: str) -> dict[str, str]:
-    """CKAN/Solr filter syntax as harvesters send it: `tags:"自治体標準ODS" organization:272051`,
-    `metadata_modified:[2026-01-01T00:00:00Z TO *]`, `-organization:272051` (exclude)."""
-    out: dict[str, str] = {}
-    for m in FQ_TERM.finditer(fq):
-        key = m.group(1).lstrip("+")
-        if m.group(3) is not None:
-            if key == "metadata_modified" and m.group(3) != "*":
-                out["metadata_modified"] = m.group(3)
-        else:
-            out[key] = m.group(2) if m.group(2) is not None else m.group(5)
-    return out
 
 
 def _value(package: Package, key: str) -> list[str]:
@@ -64,6 +54,9 @@ def found(packages: list[Package], s: Search, ranked: list[str] | None) -> dict[
     if ranked is not None:
         rank = {name: i for i, name in enumerate(ranked)}
         packages = sorted((p for p in packages if p["name"] in rank), key=lambda p: rank[p["name"]])
+    if s.filter_query:
+        kept = parse_filter(s.filter_query)
+        packages = [p for p in packages if kept(p)]
     for key, wanted in s.fq.items():
         if key == "metadata_modified":
             packages = [p for p in packages if p["metadata_modified"] >= wanted.rstrip("Z")]

@@ -8,6 +8,7 @@ latter); GET with query parameters or POST with a JSON body, answered as CKAN an
 
 from __future__ import annotations
 
+import inspect
 import json
 from typing import Annotated, Any
 
@@ -15,11 +16,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
+from portal.api import ckan_shape
 from portal.api.ckan_params import Action, ActionParamInvalid, bool_param, int_param
+from portal.api.ckan_reads import READ_ACTIONS, shaper
 from portal.api.openapi import answers, follow
 from portal.api.routes.datastore import DATASTORE_ACTIONS
-from portal.catalogue.base import OrganizationMissing, Package
-from portal.catalogue.search import FACETS, Search, parse_fq
+from portal.catalogue.base import OrganizationMissing
+from portal.catalogue.fq import parse_filter
+from portal.catalogue.search import Search
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.present import PortalDep
@@ -29,28 +33,18 @@ router = APIRouter(tags=["CKAN Action API (read-only)"])
 MAX_ROWS = 1000
 
 
-class ActionUnknown(PortalError):
-    code = "action-unknown"
-    status = 400
-    template_en = "unknown or write action '{name}'; this is a read-only CKAN API ({known})"
-    template_ja = "アクション「{name}」は使えません（読み取り専用: {known}）"
-
-
-def _absolute(package: Package, root: str) -> Package:
-    out = dict(package)
-    out["resources"] = [
-        {**r, "url": root + r["url"]} if str(r.get("url", "")).startswith("/") else r
-        for r in package.get("resources", [])
-    ]
-    return out
-
-
 def status_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Return the site's title, CKAN version it answers as, and site URL."""
     status = svc.catalogue.status_show()
     return {**status, "site_url": root, "api_version": 3}
 
 
 def package_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Return the names of the public datasets.
+
+    :param limit: at most this many (optional)
+    :param offset: from this one on (optional)
+    """
     names = sorted(p["name"] for p in svc.catalogue.public_packages())
     offset = int_param(params, "offset", 0)
     limit = int_param(params, "limit", len(names))
@@ -58,10 +52,14 @@ def package_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
 
 
 def package_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Return a dataset with its resources, as CKAN's package_show does.
+
+    :param id: the id or name of the dataset
+    """
     name = params.get("id") or params.get("name")
     if not name:
         raise ActionParamInvalid(param="id", problem="missing value")
-    return _absolute(svc.package(str(name)), root)
+    return shaper(svc, root).package(svc.package(str(name)))
 
 
 def _facet_fields(params: dict[str, Any]) -> list[str]:
@@ -94,65 +92,116 @@ def _search_facets(facets: dict[str, dict[str, int]], limit: int) -> dict[str, A
 
 
 def package_search(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Search the datasets, as CKAN's package_search does.
+
+    :param q: the words to search for
+    :param fq: a Solr filter query (fields: see the README's compatibility section)
+    :param rows: at most this many (up to 1000); :param start: from this one on
+    :param sort: e.g. ``metadata_modified desc``
+    :param facet.field: a JSON list of fields to count, e.g. ``["tags","organization"]``
+    """
     for name in ("q", "fq", "sort"):
         if len(str(params.get(name, ""))) > MAX_TEXT:
             raise ActionParamInvalid(param=name, problem=f"longer than {MAX_TEXT} characters")
-    fq = parse_fq(str(params.get("fq", "")))
-    for key in list(fq):
-        if key.lstrip("-") not in (*FACETS, "name", "id", "metadata_modified", "license_id"):
-            raise ActionParamInvalid(param="fq", problem=f"filtering on '{key}' is not supported")
+    fq = str(params.get("fq", ""))
+    parse_filter(fq)  # refused alike on both catalogues when it cannot be answered as CKAN does
     facets = _facet_fields(params) if bool_param(params, "facet") or "facet.field" in params else []
-    search = Search(q=str(params.get("q", "")), fq=fq, rows=int_param(params, "rows", 10, MAX_ROWS),
+    search = Search(q=str(params.get("q", "")), filter_query=fq, rows=int_param(params, "rows", 10, MAX_ROWS),
                     start=int_param(params, "start", 0), sort=str(params.get("sort", "")), facets=facets)  # fmt: skip
     found = svc.catalogue.search(search)
     limit = int_param(params, "facet.limit", 50)
+    shape = shaper(svc, root)
     return {
         "count": found["count"],
         "sort": search.sort or "score desc, metadata_modified desc",
-        "results": [_absolute(p, root) for p in found["results"]],
+        "results": [shape.package(p) for p in found["results"]],
         "facets": found["facets"],
         "search_facets": _search_facets(found["facets"], limit),
     }
 
 
 def organization_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Return the organizations' names, or their dicts with ``all_fields=true``.
+
+    :param limit: at most this many; :param offset: from this one on
+    """
     orgs = sorted(svc.catalogue.organizations(), key=lambda o: o["name"])
     offset, limit = int_param(params, "offset", 0), int_param(params, "limit", MAX_ROWS)
     orgs = orgs[offset : offset + limit]
-    return orgs if bool_param(params, "all_fields") else [o["name"] for o in orgs]
+    if not bool_param(params, "all_fields"):
+        return [o["name"] for o in orgs]
+    return [ckan_shape.organization(o) for o in orgs]
 
 
 def organization_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Return an organization, as CKAN's organization_show does.
+
+    :param id: the id or name of the organization
+    :param include_datasets: with its public datasets (optional)
+    """
     name = params.get("id") or params.get("name")
     if not name:
         raise ActionParamInvalid(param="id", problem="missing value")
-    org = svc.catalogue.organization(str(name))
+    shape = shaper(svc, root)
+    org = next((o for o in map(ckan_shape.organization, shape.organizations.values())
+                if str(name) in (o["name"], o["id"])), None)  # fmt: skip
     if org is None:
         raise OrganizationMissing(name=name)
     if bool_param(params, "include_datasets"):
         found = svc.catalogue.search(Search(fq={"organization": org["name"]}, rows=MAX_ROWS))
-        org = {**org, "packages": [_absolute(p, root) for p in found["results"]]}
+        org = {**org, "packages": [shape.package(p) for p in found["results"]]}
     return org
 
 
 def current_package_list_with_resources(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Return the public datasets with their resources, newest first.
+
+    :param limit: at most this many (up to 1000); :param offset: from this one on
+    """
     packages = svc.catalogue.public_packages()  # newest first, as CKAN gives them
     offset, limit = int_param(params, "offset", 0), int_param(params, "limit", MAX_ROWS, MAX_ROWS)
-    return [_absolute(p, root) for p in packages[offset : offset + limit]]
+    shape = shaper(svc, root)
+    return [shape.package(p) for p in packages[offset : offset + limit]]
 
 
-ACTIONS: dict[str, Action] = {
-    f.__name__: f
-    for f in (
-        status_show,
-        package_list,
-        package_show,
-        package_search,
-        organization_list,
-        organization_show,
-        current_package_list_with_resources,
-    )  # fmt: skip
-} | DATASTORE_ACTIONS
+class ActionHelpMissing(PortalError):
+    code = "action-help-not-found"
+    status = 404
+    template_en = "Not found: Action function not found"  # CKAN's words
+    template_ja = "アクション「{name}」はありません"
+
+
+def help_show(svc: Portal, params: dict[str, Any], root: str) -> Any:
+    """Return the help string of an action: what it answers and which parameters it reads.
+
+    :param name: the action's name
+    """
+    name = params.get("name")
+    if not name:
+        raise ActionParamInvalid(param="name", problem="Missing value")
+    action = ACTIONS.get(str(name))
+    if action is None:
+        raise ActionHelpMissing(name=name)
+    return inspect.getdoc(action) or f"{name}: as CKAN's action of that name (read-only)."
+
+
+ACTIONS: dict[str, Action] = (
+    {
+        f.__name__: f
+        for f in (
+            status_show,
+            package_list,
+            package_show,
+            package_search,
+            organization_list,
+            organization_show,
+            current_package_list_with_resources,
+            help_show,
+        )  # fmt: skip
+    }
+    | READ_ACTIONS
+    | DATASTORE_ACTIONS
+)
 
 
 async def _params(request: Request) -> dict[str, Any]:
@@ -177,12 +226,13 @@ ActionName = Annotated[
 
 async def _call(action: ActionName, request: Request, svc: PortalDep) -> JSONResponse:
     name = action
-    if name not in ACTIONS:
-        raise ActionUnknown(name=name, known=", ".join(ACTIONS))
-    params = await _params(request)
     root = str(request.base_url).rstrip("/")
-    result = await run_in_threadpool(ACTIONS[name], svc, params, root)
     help_url = f"{root}/api/3/action/help_show?name={name}"
+    if name not in ACTIONS:  # CKAN's answer, word for word (its clients read error.message)
+        error = {"__type": "Bad request", "message": f"Action name not known: {name}"}
+        return JSONResponse({"help": help_url, "success": False, "error": error}, 400)
+    params = await _params(request)
+    result = await run_in_threadpool(ACTIONS[name], svc, params, root)
     return JSONResponse({"help": help_url, "success": True, "result": result})
 
 
