@@ -13,11 +13,15 @@ from portal.dcat.graph import catalogue_graph
 from portal.present import PortalDep
 
 router = APIRouter(tags=["DCAT"])
+# In the ETag: a client holding an ETag of an earlier profile's output gets the new one.
+PROFILE = "dcat-ap-3.0.1"
 
 
 def _serve(request: Request, svc: Portal, fmt: str, media: str) -> Response:
     packages = svc.catalogue.public_packages()
-    etag = etag_for(fmt, *sorted((p["name"], p.get("metadata_modified")) for p in packages))
+    # what the graph says besides the packages: the profile, the site and the publisher setting
+    said = (PROFILE, str(request.base_url), svc.settings.organization)
+    etag = etag_for(fmt, *said, *sorted((p["name"], p.get("metadata_modified")) for p in packages))
     if (cached := not_modified(request, etag)) is not None:
         return cached
     root = str(request.base_url).rstrip("/")
