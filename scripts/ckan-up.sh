@@ -17,7 +17,8 @@ CKAN_DB=${CKAN_DB:-ckan_default}        # database names (roles are always ckan_
 DS_DB=${CKAN_DATASTORE_DB:-datastore_default}
 REDIS_DB=${CKAN_REDIS_DB:-0}
 CKAN_HARVEST=${CKAN_HARVEST:-0}
-HARVEST_PACKAGES="ckanext-harvest==1.6.3 ckanext-dcat==2.4.4"   # what BODIK-style aggregators run
+# What BODIK-style aggregators run; `harvester run-test` also imports factory-boy and pytest.
+HARVEST_PACKAGES="ckanext-harvest==1.6.3 ckanext-dcat==2.4.4 factory-boy==3.3.3 pytest==9.2.0"
 PLUGINS="activity datastore"
 [ "$CKAN_HARVEST" = 1 ] && PLUGINS="$PLUGINS harvest ckan_harvester dcat dcat_rdf_harvester"
 mkdir -p "$BASE" "$BASE/storage"
