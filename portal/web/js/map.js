@@ -54,7 +54,8 @@ function clusterIcon(labels) {
 function labelsOf(box) {
   const d = box.dataset;
   return { row: d.labelRow, page: d.labelPage, cluster: d.labelCluster, unnamed: d.labelUnnamed,
-           shown: d.labelShown, truncated: d.labelTruncated, failed: d.labelFailed, here: d.labelHere };
+           shown: d.labelShown, truncated: d.labelTruncated, failed: d.labelFailed,
+           zoomIn: d.labelZoomIn, zoomOut: d.labelZoomOut };
 }
 
 function listPoints(target, features, labels) {
@@ -72,7 +73,8 @@ function listPoints(target, features, labels) {
 
 function draw(box, data) {
   const labels = labelsOf(box);
-  const map = L.map(box, { center: JAPAN, zoom: 5 });
+  const map = L.map(box, { center: JAPAN, zoom: 5, zoomControl: false });
+  L.control.zoom({ zoomInTitle: labels.zoomIn, zoomOutTitle: labels.zoomOut }).addTo(map);
   L.tileLayer(data.map.tiles, { attribution: data.map.attribution, maxZoom: 18 }).addTo(map);
   const group = L.markerClusterGroup({ iconCreateFunction: clusterIcon(labels), chunkedLoading: true });
   const markers = data.features.map((f) => {
