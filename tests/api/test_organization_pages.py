@@ -10,6 +10,9 @@ from html import unescape
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from portal.server import create_app
+from portal.settings import Settings
+
 HTML = {"Accept": "text/html"}
 
 
@@ -65,3 +68,19 @@ def test_an_unknown_municipality_is_a_404(app: FastAPI) -> None:
     assert missing.status_code == 404 and "999999" in missing.text
     api = TestClient(app).get("/organizations/999999")
     assert api.status_code == 404 and api.json()["error"]["code"] == "organization-not-found"
+
+
+def test_the_pages_say_which_city_runs_the_catalogue(api_settings: Settings) -> None:
+    """The DX office's city (PORTAL_COVERAGE_ORGANIZATIONS) runs it when every dataset is
+    published as its own municipality (PORTAL_ORGANIZATION={lgcode}, the default)."""
+    assert (
+        'data-testid="operator"'
+        not in TestClient(create_app(api_settings)).get("/organizations", headers=HTML).text
+    )
+    run_by = api_settings.model_copy(update={"coverage_organizations": ["222127"]})
+    reader = TestClient(create_app(run_by))
+    assert "このカタログの運営: 静岡県焼津市" in text(
+        reader.get("/organizations", headers=HTML).text
+    )
+    english = text(reader.get("/organizations/272051?lang=en", headers=HTML).text)
+    assert "This catalogue is run by Yaizu City, Shizuoka" in english
