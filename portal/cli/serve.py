@@ -41,6 +41,7 @@ def serve_command(
     """Serve the API, the compatibility routes and the public pages (OpenAPI at /docs)."""
     import uvicorn
 
+    from portal.api.protocol import PROTOCOL
     from portal.composition import Portal
     from portal.server import create_app
 
@@ -55,9 +56,10 @@ def serve_command(
         # Worker processes build their own app from the environment, as the parent did.
         portal.close()
         uvicorn.run("portal.server:from_environment", factory=True, host=host, port=port,
-                    workers=workers, log_level="warning", proxy_headers=False)  # fmt: skip
+                    workers=workers, log_level="warning", proxy_headers=False, http=PROTOCOL)  # fmt: skip
         return
     # proxy_headers=False: uvicorn would believe X-Forwarded-For from loopback by default;
     # the app believes it only from PORTAL_TRUSTED_PROXIES (portal.server).
+    # http=PROTOCOL: raw UTF-8 in a URL (curl's `?名称=公園`) is read, not refused in plain text.
     uvicorn.run(create_app(st.settings, portal), host=host, port=port, log_level="warning",
-                proxy_headers=False)  # fmt: skip
+                proxy_headers=False, http=PROTOCOL)  # fmt: skip
