@@ -1,7 +1,8 @@
 """The catalogue as DCAT-AP 3.0.1 (an rdflib Graph): one dcat:Dataset per public dataset with
-its distributions, conformant to the SEMIC shapes (tests/data/dcat-ap-3.0.1) and stated where
-ckanext-dcat's RDF harvester reads it (licence on each distribution, media types it can name,
-resource descriptions, an English title it can make a CKAN name of)."""
+its distributions, conformant to DCAT-AP's shapes (the portal's own, tests/data/dcat-ap; SEMIC's,
+by hand: `python -m portal.dcat.check`) and stated where ckanext-dcat's RDF harvester reads it
+(licence on each distribution, media types it can name, resource descriptions, an English title
+it can make a CKAN name of)."""
 
 from __future__ import annotations
 
