@@ -57,13 +57,15 @@ def _resource_package(svc: Portal, resource_id: str) -> Package | None:
 
 def _rows_of(svc: Portal, params: dict[str, Any]) -> tuple[str, Package]:
     """The resource id asked for and its dataset, whose CSV it must be (the only resource
-    with rows in the DataStore's sense); a 404 in CKAN's words otherwise."""
+    with rows in the DataStore's sense); a 404 in CKAN's words otherwise. The dataset's
+    name is an alias of its CSV resource, as CKAN's DataStore has aliases: unlike the
+    resource id, it stays the same when the dataset is republished."""
     resource_id = params.get("resource_id") or params.get("id")
     if not resource_id or not isinstance(resource_id, str):
         raise ActionParamInvalid(param="resource_id", problem="missing value")
-    package = _resource_package(svc, resource_id)
+    package = _resource_package(svc, resource_id) or svc.catalogue.public_show(resource_id)
     resource = csv_resource(package) if package else None
-    if package is None or resource is None or resource["id"] != resource_id:
+    if package is None or resource is None or resource_id not in (resource["id"], package["name"]):
         raise DatastoreResourceMissing(resource_id=resource_id[:MAX_TEXT])
     return resource_id, package
 
@@ -236,7 +238,9 @@ def datastore_info(svc: Portal, params: dict[str, Any], root: str) -> Any:
         fields.append({"id": f["name"], "type": kind,
                        "schema": {"native_type": NATIVE_TYPES[kind], "notnull": False,
                                   "index_name": None, "is_index": False, "uniquekey": False}})  # fmt: skip
-    meta = {"id": resource_id, "count": loaded.rows, "table_type": "BASE TABLE", "aliases": []}
+    real_id = csv_resource(package)["id"]  # type: ignore[index]  # _rows_of checked it
+    meta = {"id": real_id, "count": loaded.rows, "table_type": "BASE TABLE",
+            "aliases": [package["name"]]}  # fmt: skip
     return {"fields": fields, "meta": meta}
 
 
