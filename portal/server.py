@@ -27,7 +27,7 @@ from portal import __version__
 from portal.accounts.pages import router as accounts
 from portal.api.errors import describe, json_error
 from portal.api.limits import BodyLimit, RateLimiter
-from portal.api.middleware import HeadAsGet, SecurityHeaders
+from portal.api.middleware import PAGES_CSP, HeadAsGet, SecurityHeaders
 from portal.api.openapi import documented
 from portal.api.routes import catalogue, ckan_compat, coverage, data, dcat, uploads, versions, wapi
 from portal.api.slashes import MergeSlashes
@@ -126,8 +126,17 @@ def error_answer(request: Request, exc: Exception) -> Response:
     """The one answer to an error: the HTML page or the JSON shape, as the client prefers."""
     described = describe(request, exc)
     if prefers_html(request.headers.get("accept", "")):
-        return error_page(request, described.status, described.error, described.headers)
-    return json_error(request, described)
+        response: Response = error_page(
+            request, described.status, described.error, described.headers
+        )
+        # The page is the portal's own template: the pages' policy, whatever the path (the
+        # files' and the API's sandboxed one, without the stylesheet, drew bare HTML).
+        response.headers["Content-Security-Policy"] = PAGES_CSP
+    else:
+        response = json_error(request, described)
+    # The answer depends on Accept: a cache keeps the page and the JSON apart.
+    response.headers.append("Vary", "Accept")
+    return response
 
 
 async def answer_error(request: Request, exc: Exception) -> Response:

@@ -93,20 +93,24 @@ def described_invalid(exc: RequestValidationError) -> Described:
 BODY_UNREADABLE = "There was an error parsing the body"  # FastAPI's words for it
 
 
-def described_http(exc: HTTPException) -> Described:
+def described_http(request: Request, exc: HTTPException) -> Described:
     if exc.status_code == 400 and exc.detail == BODY_UNREADABLE:
         return Described(400, body(400, "body-unreadable",
                                    "the request body cannot be read: it is not valid JSON (or not the form data it should be)",
                                    "リクエスト本文を読み取れません（正しい JSON またはフォームの形式になっていません）"))  # fmt: skip
-    code = {404: "not-found", 405: "method-not-allowed"}.get(exc.status_code, "http-error")
-    ja = {404: "ページが見つかりません", 405: "このメソッドは使えません"}.get(
-        exc.status_code, "エラー"
-    )
-    return Described(
-        exc.status_code,
-        body(exc.status_code, code, str(exc.detail), ja),
-        getattr(exc, "headers", None),
-    )
+    headers = getattr(exc, "headers", None)
+    status, path, method = exc.status_code, request.url.path, request.method
+    if status == 404 and exc.detail == "Not Found":  # the router's own: no route has the path
+        en, ja = f"there is no page or API at {path}", f"{path} にページや API はありません"
+        return Described(404, body(404, "not-found", en, ja), headers)
+    if status == 405:
+        allowed = (headers or {}).get("Allow", "GET")
+        en = f"{path} does not take {method}; use {allowed}"
+        ja = f"{path} は {method} を受け付けません（{allowed} を使ってください）"
+        return Described(405, body(405, "method-not-allowed", en, ja), headers)
+    ja = {404: "ページが見つかりません"}.get(status, "エラー")
+    code = "not-found" if status == 404 else "http-error"
+    return Described(status, body(status, code, str(exc.detail), ja), headers)
 
 
 def describe(request: Request, exc: Exception) -> Described:
@@ -118,6 +122,6 @@ def describe(request: Request, exc: Exception) -> Described:
     if isinstance(exc, RequestValidationError):
         return described_invalid(exc)
     if isinstance(exc, HTTPException):
-        return described_http(exc)
+        return described_http(request, exc)
     log.exception("unexpected error on %s", request.url.path, exc_info=exc)
     return Described(500, body(500, "internal-error", "internal error", "内部エラーが発生しました"))
