@@ -159,10 +159,13 @@ class Settings(BaseSettings):
     @classmethod
     def _open_license(cls, value: str) -> str:
         """Only open licences: BODIK and the Digital Agency ingest CC BY, CC BY-SA and CC0 data."""
+        # Imported here: portal.catalogue's package imports this module (the table is its data).
+        from portal.catalogue.licences import spellings
+
         key = value.strip().lower()
-        if key not in OPEN_LICENSES:
+        if key not in spellings():
             raise ValueError(f"'{value}' is not an open licence; use cc-by, cc-by-sa or cc-zero")
-        return OPEN_LICENSES[key]
+        return spellings()[key]
 
     @field_validator("ckan_url")
     @classmethod
@@ -187,10 +190,6 @@ class Settings(BaseSettings):
     def effective_database_url(self) -> str:
         """PORTAL_DATABASE_URL, or the SQLite file in the data directory."""
         return self.database_url or f"sqlite:///{(self.data_dir / 'portal.db').resolve()}"
-
-
-OPEN_LICENSES = {"cc-by": "cc-by", "cc-by-4.0": "cc-by", "cc-by-sa": "cc-by-sa", "cc-by-sa-4.0": "cc-by-sa",
-                 "cc-zero": "cc-zero", "cc0": "cc-zero", "cc0-1.0": "cc-zero"}  # fmt: skip
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -9,6 +9,7 @@ from typing import Any
 from portal.api import ckan_shape
 from portal.api.ckan_params import Action, ActionParamInvalid, bool_param, int_param
 from portal.catalogue.base import Package
+from portal.catalogue.licences import licences
 from portal.composition import Portal
 from portal.errors import PortalError
 
@@ -73,7 +74,7 @@ def tag_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
 
 def license_list(svc: Portal, params: dict[str, Any], root: str) -> Any:
     """Return the licences the portal publishes under (open licences only)."""
-    return ckan_shape.licences()
+    return [found.ckan_entry() for found in licences().values()]
 
 
 def package_autocomplete(svc: Portal, params: dict[str, Any], root: str) -> Any:

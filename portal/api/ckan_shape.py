@@ -13,13 +13,10 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 
-import yaml
-
 from portal.catalogue.base import Package
+from portal.catalogue.licences import licences
 
 # The portal's namespace for the ids it derives (fixed: changing it changes every id).
 ID_NAMESPACE = uuid.UUID("5f0c2a8e-6f4a-4a55-9a55-2f1e0d6c7b31")
@@ -31,21 +28,14 @@ def derived_id(kind: str, name: str) -> str:
     return str(uuid.uuid5(ID_NAMESPACE, f"{kind}:{name}"))
 
 
-@cache
-def licences() -> list[dict[str, Any]]:
-    """The licences the portal publishes under, as CKAN's license_list gives them."""
-    text = resources.files("portal.api").joinpath("ckan_licences.yaml").read_text("utf-8")
-    found: list[dict[str, Any]] = yaml.safe_load(text)
-    return found
-
-
 def licence_fields(license_id: str | None) -> dict[str, Any]:
-    """license_title, license_url and isopen as CKAN derives them from license_id."""
-    known = next((lic for lic in licences() if lic["id"] == license_id), None)
+    """license_title, license_url and isopen as CKAN derives them from license_id (its id
+    exactly, as CKAN looks it up in its register: no alias)."""
+    known = licences().get(license_id or "")
     if known is None:  # CKAN shows an unknown licence's id as its title
         return {"license_title": license_id, "isopen": False}
-    is_open = "approved" in (known["od_conformance"], known["osd_conformance"])
-    return {"license_title": known["title"], "license_url": known["url"], "isopen": is_open}
+    return {"license_title": known.ckan.title, "license_url": known.ckan.url,
+            "isopen": known.ckan.isopen}  # fmt: skip
 
 
 def organization(org: dict[str, Any]) -> dict[str, Any]:

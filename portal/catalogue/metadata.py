@@ -18,10 +18,10 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_core import PydanticCustomError
 
+from portal.catalogue.licences import spellings
 from portal.catalogue.meta import string_extras
 from portal.errors import Location, PortalError
 from portal.normalize.phone import normalize_phone
-from portal.settings import OPEN_LICENSES
 
 # The catalogue's extras for what CKAN has no field for (ckanext-dcat's names).
 CONTACT_PHONE = "contact_phone"
@@ -188,9 +188,9 @@ class DatasetMetadata(BaseModel):
     def _license(cls, value: str | None) -> str | None:
         if value is None:
             return None
-        if value.lower() not in OPEN_LICENSES:
+        if value.lower() not in spellings():
             raise _problem("license", value)
-        return OPEN_LICENSES[value.lower()]
+        return spellings()[value.lower()]
 
     @field_validator("keywords", mode="before")
     @classmethod

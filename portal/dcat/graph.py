@@ -205,7 +205,7 @@ class CatalogueGraph:
         if found is None:
             return None
         node = self.typed(iri(found.url), DCTERMS.LicenseDocument)
-        self.add(node, DCTERMS.title, Literal(found.ckan_title))
+        self.add(node, DCTERMS.title, Literal(found.ckan.title))
         return node
 
     # A distribution

@@ -23,11 +23,11 @@ from starlette.datastructures import FormData
 from portal.accounts.auth import Actor
 from portal.accounts.http import FormActorDep, OptionalActorDep
 from portal.accounts.pages import to_login
+from portal.catalogue.licences import licences
 from portal.catalogue.metadata import DatasetMetadata, frequencies
 from portal.composition import Portal
 from portal.errors import PortalError
 from portal.present import PortalDep
-from portal.settings import OPEN_LICENSES
 from portal.submissions import flow
 from portal.submissions.errors import MappingEditInvalid
 from portal.submissions.views import FieldMapping, MappingEdit, Normaliser, Preview, Upload
@@ -37,7 +37,7 @@ router = APIRouter(include_in_schema=False)
 SPARE_STEPS = 2  # empty normaliser rows the form offers beside a field's own
 METADATA_FIELDS = ("title", "description", "department", "contact_phone", "contact_email",
                    "contact_url", "update_frequency", "keywords", "license")  # fmt: skip
-LICENSES = sorted(set(OPEN_LICENSES.values()))
+LICENSES = sorted(licences())
 
 
 def option_text(step: Normaliser) -> str:
