@@ -18,7 +18,7 @@ from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.publish import Options
 from portal.composition import Portal
 from portal.server import create_app
-from portal.settings import Settings
+from portal.settings import PROJECT_ROOT, Settings
 from portal.workspace import Workspace
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR, TEST_DATA, new_postgres_schema
 
@@ -96,3 +96,12 @@ def serve(app: FastAPI) -> Iterator[str]:
 @pytest.fixture(scope="session")
 def server(app: FastAPI) -> Iterator[str]:
     yield from serve(app)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo `make run` builds (every sample recipe in pipelines/, invalid ones published
+    as 要修正), served on a real socket."""
+    recipes = sorted((PROJECT_ROOT / "pipelines").glob("*.yaml"))
+    settings = build_catalogue(tmp_path_factory.mktemp("demo"), recipes)
+    yield from serve(create_app(settings))

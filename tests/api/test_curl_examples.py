@@ -9,17 +9,11 @@ and run with the real curl: it must answer 200."""
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import httpx
-import pytest
-
-from portal.server import create_app
-from portal.settings import PROJECT_ROOT
-from tests.api.conftest import build_catalogue, serve
 
 # The public pages a reader browses (not the API, files, staff or upload pages; the
 # coverage page is the DX office's, behind sign-in, and shows no example).
@@ -85,13 +79,6 @@ def crawl(base: str) -> dict[str, list[str]]:
             found[url] = [s for s in text.snippets if s.startswith("curl ")]
             queue += [p for p in (public_page(base, u) for u in text.links) if p]
     return found
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    recipes = sorted((PROJECT_ROOT / "pipelines").glob("*.yaml"))
-    settings = build_catalogue(tmp_path_factory.mktemp("demo"), recipes)
-    yield from serve(create_app(settings))
 
 
 def test_every_curl_example_on_every_page_answers_200(demo: str, tmp_path: Path) -> None:

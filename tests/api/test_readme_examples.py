@@ -9,14 +9,11 @@ from __future__ import annotations
 import re
 import shlex
 import subprocess
-from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from portal.server import create_app
 from portal.settings import PROJECT_ROOT
-from tests.api.conftest import build_catalogue, serve
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 COUNT = re.compile(r'"(?:total|count|totalCount)":\s*(\d+)')
@@ -30,13 +27,6 @@ def curl_examples() -> list[str]:
             if line.startswith("curl ") and "127.0.0.1:8000" in line:
                 commands.append(re.sub(r"\s+#[^'\"]*$", "", line).strip())
     return commands
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    recipes = sorted((PROJECT_ROOT / "pipelines").glob("*.yaml"))
-    settings = build_catalogue(tmp_path_factory.mktemp("demo"), recipes)
-    yield from serve(create_app(settings))
 
 
 def test_the_readme_has_examples_for_each_family_of_routes() -> None:
