@@ -7,6 +7,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -53,12 +54,21 @@ def api_settings(
 ) -> Iterator[Settings]:
     """The published catalogue, in a SQLite portal database and in a PostgreSQL one (where
     the rows the API serves live in the same database)."""
-    root = tmp_path_factory.mktemp(f"api-{request.param}")
+    with catalogue_in(request, tmp_path_factory.mktemp(f"api-{request.param}")) as settings:
+        yield settings
+
+
+@contextmanager
+def catalogue_in(
+    request: pytest.FixtureRequest, root: Path, recipes: list[Path] = RECIPES
+) -> Iterator[Settings]:
+    """The catalogue built in the portal database a fixture's param names: "sqlite" (a file
+    under root), or "postgresql" (a new schema, dropped after)."""
     if request.param == "sqlite":
-        yield build_catalogue(root)
+        yield build_catalogue(root, recipes)
         return
     with new_postgres_schema(request.getfixturevalue("postgres_url")) as url:
-        yield build_catalogue(root, database_url=url)
+        yield build_catalogue(root, recipes, database_url=url)
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,7 @@ from fastapi.testclient import TestClient
 
 from portal.server import create_app
 from portal.settings import PROJECT_ROOT
-from tests.api.conftest import build_catalogue
-from tests.conftest import new_postgres_schema
+from tests.api.conftest import catalogue_in
 
 RECIPES = [PROJECT_ROOT / "pipelines" / f"{name}.yaml"
            for name in ("suita_evacuation_space", "yaizu_preschool", "yaizu_fire_hydrant",
@@ -34,11 +33,8 @@ def client(
 ) -> Iterator[TestClient]:
     """The catalogue in a SQLite portal database, then in a PostgreSQL one."""
     root = tmp_path_factory.mktemp(f"search-words-{request.param}")
-    if request.param == "sqlite":
-        yield TestClient(create_app(build_catalogue(root, RECIPES)))
-        return
-    with new_postgres_schema(request.getfixturevalue("postgres_url")) as url:
-        yield TestClient(create_app(build_catalogue(root, RECIPES, database_url=url)))
+    with catalogue_in(request, root, RECIPES) as settings:
+        yield TestClient(create_app(settings))
 
 
 def search(client: TestClient, **params: str) -> dict[str, Any]:
