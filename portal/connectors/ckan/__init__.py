@@ -1,0 +1,2 @@
+"""Harvest from another CKAN (BODIK ODCS, a prefecture's CKAN): open-licence standard
+datasets, re-validated here and imported with their provenance."""
