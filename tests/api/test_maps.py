@@ -151,3 +151,10 @@ def test_pages_with_a_map_may_load_the_tiles_and_the_bundled_script(client: Test
         assert "script-src 'self';" in policy + ";" and "connect-src 'self'" in policy
     home = client.get("/").headers["content-security-policy"]
     assert "script-src" not in home and GSI not in home  # pages without a map: no script
+
+
+def test_every_page_links_the_map_in_the_readers_language(client: TestClient) -> None:
+    for url, link in (("/", 'href="/map"'), ("/datasets/272051-aed", 'href="/map"'),
+                      ("/?lang=en", 'href="/map?lang=en"')):  # fmt: skip
+        page = client.get(url)
+        assert page.status_code == 200 and link in page.text, url
