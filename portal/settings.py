@@ -144,6 +144,11 @@ class Settings(BaseSettings):
         default=None,
         description="Redis for the rate-limit counters (redis://host:6379/0); unset: the database.",
     )
+    subscriptions_allow_private: bool = Field(
+        default=False,
+        description="Let subscribers' webhooks be http and on private or loopback addresses "
+        "(tests, a closed network); unset: https on public hosts only.",
+    )
     map_tiles: str = Field(
         default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
         pattern=r"^https?://\S*\{z\}\S*\{[xy]\}\S*\{[xy]\}\S*$",
