@@ -7,8 +7,10 @@ questions they all ask (a dataset, its standard, its rows)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from portal.catalogue import Catalogue, open_catalogue
 from portal.catalogue.base import Package, PackageMissing
@@ -30,7 +32,12 @@ from portal.standards import Definition, Registry
 from portal.store import Store
 from portal.workspace import Workspace
 
+if TYPE_CHECKING:
+    from portal.connectors.base import Connector
+    from portal.jobs import Jobs
+
 log = logging.getLogger(__name__)
+PublishedHook = Callable[[Published], None]
 
 
 class RowsNotLoaded(PortalError):
@@ -66,6 +73,10 @@ class Portal:
     workspace: Workspace
     # name -> (content hash, why) of a rows load this process tried and that failed
     _row_failures: dict[str, tuple[str, RowsUnavailable]] = field(default_factory=dict)
+    # After a publish to this portal's own catalogue: coverage's snapshot, then on_published's
+    _published_hooks: list[PublishedHook] = field(default_factory=list)
+    _jobs: Jobs | None = None
+    _connectors: dict[str, Connector] | None = None
 
     @classmethod
     def open(cls, settings: Settings, catalogue_kind: str | None = None) -> Portal:
@@ -92,8 +103,41 @@ class Portal:
         return Publisher(catalogue or self.catalogue, self.registry, self.directory,
                          PublishLog(self.store), Naming.of(self.settings), self.rows,
                          self.versions_dir,
-                         # coverage's trend: a snapshot of this portal's own catalogue
-                         after_publish=None if catalogue else self._snapshot_coverage)  # fmt: skip
+                         # coverage's trend, subscribers, brokers: this portal's own catalogue
+                         after_publish=None if catalogue else self._after_publish)  # fmt: skip
+
+    def on_published(self, hook: PublishedHook) -> None:
+        """Call `hook` after each publish to this portal's catalogue. A hook's failure is
+        logged and never fails the publish; slow work goes on the queue (`self.jobs`)."""
+        self._published_hooks.append(hook)
+
+    def _after_publish(self, published: Published) -> None:
+        for hook in (self._snapshot_coverage, *self._published_hooks):
+            try:
+                hook(published)
+            except Exception:  # the publish is done: a hook's failure must not read as its
+                log.exception("after publishing %s: %r failed", published.plan.name, hook)
+
+    @property
+    def jobs(self) -> Jobs:
+        """The background queue (portal/jobs), built on first use with every job kind."""
+        if self._jobs is None:
+            from portal.jobs import Jobs, make_huey
+            from portal.jobs.kinds import register_all
+
+            self._jobs = Jobs(self.store, make_huey(self.settings), self)
+            register_all(self._jobs)
+        return self._jobs
+
+    @property
+    def connectors(self) -> dict[str, Connector]:
+        """The connectors of PORTAL_CONNECTORS_DIR; a bad file is logged and left out (the
+        CLI's `portal connectors` reads them strictly)."""
+        if self._connectors is None:
+            from portal.connectors.registry import load_connectors
+
+            self._connectors = load_connectors(self.settings, strict=False)
+        return self._connectors
 
     @property
     def versions_dir(self) -> Path:

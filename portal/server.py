@@ -29,7 +29,18 @@ from portal.api.errors import describe, json_error
 from portal.api.limits import BodyLimit, RateLimiter
 from portal.api.middleware import PAGES_CSP, HeadAsGet, SecurityHeaders
 from portal.api.openapi import documented
-from portal.api.routes import catalogue, ckan_compat, coverage, data, dcat, uploads, versions, wapi
+from portal.api.routes import (
+    catalogue,
+    ckan_compat,
+    connectors,
+    coverage,
+    data,
+    dcat,
+    jobs,
+    uploads,
+    versions,
+    wapi,
+)
 from portal.api.slashes import MergeSlashes
 from portal.composition import Portal
 from portal.errors import PortalError
@@ -115,7 +126,7 @@ def application(settings: Settings) -> FastAPI:
     for router in (catalogue.router, data.router, data.files, wapi.router,
                    ckan_compat.router, dcat.router, home_page, organization_pages, pages,
                    accounts, uploads.router, versions.router, upload_pages, coverage_page,
-                   coverage.router, map_pages):  # fmt: skip
+                   coverage.router, map_pages, jobs.router, connectors.router):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

@@ -11,13 +11,14 @@ from typing import Annotated
 
 import typer
 
-from portal.cli import coverage, datasets, db, localgov, rows, users
+from portal.cli import connectors, coverage, datasets, db, localgov, rows, users
 from portal.cli.convert import convert_command, recipe_app
 from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
 from portal.cli.serve import serve_command
 from portal.cli.state import CliState, console
 from portal.cli.validate import validate_command
+from portal.cli.worker import worker_command
 from portal.settings import load_settings
 
 app = typer.Typer(
@@ -36,6 +37,7 @@ GROUPS = {
     "rows": rows.app,
     "users": users.app,
     "coverage": coverage.app,
+    "connectors": connectors.app,
 }
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)
@@ -44,6 +46,7 @@ app.command("convert")(convert_command)
 app.command("publish")(publish_command)
 app.command("history")(history_command)
 app.command("serve")(serve_command)
+app.command("worker")(worker_command)
 app.command("audit")(users.audit_command)
 
 

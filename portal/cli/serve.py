@@ -37,6 +37,9 @@ def serve_command(
     workers: Annotated[
         int, typer.Option(help="Worker processes (each opens the stores read-mostly).")
     ] = 1,
+    with_worker: Annotated[
+        bool, typer.Option("--with-worker", help="Also run background jobs in this process (make run).")
+    ] = False,
 ) -> None:
     """Serve the API, the compatibility routes and the public pages (OpenAPI at /docs)."""
     import uvicorn
@@ -52,6 +55,10 @@ def serve_command(
     portal = Portal.open(st.settings)
     st.err.print(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs; "
                  f"catalogue: {st.settings.catalogue})", highlight=False)  # fmt: skip
+    if with_worker and workers == 1:  # the demo's jobs (connector intakes, deliveries) need no `portal worker`
+        from portal.cli.worker import start_in_process
+
+        start_in_process(portal)
     if workers > 1:
         # Worker processes build their own app from the environment, as the parent did.
         portal.close()

@@ -7,7 +7,9 @@ from __future__ import annotations
 import portal.accounts.models
 import portal.catalogue.versions
 import portal.coverage.models
-import portal.submissions.models  # noqa: F401
+import portal.jobs.models
+import portal.submissions.models
+import portal.subscriptions.models  # noqa: F401
 from portal.store.models import Base
 
 METADATA = Base.metadata
