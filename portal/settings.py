@@ -149,6 +149,11 @@ class Settings(BaseSettings):
         description="Let subscribers' webhooks be http and on private or loopback addresses "
         "(tests, a closed network); unset: https on public hosts only.",
     )
+    connectors_dir: Path | None = Field(
+        default=None,
+        description="Folder of connector files (one YAML per connector: ORDEN, NGSI, CKAN "
+        "harvest; see Connectors); unset: no connectors.",
+    )
     map_tiles: str = Field(
         default="https://cyberjapandata.gsi.go.jp/xyz/std/{z}/{x}/{y}.png",
         pattern=r"^https?://\S*\{z\}\S*\{[xy]\}\S*\{[xy]\}\S*$",
