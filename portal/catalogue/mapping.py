@@ -174,7 +174,8 @@ def build_package(
             rows=stats["rows"],
         ).to_extras()
         + given.to_extras()
-        + search_extras(definition.slug, definition.title_ja, converted.data_path()),
+        + search_extras(definition.slug, definition.title_ja, converted.data_path())
+        + carried_extras(converted.package),
         "private": False,
     }
     # Only when given: a key more (even empty) would change the hash of every dataset.
@@ -182,6 +183,16 @@ def build_package(
         if value is not None:
             package[key] = value
     return package
+
+
+def carried_extras(datapackage: dict[str, Any]) -> list[dict[str, str]]:
+    """Extras a connector set on the converted folder (datapackage.json's `portal.extras`:
+    a harvested dataset's provenance), published with it; string pairs only. None for a
+    folder `portal convert` wrote, so no other dataset's hash changes."""
+    listed = datapackage.get("portal", {}).get("extras")
+    return [{"key": e["key"], "value": e["value"]} for e in listed or []
+            if isinstance(e, dict) and isinstance(e.get("key"), str)
+            and isinstance(e.get("value"), str)]  # fmt: skip
 
 
 def metadata_of(package: Package, definition: Definition | None) -> DatasetMetadata:

@@ -19,6 +19,7 @@ from portal.catalogue.licences import licence
 from portal.catalogue.mapping import metadata_of
 from portal.catalogue.meta import PortalMeta
 from portal.composition import NoData, Portal
+from portal.connectors.ckan.mapping import Provenance
 from portal.present import PortalDep, base, description_en, summary
 from portal.present import resources as resource_list
 from portal.rows import Query as RowQuery
@@ -147,7 +148,7 @@ def dataset_page(request: Request, name: str, svc: PortalDep) -> Response:
                   notes_en=description_en(package, svc), definition=definition,
                   licence=licence(package.get("license_id")), finding=finding_of(svc, package),
                   errors=(validation.errors or 0) if validation else 0,
-                  preview=table, files=files, report=report,
+                  preview=table, files=files, report=report, provenance=Provenance.from_package(package),
                   examples=examples(detail, table["fields"] if table else [], root, _apiname(svc, package)))  # fmt: skip
 
 
