@@ -87,7 +87,7 @@ class Portal:
         import_legacy(store, settings.data_dir)  # what a portal before the store kept in files
         catalogue = open_catalogue(settings, store, catalogue_kind)
         registry, directory = Registry(settings.datasets_dir), load_directory()
-        return cls(
+        portal = cls(
             store=store,
             workspace=Workspace.of(settings, registry, directory),
             settings=settings,
@@ -96,6 +96,10 @@ class Portal:
             rows=open_rows_store(store, settings.data_dir / ROWS_DIR),
             directory=directory,
         )
+        from portal.subscriptions.delivery import watch
+
+        watch(portal)  # subscribers' notices after each publish (issue 15)
+        return portal
 
     def publisher(self, catalogue: Catalogue | None = None) -> Publisher:
         """What publishing and deleting use, from this portal's parts; to `catalogue` if given

@@ -37,6 +37,7 @@ from portal.api.routes import (
     data,
     dcat,
     jobs,
+    subscriptions,
     uploads,
     versions,
     wapi,
@@ -126,7 +127,8 @@ def application(settings: Settings) -> FastAPI:
     for router in (catalogue.router, data.router, data.files, wapi.router,
                    ckan_compat.router, dcat.router, home_page, organization_pages, pages,
                    accounts, uploads.router, versions.router, upload_pages, coverage_page,
-                   coverage.router, map_pages, jobs.router, connectors.router):  # fmt: skip
+                   coverage.router, map_pages, jobs.router, connectors.router,
+                   subscriptions.router, subscriptions.feeds):  # fmt: skip
         app.include_router(router)
     static = resources.files("portal.web").joinpath("static")
     app.mount("/static", StaticFiles(directory=str(static)), name="static")

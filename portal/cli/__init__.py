@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from portal.cli import connectors, coverage, datasets, db, localgov, rows, users
+from portal.cli import connectors, coverage, datasets, db, localgov, rows, subscriptions, users
 from portal.cli.convert import convert_command, recipe_app
 from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
@@ -38,6 +38,7 @@ GROUPS = {
     "users": users.app,
     "coverage": coverage.app,
     "connectors": connectors.app,
+    "subscriptions": subscriptions.app,
 }
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)
