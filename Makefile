@@ -64,7 +64,7 @@ run: install
 	@echo "  API:      http://$(HOST):$(PORT)/docs  (OpenAPI), http://$(HOST):$(PORT)/api/v1/datasets"
 	@echo "  CKAN API: http://$(HOST):$(PORT)/api/3/action/package_list   WAPI: http://$(HOST):$(PORT)/wapi/api/list"
 	@echo
-	$(BIN)/portal serve --host $(HOST) --port $(PORT)
+	$(BIN)/portal serve --host $(HOST) --port $(PORT) --with-worker
 
 ## make test: install test dependencies, bring up CKAN, run everything.
 test: install-test

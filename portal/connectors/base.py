@@ -95,6 +95,15 @@ class MetadataMapping(Strict):
     passthrough: bool = True  # fields not in `fields` kept under their own names
 
 
+class OutboundLimits(Strict):
+    """How long and how much the connector's calls may take (portal/connectors/http.py)."""
+
+    timeout: float = Field(default=10.0, gt=0)  # seconds per attempt
+    retries: int = Field(default=3, ge=0)
+    backoff: float = Field(default=0.5, ge=0)  # seconds, doubled after each attempt
+    max_bytes: int = Field(default=50 << 20, gt=0)  # what is read of one answer
+
+
 class ConnectorConfig(Strict):
     name: str = Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")
     kind: str
@@ -103,6 +112,7 @@ class ConnectorConfig(Strict):
     auth: AuthConfig | None = None
     ids: list[IdMapEntry] = Field(default_factory=list)
     metadata: MetadataMapping = Field(default_factory=MetadataMapping)
+    limits: OutboundLimits = Field(default_factory=OutboundLimits)
     options: dict[str, Any] = Field(default_factory=dict)  # validated by the plugin's model
 
     def entry_for_catalog(self, catalog_id: str) -> IdMapEntry | None:

@@ -113,9 +113,10 @@ class Outbound:
     def __init__(self, allowed_hosts: Collection[str], *, user_agent: str = user_agent(),
                  timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
                  retries: int = DEFAULT_RETRIES, backoff: float = DEFAULT_BACKOFF,
-                 allow_any_public: bool = False) -> None:  # fmt: skip
+                 allow_any_public: bool = False, allow_private: bool = False) -> None:  # fmt: skip
         self.allowed = frozenset(h.lower().rstrip(".") for h in allowed_hosts)
-        self.allow_any_public = allow_any_public  # subscribers' webhooks: any public https host
+        self.allow_any_public = allow_any_public  # subscribers' webhooks: any public host
+        self.allow_private = allow_private  # …and private or loopback ones (tests)
         self.user_agent, self.timeout, self.max_bytes = user_agent, timeout, max_bytes
         self.retries, self.backoff = retries, backoff
         # The whole call, retries and waits included, never takes longer than this.
@@ -124,20 +125,17 @@ class Outbound:
     @classmethod
     def for_connector(cls, config: ConnectorConfig, settings: Settings | None = None,
                       **options: Any) -> Outbound:  # fmt: skip
-        """Only the connector's configured endpoints' hosts."""
+        """Only the connector's configured endpoints' hosts, within its `limits`."""
         hosts = {host_of(url) for url in config.endpoints.values()} - {""}
-        return cls(hosts, user_agent=user_agent(), **options)
+        limits = config.limits.model_dump() | options
+        return cls(hosts, user_agent=user_agent(), **limits)
 
     @classmethod
-    def for_subscriptions(cls, settings: Settings, *, allow_private: bool = False,
-                          **options: Any) -> Outbound:  # fmt: skip
-        """Any public host (a subscriber's webhook); private and loopback addresses only when
-        `allow_private` (tests: PORTAL_SUBSCRIPTIONS_ALLOW_PRIVATE)."""
-        outbound = cls((), user_agent=user_agent(), allow_any_public=True, **options)
-        outbound.allow_private = allow_private
-        return outbound
-
-    allow_private: bool = False
+    def for_subscriptions(cls, settings: Settings, **options: Any) -> Outbound:
+        """Any public host (a subscriber's webhook); private and loopback addresses too when
+        PORTAL_SUBSCRIPTIONS_ALLOW_PRIVATE (tests, a closed network)."""
+        return cls((), user_agent=user_agent(), allow_any_public=True,
+                   allow_private=settings.subscriptions_allow_private, **options)  # fmt: skip
 
     def check_host(self, url: str) -> None:
         """Refuse a URL whose host is not allowed, before anything is sent."""
@@ -147,7 +145,9 @@ class Outbound:
             raise OutboundHostRefused(host=host or "?", url=url)
         if host in self.allowed:
             return
-        if self.allow_any_public and (self.allow_private or _public(host)):
+        if self.allow_any_public and (
+            self.allow_private or (_public(host) and parts.scheme == "https")
+        ):
             return
         raise OutboundHostRefused(host=host, url=url)
 

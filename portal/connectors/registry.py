@@ -55,12 +55,17 @@ def unregister_plugin(kind: str) -> None:
 def _found() -> tuple[tuple[str, ConnectorPlugin], ...]:
     found: list[tuple[str, ConnectorPlugin]] = []
     for module in pkgutil.iter_modules(portal.connectors.__path__):
-        if module.ispkg:
+        if not module.ispkg:
+            continue
+        try:
             package = importlib.import_module(f"{portal.connectors.__name__}.{module.name}")
-            plugin = getattr(package, "PLUGIN", None)
-            if plugin is not None:
-                found.append((plugin.kind, cast(ConnectorPlugin, plugin)))
-    return tuple(sorted(found))
+        except Exception:  # one broken plugin must not take the others (or the server) down
+            log.exception("connector plugin %s cannot be loaded", module.name)
+            continue
+        plugin = getattr(package, "PLUGIN", None)
+        if plugin is not None:
+            found.append((plugin.kind, cast(ConnectorPlugin, plugin)))
+    return tuple(sorted(found, key=lambda kind_plugin: kind_plugin[0]))
 
 
 def read_config(path: Path) -> ConnectorConfig:
@@ -111,8 +116,7 @@ def config_files(settings: Settings) -> list[Path]:
 
 
 def connectors_dir(settings: Settings) -> Path | None:
-    value = getattr(settings, "connectors_dir", None)
-    return Path(value) if value else None
+    return settings.connectors_dir
 
 
 def load_connectors(settings: Settings, *, strict: bool = True) -> dict[str, Connector]:

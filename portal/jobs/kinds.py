@@ -11,7 +11,9 @@ if TYPE_CHECKING:
     from portal.jobs.service import Jobs
 
 REGISTRARS = (
+    "portal.jobs.ping",  # ping: which worker runs (operators, tests)
     "portal.connectors.intake",  # connector-intake: a platform's notice taken in
+    "portal.subscriptions.delivery",  # subscription-delivery: a notice to a subscriber
 )
 
 

@@ -13,12 +13,12 @@ JOBS_DIR = "jobs"  # under the data directory: huey's SQLite queue
 QUEUE_NAME = "portal-jobs"
 
 
-def make_huey(settings: Settings) -> Huey:
+def make_huey(settings: Settings, name: str = QUEUE_NAME) -> Huey:
     """RedisHuey on PORTAL_REDIS_URL when set (several `portal worker` share it), else a
     SqliteHuey file in <data dir>/jobs/. Results are not kept by huey: the portal's `jobs`
-    table holds them."""
+    table holds them. `name` keeps test queues apart on one Redis."""
     if settings.redis_url:
-        return RedisHuey(QUEUE_NAME, url=settings.redis_url, results=False)
+        return RedisHuey(name, url=settings.redis_url, results=False)
     folder: Path = settings.data_dir / JOBS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey(QUEUE_NAME, filename=str(folder / "huey.db"), results=False)
+    return SqliteHuey(name, filename=str(folder / "huey.db"), results=False)

@@ -25,17 +25,23 @@ from portal.present import PortalDep
 router = APIRouter(prefix="/api/v1", tags=["connectors"])
 
 
+# The notice's body is the platform's own (JSON, a form, XML): read raw, parsed by the plugin.
+ANY_BODY = {"requestBody": {"required": False, "content": {
+    "application/json": {"schema": {}}, "*/*": {"schema": {"type": "string"}}}}}  # fmt: skip
+
+
 @router.post(
-    "/connectors/{name}/notify",
+    "/connectors/{connector}/notify",
     summary="A platform's notice of a new version (authenticated by the connector's scheme)",
     operation_id="connector_notify",
     status_code=202,
     responses=answers(400, 401, 404, 413),
+    openapi_extra=ANY_BODY,
 )
-async def notify(name: str, request: Request, svc: PortalDep) -> JSONResponse:
+async def notify(connector: str, request: Request, svc: PortalDep) -> JSONResponse:
     body = await request.body()
     headers = dict(request.headers)
-    job = await run_in_threadpool(_enqueue, svc, name, body, headers)
+    job = await run_in_threadpool(_enqueue, svc, connector, body, headers)
     answer: dict[str, Any] = {"ok": True, "job": job_answer(request, job)}
     return JSONResponse(answer, status_code=202, headers={"Location": answer["job"]["url"]})
 
