@@ -23,11 +23,22 @@ def host_port(url: str) -> tuple[str | None, int | None]:
 
 
 def test_the_stack_has_every_service() -> None:
-    assert set(SERVICES) == {"db", "solr", "redis", "datapusher", "ckan", "portal"}
+    assert set(SERVICES) == {"db", "solr", "redis", "datapusher", "ckan", "portal", "worker"}
     assert set(SERVICES["ckan"]["depends_on"]) == {"db", "solr", "redis", "datapusher"}
     assert SERVICES["portal"]["depends_on"] == {
         name: {"condition": "service_healthy"} for name in ("ckan", "db", "redis")
     }
+
+
+def test_the_worker_runs_the_portals_jobs() -> None:
+    """`portal worker` on the portal's own queue and database (the same environment): a job
+    the portal enqueues is one the worker sees; `--scale worker=N` adds consumers."""
+    worker = SERVICES["worker"]
+    assert worker["command"][:2] == ["portal", "worker"] and worker["build"] == "."
+    assert worker["environment"] == SERVICES["portal"]["environment"]
+    assert worker["environment"]["PORTAL_REDIS_URL"]  # several workers share a Redis queue
+    assert worker["volumes"] == SERVICES["portal"]["volumes"]
+    assert {"db", "redis"} <= set(worker["depends_on"])
 
 
 def test_ckan_points_at_the_services() -> None:
