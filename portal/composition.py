@@ -99,6 +99,9 @@ class Portal:
         from portal.subscriptions.delivery import watch
 
         watch(portal)  # subscribers' notices after each publish (issue 15)
+        from portal.connectors.ngsi.plugin import watch as push_to_brokers
+
+        push_to_brokers(portal)  # NGSI connectors with push_on_publish (issue 15)
         return portal
 
     def publisher(self, catalogue: Catalogue | None = None) -> Publisher:

@@ -14,6 +14,7 @@ REGISTRARS = (
     "portal.jobs.ping",  # ping: which worker runs (operators, tests)
     "portal.connectors.intake",  # connector-intake: a platform's notice taken in
     "portal.subscriptions.delivery",  # subscription-delivery: a notice to a subscriber
+    "portal.connectors.ngsi.plugin",  # ngsi-push: published rows to an NGSI-v2 broker
 )
 
 

@@ -187,3 +187,26 @@ def test_the_push_job_fails_at_once_on_a_refusal_naming_the_entity(
     assert refused.value.retryable is False
     register_jobs(portal.jobs)
     assert PUSH_KIND in portal.jobs.kinds
+
+
+def test_a_publish_enqueues_a_push_when_push_on_publish(
+    recording_server: RecordingServer, tmp_path: Path
+) -> None:
+    broker = Broker(recording_server)
+    folder = tmp_path / "connectors"
+    folder.mkdir()
+    (folder / "orion.yaml").write_text(
+        f"kind: ngsi\nendpoints: {{broker: '{recording_server.url}'}}\n"
+        "options: {service: hirakata, push_on_publish: true}\n", encoding="utf-8")  # fmt: skip
+    settings = build_catalogue(tmp_path, recipes=[TEST_DATA / "api" / "aed-settsu.yaml"],
+                               connectors_dir=folder)  # fmt: skip
+    opened = Portal.open(settings)
+    try:
+        (job,) = opened.jobs.list(kind=PUSH_KIND)
+        assert job.payload == {"connector": "orion", "names": [DATASET]}
+        opened.jobs.run_until_idle()
+        assert opened.jobs.get(job.id).state == "done"  # type: ignore[union-attr]
+    finally:
+        opened.close()
+    assert len(broker.entities) == 5
+    assert {r.headers["fiware-service"] for r in recording_server.received("POST")} == {"hirakata"}
