@@ -49,6 +49,7 @@ class Answer:
     headers: dict[str, str] = field(default_factory=dict)
     delay: float = 0.0  # seconds before answering
     hang: bool = False  # never answer (until the server stops)
+    unsized: bool = False  # no Content-Length: the body ends when the connection closes
 
     def encoded(self) -> tuple[bytes, dict[str, str]]:
         headers = dict(self.headers)
@@ -64,13 +65,18 @@ class Answer:
 Responder = Callable[[Recorded], Answer]
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hangs up mid-answer (a size cap, a timeout) is what tests do."""
+
+
 class RecordingServer:
     def __init__(self) -> None:
         self.requests: list[Recorded] = []
         self._routes: dict[tuple[str, str], list[Answer] | Responder] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()
-        self._http = ThreadingHTTPServer((HOST, 0), _handler(self))
+        self._http = _QuietServer((HOST, 0), _handler(self))
         self._http.daemon_threads = True
         self.port = self._http.server_address[1]
         self.host = HOST
@@ -140,7 +146,11 @@ def _handler(server: RecordingServer) -> type[BaseHTTPRequestHandler]:
             self.send_response(answer.status)
             for name, value in headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Length", str(len(payload)))
+            if answer.unsized:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            else:
+                self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(payload)
