@@ -142,3 +142,11 @@ def test_batches_for_op_update() -> None:
     found = list(batches(({"id": str(i)} for i in range(250)), 100))
     assert [len(b["entities"]) for b in found] == [100, 100, 50]
     assert {b["actionType"] for b in found} == {"append"}
+
+
+def test_the_documented_example_configures_a_connector() -> None:
+    from portal.connectors.registry import make_connector, read_config
+    from portal.settings import PROJECT_ROOT
+
+    made = make_connector(read_config(PROJECT_ROOT / "docs/connectors/ngsi.example.yaml"))
+    assert made.config.kind == "ngsi" and made.options.push_on_publish  # type: ignore[attr-defined]
