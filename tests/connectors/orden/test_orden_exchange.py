@@ -392,3 +392,18 @@ def test_without_a_push_endpoint_push_writes_an_upload_bundle(world: World) -> N
     checklist = archive.read("checklist.md").decode()
     assert checklist.startswith("# ORDEN 登録チェックリスト: 222127-aed") and "60件" in checklist
     assert world.orden.requests == []
+
+
+def test_check_names_a_secret_not_set_and_a_catalog_with_nothing_published(world: World) -> None:
+    world.monkeypatch.delenv("ORDEN_TEST_TOKEN")
+    portal, _ = world.open("bearer")
+    report = portal.connectors["orden"].check(portal)
+    assert not report.ok
+    failing = {i.what: i.message for i in report.items if not i.ok}
+    assert failing == {
+        "auth: $ORDEN_TEST_TOKEN": "not set",
+        f"ids: {DATASET}": f"catalog {CATALOG}: 0 published datasets",
+    }
+    publish_sample(portal, world.tmp)
+    world.monkeypatch.setenv("ORDEN_TEST_TOKEN", TOKEN)
+    assert portal.connectors["orden"].check(portal).ok

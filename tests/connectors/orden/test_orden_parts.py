@@ -24,7 +24,8 @@ from portal.connectors.orden.client import multipart
 from portal.connectors.orden.config import NotifyOptions, OrdenOptions
 from portal.connectors.orden.inbound import AuthRefused, verify
 from portal.connectors.orden.mapping import lookup, notice_document, notice_fields, to_orden
-from portal.connectors.registry import ConnectorConfigInvalid, make_connector
+from portal.connectors.registry import ConnectorConfigInvalid, make_connector, read_config
+from tests.conftest import PROJECT_ROOT
 
 SECRET = "s3cret-値"
 TOKEN = "tok-3f9a"
@@ -226,3 +227,10 @@ def test_the_bundle_holds_the_csv_the_sheets_and_the_checklist() -> None:
         "# ORDEN registration checklist"
     )
     assert "トピック名: `aed-topic`" in checklist and "1件" in checklist
+
+
+def test_the_documented_example_is_a_valid_connector_file() -> None:
+    config = read_config(PROJECT_ROOT / "docs" / "connectors" / "orden.example.yaml")
+    connector = make_connector(config)
+    assert connector.config.kind == "orden"
+    assert connector.config.entry_for_catalog("c0a8f3e2-aed") is not None
