@@ -24,6 +24,7 @@ from portal.accounts.login import LOCK_DURATION, MAX_FAILURES
 from portal.accounts.service import Accounts
 from portal.server import application, create_app
 from portal.settings import Settings
+from portal.subscriptions.service import Subscriptions
 from tests.api.conftest import build_catalogue
 from tests.conftest import TEST_DATA, new_postgres_schema
 from tests.unit.accounts.conftest import Clock
@@ -86,7 +87,18 @@ def things_of_home(app: FastAPI, client: TestClient, token: str) -> dict[str, st
                                files={"file": (UPLOAD_FILE.name, handle, "text/csv")})  # fmt: skip
         assert made.status_code < 300, made.text
         values["upload_id"] = made.json()["id"]  # an upload of 焼津市
+    values["subscription_id"] = subscription_of_home(app)
     return values
+
+
+def subscription_of_home(app: FastAPI) -> str:
+    """A subscriber's webhook for 焼津市's dataset (made with a subscriber key)."""
+    portal = app.state.portal
+    subscriptions = Subscriptions(portal.store, portal.settings)
+    holder = subscriptions.subscriber(subscriptions.issue_key("civic tech"))
+    made, _ = subscriptions.add(holder, "dataset", "222127-event",
+                                "https://hooks.example.org/portal", "http://testserver")  # fmt: skip
+    return str(made["id"])
 
 
 def bearer(token: str) -> dict[str, str]:
