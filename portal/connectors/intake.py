@@ -23,7 +23,9 @@ from portal.catalogue.publish import publish as publish_folder
 from portal.connectors.base import Connector, ConnectorNoticeInvalid, IdMapEntry, Notice
 from portal.connectors.http import Fetched, Outbound
 from portal.errors import PortalError
+from portal.formats.layout_reader import read_table
 from portal.pipeline import convert
+from portal.standards import Registry
 
 if TYPE_CHECKING:
     from portal.composition import Portal
@@ -94,7 +96,7 @@ def take_in(portal: Portal, notice_or_file: Notice | LocalFile, *, connector: Co
     shutil.rmtree(work, ignore_errors=True)
     (work / "source").mkdir(parents=True)
     source = _source(notice_or_file, work / "source", outbound or Outbound.for_connector(config))
-    recipe = _write_recipe(work, source, entry, config.name, notice_or_file)
+    recipe = _write_recipe(work, source, entry, config.name, notice_or_file, portal.registry)
     conversion = convert(recipe, portal.workspace, work / "converted")
     report = conversion.to_dict()
     result = IntakeResult(connector=config.name, key=key, dataset=dataset, outcome="draft",
@@ -125,7 +127,7 @@ def _source(given: Notice | LocalFile, folder: Path, outbound: Outbound) -> Path
 
 
 def _write_recipe(work: Path, source: Path, entry: IdMapEntry, name: str,
-                  given: Notice | LocalFile) -> Path:  # fmt: skip
+                  given: Notice | LocalFile, registry: Registry) -> Path:  # fmt: skip
     """The id map's recipe with its source pointed at the fetched file, or (none given) the
     standard's layout taken as is: every column under its own name."""
     if entry.recipe:
@@ -137,10 +139,22 @@ def _write_recipe(work: Path, source: Path, entry: IdMapEntry, name: str,
             raise IntakeUnmapped(name=name, dataset=entry.dataset)
         data = {"version": 1, "title": _title(given, entry.dataset),
                 "source": {"path": str(source.relative_to(work))},
-                "target": {"dataset": matched["slug"], "lgcode": matched["lgcode"]}}  # fmt: skip
+                "target": {"dataset": matched["slug"], "lgcode": matched["lgcode"]},
+                "columns": _as_is(registry, matched["slug"], source)}  # fmt: skip
     path = work / RECIPE_FILE
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
+
+
+def _as_is(registry: Registry, slug: str, source: Path) -> dict[str, Any]:
+    """Each of the standard's fields the file has, taken under its own name (the file is in
+    the standard's layout; validation says what is missing or wrong)."""
+    if slug not in registry:
+        return {}  # the recipe's check names the unknown dataset
+    fields = registry.get(slug).field_names
+    with read_table(source, known=fields) as table:
+        present = set(table.layout.names)
+    return {name: {"from": name} for name in fields if name in present}
 
 
 def _title(given: Notice | LocalFile, dataset: str) -> str:
