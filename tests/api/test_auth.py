@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +28,7 @@ from portal.settings import Settings
 from portal.subscriptions.service import Subscriptions
 from tests.api.conftest import build_catalogue
 from tests.conftest import TEST_DATA, new_postgres_schema
+from tests.connectors import tiny
 from tests.unit.accounts.conftest import Clock
 
 SAFE = {"GET", "HEAD", "OPTIONS"}
@@ -37,6 +39,9 @@ ANONYMOUS_WRITES = {
     ("POST", "/api/3/action/{action}"),  # CKAN's Action API, read-only: ckanapi POSTs reads
     ("POST", "/api/action/{action}"),  # the same, at CKAN's older path
 }
+# Writes a platform makes, authenticated by the connector's own scheme (bearer, basic or an
+# HMAC of the body, as its YAML says), never by a portal account: anyone else gets its 401.
+OWN_SCHEME_WRITES = {("POST", "/api/v1/connectors/{connector}/notify"): "connector-auth-failed"}
 HOME, OTHER = "222127", "221309"  # 焼津市, whose things the writes target; 浜松市
 PASSWORD = "correct horse battery"
 EVENT = TEST_DATA / "convert" / "event-cp932.yaml"  # publishes 222127-event
@@ -59,15 +64,18 @@ def world(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[World]:
     root = tmp_path_factory.mktemp(f"auth-{request.param}")
-    if request.param == "sqlite":
-        yield make_world(build_catalogue(root, [EVENT]))
-        return
-    with new_postgres_schema(request.getfixturevalue("postgres_url")) as url:
-        yield make_world(build_catalogue(root, [EVENT], database_url=url))
+    with tiny.installed():
+        if request.param == "sqlite":
+            yield make_world(build_catalogue(root, [EVENT]), root)
+            return
+        with new_postgres_schema(request.getfixturevalue("postgres_url")) as url:
+            yield make_world(build_catalogue(root, [EVENT], database_url=url), root)
 
 
-def make_world(settings: Settings) -> World:
-    app = create_app(settings)
+def make_world(settings: Settings, root: Path) -> World:
+    # A connector, so that its notify route answers for its auth (not 404 for no connector).
+    tiny.write_config(root / "connectors", "tiny", "http://127.0.0.1:9/", [{"dataset": "x"}])
+    app = create_app(settings.model_copy(update={"connectors_dir": root / "connectors"}))
     accounts = Accounts(app.state.portal.store, app.state.portal.directory)
     accounts.add_user("yaizu-admin", PASSWORD, HOME, "admin", by="test")
     accounts.add_user("hamamatsu-admin", PASSWORD, OTHER, "admin", by="test")
@@ -79,7 +87,7 @@ def make_world(settings: Settings) -> World:
 def things_of_home(app: FastAPI, client: TestClient, token: str) -> dict[str, str]:
     """A value for each path parameter a write route takes, naming something of 焼津市 (a
     route that takes a new one fails `test_every_write_refuses…` until it is added here)."""
-    values = {"name": "222127-event"}  # a dataset of 焼津市
+    values = {"name": "222127-event", "connector": "tiny"}  # a dataset of 焼津市, a connector
     if ("POST", "/api/v1/uploads") in {(m, p) for m, p, _ in write_routes(app)}:
         with UPLOAD_FILE.open("rb") as handle:
             made = client.post("/api/v1/uploads", headers=bearer(token), params={"org": HOME},
@@ -189,6 +197,14 @@ def test_every_write_refuses_anonymous_and_another_organization(world: World) ->
     wrong = []
     for method, path, route in write_routes(world.app):
         if (method, path) in ANONYMOUS_WRITES:
+            continue
+        if (method, path) in OWN_SCHEME_WRITES:
+            code = OWN_SCHEME_WRITES[(method, path)]
+            for who, headers in (("anonymous", {"Accept": "application/json"}),
+                                 ("an account's token", bearer(world.home_token))):  # fmt: skip
+                answer = call(world, method, path, route, headers)
+                if not refused(answer, 401, code):
+                    wrong.append(f"{method} {path} {who}: {answer.status_code} {answer.text[:200]}")
             continue
         anonymous = call(world, method, path, route, {"Accept": "application/json"})
         if not refused(anonymous, 401, "not-authenticated"):
