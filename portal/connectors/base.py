@@ -49,6 +49,7 @@ class ConnectorUnknownCatalog(PortalError):
 class ConnectorNotFound(PortalError):
     code = "connector-not-found"
     status = 404
+    exit_code = 2  # `portal connectors check NAME` with a name no file gives
     template_en = "there is no connector named {name}"
     template_ja = "コネクタ {name} はありません"
     hint_en = "`portal connectors list` shows the configured connectors (PORTAL_CONNECTORS_DIR)"
