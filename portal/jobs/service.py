@@ -166,7 +166,7 @@ class Jobs:
 
     def run_until_idle(self, timeout: float = 30) -> int:
         """Run the queued jobs in this process (and retries as they fall due) until none is
-        left or `timeout` seconds have passed; how many attempts ran."""
+        left or `timeout` seconds have passed; how many tasks it took from the queue."""
         deadline, ran = time.monotonic() + timeout, 0
         while time.monotonic() < deadline:
             if self.run_pending():

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from portal.composition import Portal
@@ -88,3 +89,32 @@ def test_worker_refuses_a_bad_count(bad: str, tmp_path: Path) -> None:
     done = subprocess.run([PORTAL, "worker", "--workers", bad], capture_output=True, text=True,
                           env={**os.environ, "PORTAL_DATA_DIR": str(tmp_path)}, timeout=60)  # fmt: skip
     assert done.returncode == 2 and "--workers" in done.stderr
+
+
+def test_serve_with_worker_runs_jobs_in_its_own_process(tmp_path: Path) -> None:
+    """`make run`'s `portal serve --with-worker`: the demo's jobs run without a `portal worker`;
+    the job's URL answers its state over HTTP."""
+    from tests.api.conftest import free_port
+    from tests.serving import portal_environment
+
+    settings = Settings(data_dir=tmp_path / "var")
+    portal = Portal.open(settings)
+    port = free_port()
+    server = subprocess.Popen([PORTAL, "serve", "--port", str(port), "--with-worker"],
+                              env=portal_environment(settings.data_dir, None),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        job = portal.jobs.enqueue(PING_JOB, {})
+        deadline, state = time.monotonic() + WAIT_SECONDS, {}
+        while time.monotonic() < deadline and state.get("state") != "done":
+            assert server.poll() is None, server.stderr.read() if server.stderr else "exited"
+            try:
+                state = httpx.get(f"http://127.0.0.1:{port}/api/v1/jobs/{job.id}").json()["job"]
+            except httpx.TransportError:
+                pass  # not listening yet
+            time.sleep(0.2)
+        assert state["state"] == "done" and state["result"]["pid"] == server.pid
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        portal.close()
