@@ -76,8 +76,9 @@ def app(api_settings: Settings) -> FastAPI:
     return create_app(api_settings)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def client(app: FastAPI) -> TestClient:
+    # One per test: a cookie one test sets (lang=en, a session) must not change another's pages.
     return TestClient(app)
 
 
