@@ -32,6 +32,7 @@ def folder(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("PORTAL_DATA_DIR", str(settings.data_dir))
     monkeypatch.setenv("PORTAL_DATASETS_DIR", str(settings.datasets_dir))
     monkeypatch.setenv(tiny.TOKEN_ENV, tiny.TOKEN)
+    monkeypatch.setenv("PORTAL_CATALOGUE", "embedded")  # never $CKAN_URL's
     with tiny.installed():
         yield connectors
 
@@ -102,7 +103,9 @@ def test_drafts_lists_what_validation_kept_back(folder: Path, settings: Settings
     assert code == 0 and "no drafts" in err
     source = tmp_path / "event.csv"
     source.write_bytes(INVALID)
-    portal = Portal.open(settings.model_copy(update={"connectors_dir": folder}))
+    portal = Portal.open(
+        settings.model_copy(update={"connectors_dir": folder, "catalogue": "embedded"})
+    )
     try:
         taken = take_in(
             portal, LocalFile(source, "222127-event", "c1@7"), connector=portal.connectors["tiny"]

@@ -59,7 +59,11 @@ def peer(settings: Settings, recording_server: RecordingServer, tmp_path: Path,
                       [{"dataset": DATASET, "catalog_id": "c-event"}],
                       limits={"timeout": 0.5, "retries": 0})  # fmt: skip
     with tiny.installed():
-        app = create_app(settings.model_copy(update={"connectors_dir": tmp_path / "connectors"}))
+        own = {
+            "connectors_dir": tmp_path / "connectors",
+            "catalogue": "embedded",
+        }  # never $CKAN_URL
+        app = create_app(settings.model_copy(update=own))
         with TestClient(app) as client:
             yield Peer(client, app.state.portal, recording_server)
 

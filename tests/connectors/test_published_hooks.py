@@ -19,6 +19,11 @@ from tests.conftest import TEST_DATA
 EVENT = TEST_DATA / "convert" / "event-cp932.yaml"
 
 
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"catalogue": "embedded"})  # never $CKAN_URL's
+
+
 def converted(portal: Portal, tmp_path: Path) -> Path:
     out = tmp_path / "converted"
     convert(EVENT, portal.workspace, out)

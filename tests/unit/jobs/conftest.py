@@ -41,7 +41,7 @@ def jobs_redis_url() -> str:
 def queue_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
     """Settings whose queue is huey on SQLite, or on Redis."""
     redis_url = request.getfixturevalue("jobs_redis_url") if request.param == "redis" else None
-    return Settings(data_dir=tmp_path / "var", redis_url=redis_url)
+    return Settings(data_dir=tmp_path / "var", redis_url=redis_url, catalogue="embedded")
 
 
 @pytest.fixture

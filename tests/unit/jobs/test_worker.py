@@ -20,6 +20,7 @@ from portal.composition import Portal
 from portal.jobs import JobRecord, make_huey
 from portal.jobs.ping import PING_JOB
 from portal.settings import Settings
+from tests.serving import portal_environment
 
 PORTAL = str(Path(sys.executable).with_name("portal"))
 WAIT_SECONDS = 60.0
@@ -27,10 +28,8 @@ WAIT_SECONDS = 60.0
 
 @contextmanager
 def worker(settings: Settings, *args: str) -> Iterator[subprocess.Popen[str]]:
-    env = {**os.environ, "PORTAL_DATA_DIR": str(settings.data_dir)}
-    env.pop("PORTAL_REDIS_URL", None)
-    if settings.redis_url:
-        env["PORTAL_REDIS_URL"] = settings.redis_url
+    redis = {"PORTAL_REDIS_URL": settings.redis_url} if settings.redis_url else {}
+    env = portal_environment(settings.data_dir, None, **redis)
     process = subprocess.Popen([PORTAL, "worker", *args], env=env, text=True,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # fmt: skip
     try:
@@ -70,7 +69,7 @@ def test_portal_worker_runs_a_job_in_its_own_process(queue_settings: Settings) -
 
 
 def test_several_workers_on_redis_share_the_queue(tmp_path: Path, jobs_redis_url: str) -> None:
-    settings = Settings(data_dir=tmp_path / "var", redis_url=jobs_redis_url)
+    settings = Settings(data_dir=tmp_path / "var", redis_url=jobs_redis_url, catalogue="embedded")
     portal = Portal.open(settings)
     try:
         make_huey(settings).flush()
@@ -87,7 +86,7 @@ def test_several_workers_on_redis_share_the_queue(tmp_path: Path, jobs_redis_url
 @pytest.mark.parametrize("bad", ["0", "x"])
 def test_worker_refuses_a_bad_count(bad: str, tmp_path: Path) -> None:
     done = subprocess.run([PORTAL, "worker", "--workers", bad], capture_output=True, text=True,
-                          env={**os.environ, "PORTAL_DATA_DIR": str(tmp_path)}, timeout=60)  # fmt: skip
+                          env=portal_environment(tmp_path, None), timeout=60)  # fmt: skip
     assert done.returncode == 2 and "--workers" in done.stderr
 
 
@@ -95,9 +94,8 @@ def test_serve_with_worker_runs_jobs_in_its_own_process(tmp_path: Path) -> None:
     """`make run`'s `portal serve --with-worker`: the demo's jobs run without a `portal worker`;
     the job's URL answers its state over HTTP."""
     from tests.api.conftest import free_port
-    from tests.serving import portal_environment
 
-    settings = Settings(data_dir=tmp_path / "var")
+    settings = Settings(data_dir=tmp_path / "var", catalogue="embedded")
     portal = Portal.open(settings)
     port = free_port()
     server = subprocess.Popen([PORTAL, "serve", "--port", str(port), "--with-worker"],
