@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 from importlib import resources
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -26,6 +26,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from portal import __version__
 from portal.accounts.pages import router as accounts
 from portal.api.errors import describe, json_error
+from portal.api.guards import refuse_nul
 from portal.api.limits import BodyLimit, RateLimiter
 from portal.api.middleware import PAGES_CSP, HeadAsGet, SecurityHeaders
 from portal.api.openapi import documented
@@ -105,7 +106,7 @@ def application(settings: Settings) -> FastAPI:
     """The routes and middleware, without opening any store: enough for the OpenAPI document."""
     # FastAPIOffline serves Swagger UI's files itself: /docs works without reaching a CDN.
     app = FastAPIOffline(title="portal", version=__version__, description=DESCRIPTION,
-                         docs_url="/docs", redoc_url=None)  # fmt: skip
+                         docs_url="/docs", redoc_url=None, dependencies=[Depends(refuse_nul)])  # fmt: skip
     app.state.settings = settings
     app.openapi = lambda: documented(app)  # type: ignore[method-assign]
     # Added innermost first: a request meets the proxy headers, the security headers, HEAD,

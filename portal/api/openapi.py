@@ -59,7 +59,7 @@ WHY = {
     429: "Over the rate limit: retry after `Retry-After` seconds.",
     503: "The catalogue or the dataset's rows cannot be read just now.",
 }
-ALWAYS = (503,)  # every route reads the catalogue or the rows
+ALWAYS = (400, 503)  # every route: a NUL in its address (portal.api.guards); reads the store
 
 
 def answers(*statuses: int, ckan: bool = False) -> dict[int | str, dict[str, Any]]:
@@ -84,11 +84,17 @@ def documented(app: FastAPI) -> dict[str, Any]:
     if app.openapi_schema:
         return app.openapi_schema
     doc = FastAPI.openapi(app)  # FastAPI's own document, cached on the app: edited in place
-    for operations in doc["paths"].values():
+    for path, operations in doc["paths"].items():
+        shape = "CkanError" if path.startswith("/api/3/action/") else "Error"
         for operation in operations.values():
             answer = operation.get("responses", {}).get("422", {})
             if "HTTPValidationError" in str(answer):
                 del operation["responses"]["422"]
+            # Every route can answer 400 (a NUL in its address: portal.api.guards).
+            operation.setdefault("responses", {}).setdefault("400", {
+                "description": WHY[400],
+                "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{shape}"}}},
+            })  # fmt: skip
     schemas = doc.get("components", {}).get("schemas", {})
     for unused in ("HTTPValidationError", "ValidationError"):
         schemas.pop(unused, None)
