@@ -41,7 +41,7 @@ def configure(folder: Path, orden: RecordingServer, broker: RecordingServer) -> 
         "kind": "orden", "endpoints": {"files": orden.url + "/files/"},
         "auth": {"scheme": "bearer", "token_env": "ROUND_TRIP_ORDEN_TOKEN"},
         "ids": [{"dataset": DATASET, "catalog_id": CATALOG, "recipe": str(RECIPE)}],
-        "options": {"timeout": 2, "retries": 0},
+        "limits": {"timeout": 2, "retries": 0},
     }, allow_unicode=True), encoding="utf-8")  # fmt: skip
     (folder / "orion.yaml").write_text(yaml.safe_dump({
         "kind": "ngsi", "endpoints": {"broker": broker.url},

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+from portal.connectors.base import OutboundLimits
 from portal.connectors.ckan.config import API_PATH, HarvestOptions, allowed_hosts, site_url
 from portal.connectors.http import Outbound, user_agent
 from portal.errors import PortalError
@@ -34,14 +35,21 @@ class Page:
 
 
 class CkanClient:
-    def __init__(self, endpoint: str, options: HarvestOptions, *, timeout: float = 10.0) -> None:
+    def __init__(self, endpoint: str, options: HarvestOptions,
+                 limits: OutboundLimits | None = None) -> None:  # fmt: skip
+        """Every call within the connector's common `limits:` (timeout, retries, backoff); an
+        answer within limits.max_bytes and, for the API, API_MAX_BYTES, for a CSV max_csv_bytes."""
         self.site = site_url(endpoint)
         self.options = options
+        bounds = limits or OutboundLimits()
         hosts = allowed_hosts(endpoint, options)
-        agent = user_agent()
-        self.api = Outbound(hosts, user_agent=agent, timeout=timeout, max_bytes=API_MAX_BYTES)
-        self.files = Outbound(hosts, user_agent=agent, timeout=timeout,
-                              max_bytes=options.max_csv_bytes)  # fmt: skip
+        self.api = self._outbound(hosts, bounds, min(API_MAX_BYTES, bounds.max_bytes))
+        self.files = self._outbound(hosts, bounds, min(options.max_csv_bytes, bounds.max_bytes))
+
+    @staticmethod
+    def _outbound(hosts: list[str], bounds: OutboundLimits, max_bytes: int) -> Outbound:
+        return Outbound(hosts, user_agent=user_agent(), timeout=bounds.timeout,
+                        retries=bounds.retries, backoff=bounds.backoff, max_bytes=max_bytes)  # fmt: skip
 
     def action(self, name: str, **params: Any) -> Any:
         """One GET to the Action API; its `result`, or SourceNotCkan saying what came."""

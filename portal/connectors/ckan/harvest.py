@@ -244,6 +244,6 @@ def carry(converted: Path, made: Provenance) -> None:
 
 
 def run_pull(portal: Portal, config: ConnectorConfig, options: HarvestOptions) -> ExchangeReport:
-    client = CkanClient(config.endpoints["ckan"], options)
+    client = CkanClient(config.endpoints["ckan"], options, config.limits)
     report = ExchangeReport(connector=config.name)
     return Harvest(portal, config, options, client, report, datetime.now(UTC)).run()

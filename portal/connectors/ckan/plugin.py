@@ -44,7 +44,7 @@ class CkanHarvestConnector:
 
     def check(self, portal: Portal) -> CheckReport:
         report = CheckReport(connector=self.config.name)
-        client = CkanClient(self.config.endpoints[ENDPOINT], self.options)
+        client = CkanClient(self.config.endpoints[ENDPOINT], self.options, self.config.limits)
         try:
             page = client.search(0, 0)
         except PortalError as exc:

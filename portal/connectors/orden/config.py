@@ -110,9 +110,5 @@ class OrdenOptions(Strict):
     outbound_auth: AuthConfig | None = None
     # Fixed catalog fields added to every pushed metadata record (e.g. a tenant name).
     constants: dict[str, str] = Field(default_factory=dict)
-    # Each call to ORDEN (poll, fetch, push): seconds per attempt and retries after the first;
-    # the whole call is bounded by both (portal/connectors/http.py).
-    timeout: float = Field(default=10.0, gt=0, le=300)
-    retries: int = Field(default=3, ge=0, le=10)
     # A push refuses a dataset whose CSV is larger (ORDEN's upload limit is not public).
     max_push_bytes: int = Field(default=50 << 20, gt=0)

@@ -57,9 +57,8 @@ class OrdenConnector:
         return portal.settings.data_dir / CONNECTORS_DIR / self.name
 
     def client(self, portal: Portal) -> OrdenClient:
-        outbound = Outbound.for_connector(
-            self.config, portal.settings, timeout=self.options.timeout, retries=self.options.retries
-        )
+        # Every call to ORDEN within the connector's common `limits:` block.
+        outbound = Outbound.for_connector(self.config, portal.settings)
         return OrdenClient(self.name, outbound, self.config.endpoints, self.options)
 
     # Inbound: a subscriber notification.

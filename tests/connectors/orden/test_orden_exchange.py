@@ -88,12 +88,8 @@ class World:
                 {"dataset": DATASET, "catalog_id": CATALOG, "topic": "aed", "recipe": str(RECIPE)}
             ],
             "metadata": {"fields": FIELDS},
-            "options": {
-                "notify": {"signature_prefix": "sha256="},
-                "timeout": 1,
-                "retries": 0,
-                **config.pop("options", {}),
-            },  # fmt: skip
+            "options": {"notify": {"signature_prefix": "sha256="}, **config.pop("options", {})},
+            "limits": {"timeout": 1, "retries": 0, **config.pop("limits", {})},
             **config,
         }
         folder = self.tmp / "connectors"

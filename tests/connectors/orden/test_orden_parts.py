@@ -51,6 +51,14 @@ def test_an_unknown_option_is_refused() -> None:
         OrdenOptions.model_validate({"pulll": {}})
 
 
+@pytest.mark.parametrize("option", ["timeout", "retries"])
+def test_call_bounds_are_the_common_limits_not_an_orden_option(option: str) -> None:
+    config = ConnectorConfig(name="orden", kind="orden", options={option: 1})
+    with pytest.raises(ConnectorConfigInvalid) as refused:
+        make_connector(config)
+    assert f"options.{option}: Extra inputs are not permitted" in refused.value.message_en
+
+
 @pytest.mark.parametrize(
     ("document", "path", "expected"),
     [
