@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, Literal, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Literal, NamedTuple, Protocol, runtime_checkable
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -17,6 +17,7 @@ from portal.errors import PortalError
 if TYPE_CHECKING:
     from portal.catalogue.base import Package
     from portal.composition import Portal
+    from portal.connectors.http import Outbound
 
 ItemOutcome = Literal["published", "draft", "unchanged", "skipped", "failed", "pushed", "ok"]
 
@@ -206,6 +207,22 @@ class Connector(Protocol):
         ...
 
     def map_metadata(self, package: Package) -> dict[str, Any]: ...
+
+
+class Fetcher(NamedTuple):
+    """How a notified file is fetched: the client (hosts and limits) and the headers to send."""
+
+    outbound: Outbound
+    headers: Mapping[str, str]
+
+
+@runtime_checkable
+class FetchesNotifiedFiles(Protocol):
+    """Optional for a connector: its own way to fetch a notified file — e.g. with its
+    credentials for calling the platform. Without it the intake fetches with
+    `Outbound.for_connector` (the endpoints' hosts, `limits`) and no credentials."""
+
+    def fetcher(self, portal: Portal) -> Fetcher: ...
 
 
 class ConnectorPlugin(Protocol):

@@ -20,7 +20,14 @@ import yaml
 
 from portal.catalogue.publish import Options
 from portal.catalogue.publish import publish as publish_folder
-from portal.connectors.base import Connector, ConnectorNoticeInvalid, IdMapEntry, Notice
+from portal.connectors.base import (
+    Connector,
+    ConnectorNoticeInvalid,
+    Fetcher,
+    FetchesNotifiedFiles,
+    IdMapEntry,
+    Notice,
+)
 from portal.connectors.http import Fetched, Outbound
 from portal.errors import PortalError
 from portal.formats.layout_reader import read_table
@@ -84,18 +91,18 @@ def safe_key(key: str) -> str:
     return SAFE.sub("_", key)[:150] or "_"
 
 
-def take_in(portal: Portal, notice_or_file: Notice | LocalFile, *, connector: Connector,
-            outbound: Outbound | None = None) -> IntakeResult:  # fmt: skip
-    """Fetch (a notice's file_url, through Outbound), convert, validate; publish if valid,
-    else keep a draft. Idempotent: the same key again converts again and publishes the
-    same content, which the catalogue sees as unchanged."""
+def take_in(portal: Portal, notice_or_file: Notice | LocalFile, *,
+            connector: Connector) -> IntakeResult:  # fmt: skip
+    """Fetch (a notice's file_url, by the connector's `fetcher`), convert, validate; publish
+    if valid, else keep a draft. Idempotent: the same key again converts again and publishes
+    the same content, which the catalogue sees as unchanged."""
     config = connector.config
     dataset, key = notice_or_file.dataset, notice_or_file.key
     entry = config.entry_for_dataset(dataset) or IdMapEntry(dataset=dataset)
     work = connector_dir(portal, config.name) / "intake" / safe_key(key)
     shutil.rmtree(work, ignore_errors=True)
     (work / "source").mkdir(parents=True)
-    source = _source(notice_or_file, work / "source", outbound or Outbound.for_connector(config))
+    source = _source(notice_or_file, work / "source", portal, connector)
     recipe = _write_recipe(work, source, entry, config.name, notice_or_file, portal.registry)
     conversion = convert(recipe, portal.workspace, work / "converted")
     report = conversion.to_dict()
@@ -112,14 +119,24 @@ def take_in(portal: Portal, notice_or_file: Notice | LocalFile, *, connector: Co
     return result
 
 
-def _source(given: Notice | LocalFile, folder: Path, outbound: Outbound) -> Path:
+def fetcher_of(portal: Portal, connector: Connector) -> Fetcher:
+    """The connector's own way to fetch a notified file, else its endpoints and limits
+    without credentials."""
+    if isinstance(connector, FetchesNotifiedFiles):
+        return connector.fetcher(portal)
+    return Fetcher(Outbound.for_connector(connector.config, portal.settings), {})
+
+
+def _source(given: Notice | LocalFile, folder: Path, portal: Portal,
+            connector: Connector) -> Path:  # fmt: skip
     if isinstance(given, LocalFile):
         target = folder / given.path.name
         shutil.copyfile(given.path, target)
         return target
     if not given.file_url:
         raise ConnectorNoticeInvalid(name=given.catalog_id, reason="the notice names no file URL")
-    fetched: Fetched = outbound.get(given.file_url)
+    outbound, headers = fetcher_of(portal, connector)
+    fetched: Fetched = outbound.get(given.file_url, headers=headers)
     name = Path(unquote(urlsplit(fetched.url).path)).name or "data.csv"
     target = folder / (SAFE.sub("_", name) or "data.csv")
     target.write_bytes(fetched.content)

@@ -19,6 +19,7 @@ from portal.connectors.base import (
     ConnectorNoticeInvalid,
     ConnectorUnknownCatalog,
     ExchangeReport,
+    Fetcher,
     IdMapEntry,
     Notice,
 )
@@ -60,6 +61,12 @@ class OrdenConnector:
         # Every call to ORDEN within the connector's common `limits:` block.
         outbound = Outbound.for_connector(self.config, portal.settings)
         return OrdenClient(self.name, outbound, self.config.endpoints, self.options)
+
+    def fetcher(self, portal: Portal) -> Fetcher:
+        """A notified file is fetched as a poll is: within `limits`, with our credentials for
+        ORDEN (options.outbound_auth; an HMAC signs the GET's empty body)."""
+        client = self.client(portal)
+        return Fetcher(client.outbound, client.auth_headers())
 
     # Inbound: a subscriber notification.
 
