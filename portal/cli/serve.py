@@ -38,7 +38,8 @@ def serve_command(
         int, typer.Option(help="Worker processes (each opens the stores read-mostly).")
     ] = 1,
     with_worker: Annotated[
-        bool, typer.Option("--with-worker", help="Also run background jobs in this process (make run).")
+        bool,
+        typer.Option("--with-worker", help="Also run background jobs in this process (make run)."),
     ] = False,
 ) -> None:
     """Serve the API, the compatibility routes and the public pages (OpenAPI at /docs)."""
@@ -55,7 +56,8 @@ def serve_command(
     portal = Portal.open(st.settings)
     st.err.print(f"serving on http://{host}:{port}/  (API docs: http://{host}:{port}/docs; "
                  f"catalogue: {st.settings.catalogue})", highlight=False)  # fmt: skip
-    if with_worker and workers == 1:  # the demo's jobs (connector intakes, deliveries) need no `portal worker`
+    # The demo's jobs (connector intakes, deliveries) need no `portal worker` this way.
+    if with_worker and workers == 1:
         from portal.cli.worker import start_in_process
 
         start_in_process(portal)
