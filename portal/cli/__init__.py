@@ -11,7 +11,17 @@ from typing import Annotated
 
 import typer
 
-from portal.cli import connectors, coverage, datasets, db, localgov, rows, subscriptions, users
+from portal.cli import (
+    connectors,
+    coverage,
+    datasets,
+    db,
+    jobs,
+    localgov,
+    rows,
+    subscriptions,
+    users,
+)
 from portal.cli.convert import convert_command, recipe_app
 from portal.cli.publish import catalogue_app, history_command, publish_command
 from portal.cli.render import render_error
@@ -39,6 +49,7 @@ GROUPS = {
     "coverage": coverage.app,
     "connectors": connectors.app,
     "subscriptions": subscriptions.app,
+    "jobs": jobs.app,
 }
 for _name, _group in GROUPS.items():
     app.add_typer(_group, name=_name)

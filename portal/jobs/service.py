@@ -9,12 +9,13 @@ fail the same way. Each attempt is written to the `jobs` table before and after 
 
 from __future__ import annotations
 
+import builtins
 import logging
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from huey import Huey
@@ -57,6 +58,22 @@ class JobCrashed(PortalError):
     template_ja = "ジョブが予期せず失敗しました: {reason}"
     hint_en = "the worker's log has the details"
     hint_ja = "詳細はワーカーのログにあります"
+
+
+class JobAbandoned(PortalError):
+    """An attempt whose worker stopped (killed, machine lost) while it ran: huey had already
+    taken the task, so nothing would ever run the job again without `portal jobs recover`."""
+
+    code = "job-abandoned"
+    status = 503  # not the job's input: its worker went away (retryable)
+    template_en = "the job's attempt began at {started} and was still running {minutes} min later: its worker stopped"
+    template_ja = "ジョブの試行は {started} に始まり、{minutes} 分後も実行中のままでした。ワーカーが停止しています"
+    hint_en = (
+        "`portal jobs recover` tried it again while its retries lasted; check the workers' logs"
+    )
+    hint_ja = (
+        "`portal jobs recover` が再試行回数の範囲で再実行しました。ワーカーのログを確認してください"
+    )
 
 
 @dataclass(frozen=True)
@@ -194,6 +211,39 @@ class Jobs:
         for task in due:
             self.huey.enqueue(task)
         return len(due)
+
+    def recover(self, older_than: timedelta) -> tuple[JobRecord, ...]:
+        """Jobs still `running` whose attempt began more than `older_than` ago — their worker
+        stopped — each counted as a failed attempt (`job-abandoned`): queued again while its
+        kind's retries last (handlers are idempotent), else `failed`. Rows are locked as they
+        are taken (PostgreSQL), so two operators running it at once recover each job once.
+        `older_than` must be longer than any attempt takes: a job still running is not told."""
+        now = datetime.now(UTC)
+        query = (
+            select(JobRow)
+            .where(JobRow.state == "running", JobRow.updated < now - older_than)
+            .with_for_update(skip_locked=True)
+        )
+        again: builtins.list[str] = []
+        with self.store.writing() as session:
+            rows = builtins.list(session.scalars(query))
+            for row in rows:
+                kind = self._kinds.get(row.kind)
+                error = JobAbandoned(started=f"{row.updated:%Y-%m-%d %H:%M:%S} UTC",
+                                     minutes=int((now - row.updated).total_seconds() // 60))  # fmt: skip
+                retry = kind is not None and row.attempts <= kind.retries
+                row.state, row.error, row.updated = (
+                    ("queued" if retry else "failed"),
+                    error.to_dict(),
+                    now,
+                )
+                if retry:
+                    again.append(row.id)
+            session.flush()
+            records = tuple(JobRecord.of(row) for row in rows)
+        for job_id in again:  # after the commit: a worker taking it sees it queued
+            self._task(job_id)
+        return records
 
     def _by_key(self, kind: str, key: str) -> JobRecord | None:
         with self.store.writing() as session:
