@@ -118,6 +118,15 @@ class Published:
     def action(self) -> str:
         return self.plan.action
 
+    @property
+    def announced(self) -> Package | None:
+        """The package when this publish recorded a new public version — what after-publish
+        watchers (subscribers' notices, NGSI pushes) announce — else None."""
+        package = self.result or self.plan.package
+        if self.version is None or package.get("private"):
+            return None
+        return package
+
 
 def os_account() -> str:
     """The OS account this process runs as, by its uid (not $LOGNAME, which is forgeable)."""

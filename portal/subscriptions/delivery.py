@@ -55,8 +55,8 @@ def watch(portal: Portal) -> None:
 
 def enqueue_notices(portal: Portal, published: Published) -> int:
     """One delivery job per enabled subscription to the dataset or its standard; how many."""
-    package = published.result or published.plan.package
-    if published.version is None or package.get("private"):
+    package = published.announced
+    if package is None:
         return 0
     name, number = published.plan.name, published.version
     slug = PortalMeta.from_package(package).standard

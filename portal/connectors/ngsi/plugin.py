@@ -248,8 +248,7 @@ def watch(portal: Portal) -> None:
 
 
 def enqueue_pushes(portal: Portal, published: Published) -> int:
-    package = published.result or published.plan.package
-    if published.version is None or package.get("private"):
+    if published.announced is None:
         return 0
     name, count = published.plan.name, 0
     for connector in portal.connectors.values():
