@@ -143,7 +143,7 @@ def test_openapi_says_what_each_route_answers(client: TestClient) -> None:
 def test_every_documented_method_is_answered(client: TestClient) -> None:
     filled = {"name": "272051-aed", "slug": "aed", "apiname": "aed", "fmt": "csv",
               "action": "status_show", "resource_id": "x", "filename": "y", "upload_id": "x",
-              "number": "1"}  # fmt: skip
+              "number": "1", "job_id": "x", "connector": "x", "subscription_id": "x"}  # fmt: skip
     for path, operations in client.get("/openapi.json").json()["paths"].items():
         for method in operations:
             response = client.request(method, path.format(**filled))

@@ -16,7 +16,7 @@ HTML = {"Accept": "text/html"}
 LATIN = {"272248": "Settsu City, Osaka", "272051": "Suita City, Osaka",
          "222127": "Yaizu City, Shizuoka"}  # fmt: skip
 # A page's own links: those that lead to another page of the site (not the API, files, docs).
-PAGE_LINK = re.compile(r'href="(/(?!api/|files/|static/|docs|catalog|wapi/)[^"]*)"')
+PAGE_LINK = re.compile(r'href="(/(?!api/|files/|static/|docs|catalog|wapi/)(?![^"]*\.atom")[^"]*)"')
 
 
 def fresh(app: FastAPI) -> TestClient:

@@ -99,13 +99,16 @@ def test_a_replaced_version_is_kept_for_the_grace_period_then_removed(tmp_path: 
     second = publish(v2, publisher, QUIET).result
     assert second is not None
     client = TestClient(create_app(settings))
-    for resource in first["resources"]:
-        assert client.get(resource["url"]).status_code == 200, "the replaced version went at once"
+    for resource in first["resources"]:  # by its own address, as a client that kept it
+        kept = client.get(f"/files/{resource['id']}/{resource['name']}", follow_redirects=False)
+        assert kept.status_code == 200, "the replaced version went at once"
     for folder in old:
         age(folder, FILE_GRACE_SECONDS + 1)  # the grace period has passed
     publish(v1, publisher, QUIET)  # the next publish cleans up
     assert not any(f.exists() for f in old), "an expired version was left behind"
-    for resource in first["resources"]:
-        assert client.get(resource["url"]).status_code == 404
+    for resource in first["resources"]:  # a retired address points at the stable one now
+        retired = client.get(f"/files/{resource['id']}/{resource['name']}", follow_redirects=False)
+        assert retired.status_code == 301, resource["name"]
+        assert retired.headers["location"] == resource["url"]
     for resource in second["resources"]:  # replaced just now: still readable
         assert client.get(resource["url"]).status_code == 200

@@ -12,7 +12,6 @@ import io
 import time
 import zipfile
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -36,6 +35,7 @@ from tests.connectors.orden.world import (
     World,
     credentials,
     invalid_sample,
+    multipart_parts,
     post,
 )
 from tests.connectors.servers import Answer, Recorded
@@ -197,31 +197,6 @@ def title_of(portal: Portal) -> str:
     return str(package["title"])
 
 
-def multipart_parts(recorded: Recorded) -> dict[str, tuple[str | None, bytes]]:
-    import asyncio
-
-    from starlette.datastructures import Headers
-    from starlette.formparsers import MultiPartParser
-
-    async def parse() -> dict[str, tuple[str | None, bytes]]:
-        async def stream() -> Any:
-            yield recorded.body
-
-        form = await MultiPartParser(
-            Headers({"content-type": recorded.headers["content-type"]}), stream()
-        ).parse()
-        found: dict[str, tuple[str | None, bytes]] = {}
-        for key, value in form.multi_items():
-            found[key] = (
-                (None, value.encode())
-                if isinstance(value, str)
-                else (value.filename, await value.read())
-            )
-        return found
-
-    return asyncio.run(parse())
-
-
 def test_push_sends_the_published_csv_metadata_and_credentials(world: World) -> None:
     world.orden.route("POST", f"/api/catalogs/{CATALOG}/files", Answer(201, {"ok": True}))
     portal, _ = world.open(
@@ -235,7 +210,7 @@ def test_push_sends_the_published_csv_metadata_and_credentials(world: World) -> 
     [sent] = world.orden.received("POST", f"/api/catalogs/{CATALOG}/files")
     assert sent.headers["authorization"] == f"Bearer {TOKEN}"
     assert sent.headers["user-agent"].startswith("municipal-open-data-portal/")
-    parts = multipart_parts(sent)
+    parts = multipart_parts(sent.body, sent.headers["content-type"])
     assert parts["file"] == (f"{DATASET}.csv", published)
     assert parts["カタログID"] == (None, CATALOG.encode())
     assert parts["トピック名"] == (None, b"aed")

@@ -3,7 +3,6 @@ credentials, the metadata mapping, the multipart body and the upload bundle."""
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import csv
 import hashlib
@@ -15,8 +14,6 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 from pydantic import ValidationError
-from starlette.datastructures import Headers
-from starlette.formparsers import MultiPartParser
 
 from portal.connectors.base import AuthConfig, ConnectorConfig
 from portal.connectors.orden.bundle import BundleInput, build_bundle
@@ -26,6 +23,7 @@ from portal.connectors.orden.inbound import AuthRefused, verify
 from portal.connectors.orden.mapping import lookup, notice_document, notice_fields, to_orden
 from portal.connectors.registry import ConnectorConfigInvalid, make_connector, read_config
 from tests.conftest import PROJECT_ROOT
+from tests.connectors.orden.world import multipart_parts
 
 SECRET = "s3cret-値"
 TOKEN = "tok-3f9a"
@@ -171,25 +169,6 @@ def test_mapping_renames_passes_through_or_drops_and_adds_constants() -> None:
     assert to_orden(record, fields, passthrough=False) == {"タイトル": "AED", "カタログID": "c1"}
 
 
-def _parts(content: bytes, content_type: str) -> dict[str, tuple[str | None, bytes]]:
-    """The multipart body as a server reads it (python-multipart, as Starlette does)."""
-
-    async def stream() -> Any:
-        yield content
-
-    async def parse() -> Any:
-        return await MultiPartParser(Headers({"content-type": content_type}), stream()).parse()
-
-    form = asyncio.run(parse())
-    found: dict[str, tuple[str | None, bytes]] = {}
-    for key, value in form.multi_items():
-        if isinstance(value, str):
-            found[key] = (None, value.encode())
-        else:
-            found[key] = (value.filename, asyncio.run(value.read()))
-    return found
-
-
 def test_multipart_carries_the_csv_and_each_field() -> None:
     options = OrdenOptions.model_validate(
         {"push": {"file_field": "upload", "metadata_as": "fields"}}
@@ -199,7 +178,7 @@ def test_multipart_carries_the_csv_and_each_field() -> None:
         "c1.csv", csv_bytes, {"タイトル": "AED", "keywords": ["a", "b"]}, options
     )
     assert content_type.startswith("multipart/form-data; boundary=")
-    parts = _parts(content, content_type)
+    parts = multipart_parts(content, content_type)
     assert parts["upload"] == ("c1.csv", csv_bytes)
     assert parts["タイトル"] == (None, b"AED")
     assert parts["keywords"] == (None, b"a,b")

@@ -4,12 +4,15 @@ The `world` fixture is offered by tests/connectors/orden/conftest.py."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import csv
 import hashlib
 import hmac
 import io
 import json
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +20,8 @@ from typing import Any
 import pytest
 import yaml
 from fastapi.testclient import TestClient
+from starlette.datastructures import Headers
+from starlette.formparsers import MultiPartParser
 
 from portal.composition import Portal
 from portal.server import create_app
@@ -112,3 +117,22 @@ def post(client: TestClient, body: bytes, headers: dict[str, str]) -> Any:
     return client.post(
         NOTIFY, content=body, headers={"Content-Type": "application/json", **headers}
     )
+
+
+def multipart_parts(content: bytes, content_type: str) -> dict[str, tuple[str | None, bytes]]:
+    """A multipart body as a server reads it (Starlette's parser): name → (file name, bytes).
+    Run in a thread of its own: the test session may already run an event loop here."""
+
+    async def parse() -> dict[str, tuple[str | None, bytes]]:
+        async def stream() -> AsyncIterator[bytes]:
+            yield content
+
+        form = await MultiPartParser(Headers({"content-type": content_type}), stream()).parse()
+        found: dict[str, tuple[str | None, bytes]] = {}
+        for key, value in form.multi_items():
+            is_text = isinstance(value, str)
+            found[key] = (None, value.encode()) if is_text else (value.filename, await value.read())
+        return found
+
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, parse()).result()
