@@ -25,6 +25,7 @@ from portal.validation.formula_cells import neutralise_row
 DATAPACKAGE_PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 
 LAT, LON = "緯度", "経度"
+COORDINATE_DECIMALS = 6  # of a GeoJSON point's coordinates (RFC 7946 §11.2)
 
 
 class DatasetWriter:
@@ -54,7 +55,7 @@ class DatasetWriter:
         self.csv.writerow(self.fields)
         self.handles["json"].write("[")
         if self.geo:
-            self.handles["geojson"].write('{"type": "FeatureCollection", "features": [')
+            self.handles["geojson"].write('{"type":"FeatureCollection","features":[')
         self.count = 0
         self.fragments: list[dict[str, str]] = [{} for _ in self.fields]
 
@@ -65,21 +66,23 @@ class DatasetWriter:
         columns = list(zip(*rows, strict=True))
         encoded = [self._encode(i, col) for i, col in enumerate(columns)]
         records = ["{" + ",".join(parts) + "}" for parts in zip(*encoded, strict=True)]
-        sep = ",\n" if self.count else "\n"
-        self.handles["json"].write(sep + ",\n".join(records))
+        # Compact, as json.dumps(..., separators=(",", ":")) writes it: a published file is
+        # downloaded far more often than read by eye (issue 17: output size).
+        sep = "," if self.count else ""
+        self.handles["json"].write(sep + ",".join(records))
         if self.geo:
             lat, lon = columns[self.fields.index(LAT)], columns[self.fields.index(LON)]
             features = [
-                f'{{"type": "Feature", "geometry": {json.dumps(_point(a, b))}, "properties": {record}}}'
+                f'{{"type":"Feature","geometry":{_point_json(a, b)},"properties":{record}}}'
                 for a, b, record in zip(lat, lon, records, strict=True)
             ]
-            self.handles["geojson"].write(sep + ",\n".join(features))
+            self.handles["geojson"].write(sep + ",".join(features))
         self.count += len(rows)
 
     def _encode(self, index: int, column: Sequence[str]) -> list[str]:
         """`"field": value` JSON text for each cell; each distinct value is encoded once."""
         fragments = self.fragments[index]
-        key = json.dumps(self.fields[index], ensure_ascii=False) + ": "
+        key = json.dumps(self.fields[index], ensure_ascii=False) + ":"
         for value in set(column).difference(fragments):
             fragments[value] = key + json.dumps(
                 typed_value(value, self.types[index]), ensure_ascii=False
@@ -88,9 +91,9 @@ class DatasetWriter:
 
     def finish(self, extra: dict[str, Any]) -> dict[str, Path]:
         """Close the files, write datapackage.json, move everything into place."""
-        self.handles["json"].write("\n]\n")
+        self.handles["json"].write("]\n")
         if self.geo:
-            self.handles["geojson"].write("\n]}\n")
+            self.handles["geojson"].write("]}\n")
         for handle in self.handles.values():
             handle.close()
         package = self._package(extra)
@@ -144,6 +147,10 @@ class DatasetWriter:
         }
 
 
+def _point_json(lat: str, lon: str) -> str:
+    return json.dumps(_point(lat, lon), separators=(",", ":"))
+
+
 def _point(lat: str, lon: str) -> dict[str, Any] | None:
     try:
         x, y = float(lon), float(lat)
@@ -151,4 +158,9 @@ def _point(lat: str, lon: str) -> dict[str, Any] | None:
         return None  # GeoJSON allows a feature without geometry; the row is still published
     if not (math.isfinite(x) and math.isfinite(y) and -180 <= x <= 180 and -90 <= y <= 90):
         return None  # `inf`, `nan` or off the globe: no point (JSON has no Infinity)
-    return {"type": "Point", "coordinates": [x, y]}
+    # RFC 7946 §11.2: six decimals (about 10 cm) is all a point needs; a value given with
+    # fewer digits keeps them (round() then repr() never lengthens it).
+    return {
+        "type": "Point",
+        "coordinates": [round(x, COORDINATE_DECIMALS), round(y, COORDINATE_DECIMALS)],
+    }
