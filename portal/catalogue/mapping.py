@@ -132,7 +132,8 @@ def content_hash(files: list[FileSpec], metadata: dict[str, Any]) -> str:
     digest = hashlib.sha256(json.dumps(metadata, ensure_ascii=False, sort_keys=True).encode())
     for f in sorted(files, key=lambda f: f.name):
         digest.update(f.name.encode())
-        digest.update(hashlib.sha256(f.path.read_bytes()).digest())
+        with f.path.open("rb") as fh:  # read in blocks: a data file can be gigabytes
+            digest.update(hashlib.file_digest(fh, "sha256").digest())
     return digest.hexdigest()
 
 
