@@ -3,7 +3,7 @@ VENV   ?= .venv
 PYTHON ?= python3
 BIN    := $(VENV)/bin
 
-.PHONY: run test install install-test lint clean map
+.PHONY: run test install install-test lint clean map bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,11 @@ run: install
 ## make test: install test dependencies, bring up CKAN, run everything.
 test: install-test
 	bash scripts/test.sh
+
+## make bench: every benchmark of bench/ with CKAN and PostgreSQL up; writes bench/REPORT.md.
+# BENCH_ARGS go to bench/report.py, e.g. make bench BENCH_ARGS="--only load,national".
+bench: install-test
+	bash scripts/bench.sh $(BENCH_ARGS)
 
 lint: install-test
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy
