@@ -9,17 +9,13 @@ resource's `url` gives, what CKAN clients store), /files/<name>/versions/<number
 version's as it was published. Both keep a version's files in one folder, so the relative paths
 of its datapackage.json resolve from its URL.
 
-Rows are compared by the standard's ID field; where a version has no IDs (or repeats one) whole
-rows are compared instead, so a change shows as one removed and one added.
+The change summary is portal/catalogue/changes.py's (by ID, else whole rows; flat memory).
 """
 
 from __future__ import annotations
 
-import csv
 import json
 import shutil
-from collections import Counter
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,14 +27,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from portal.accounts import audit
 from portal.accounts.auth import Actor
 from portal.catalogue.base import PackageMissing
+from portal.catalogue.changes import ID_FIELD as ID_FIELD  # re-exported (subscriptions)
+from portal.catalogue.changes import compare
 from portal.errors import PortalError
 from portal.store import Store
 from portal.store.models import Base
 
 if TYPE_CHECKING:
     from portal.catalogue.publish import Published, Publisher
-
-ID_FIELD = "ID"  # the standards' identifier column
 
 
 class DatasetVersion(Base):
@@ -73,14 +69,6 @@ class VersionNotFound(PortalError):
     template_ja = "{name} に版 {number} はありません"
     hint_en = "GET /api/v1/datasets/{name}/versions lists its versions"
     hint_ja = "版の一覧は GET /api/v1/datasets/{name}/versions で確認できます"
-
-
-@dataclass(frozen=True)
-class Changes:
-    added: int
-    removed: int
-    changed: int
-    compared_by: str
 
 
 VERSIONS_DIR = "versions"  # under the data directory: <name>/<number>/ per version
@@ -187,40 +175,6 @@ def _csv_of(folder: Path) -> Path | None:
         return folder / package["resources"][0]["path"]
     except (OSError, ValueError, KeyError, IndexError):
         return None
-
-
-def _read_rows(path: Path | None) -> list[dict[str, str]]:
-    if path is None or not path.is_file():
-        return []
-    with path.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.DictReader(handle))
-
-
-def compare(before: Path | None, after: Path | None) -> Changes:
-    """Rows added, removed and changed from `before` to `after` (CSV files)."""
-    if before is None:
-        return Changes(len(_read_rows(after)), 0, 0, "none")
-    old, new = _read_rows(before), _read_rows(after)
-    old_ids, new_ids = _by_id(old), _by_id(new)
-    if old_ids is not None and new_ids is not None:
-        added = new_ids.keys() - old_ids.keys()
-        removed = old_ids.keys() - new_ids.keys()
-        changed = {k for k in old_ids.keys() & new_ids.keys() if old_ids[k] != new_ids[k]}
-        return Changes(len(added), len(removed), len(changed), "id")
-    old_rows = Counter(tuple(sorted(r.items())) for r in old)
-    new_rows = Counter(tuple(sorted(r.items())) for r in new)
-    return Changes((new_rows - old_rows).total(), (old_rows - new_rows).total(), 0, "row")
-
-
-def _by_id(rows: list[dict[str, str]]) -> dict[str, dict[str, str]] | None:
-    """The rows by their ID; None when a row has none or two rows share one."""
-    found: dict[str, dict[str, str]] = {}
-    for row in rows:
-        key = (row.get(ID_FIELD) or "").strip()
-        if not key or key in found:
-            return None
-        found[key] = row
-    return found
 
 
 def rollback_by(actor: Actor, name: str, number: int, publisher: Publisher) -> Published:
