@@ -37,7 +37,7 @@ class Changes:
 def compare(before: Path | None, after: Path | None) -> Changes:
     """Rows added, removed and changed from `before` to `after` (CSV files)."""
     if before is None:
-        return Changes(sum(1 for _ in _fingerprints(after)), 0, 0, "none")
+        return Changes(_count_rows(after), 0, 0, "none")
     with tempfile.TemporaryDirectory(prefix="portal-compare-") as scratch:
         with closing(sqlite3.connect(Path(scratch) / "rows.sqlite")) as db:
             db.execute(f"PRAGMA cache_size=-{CACHE_KIB}")
@@ -52,6 +52,13 @@ def compare(before: Path | None, after: Path | None) -> Changes:
             if _ids_unique(db, BEFORE) and _ids_unique(db, AFTER):
                 return _by_id(db)
             return _by_row(db)
+
+
+def _count_rows(path: Path | None) -> int:
+    if path is None or not path.is_file():
+        return 0
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        return max(sum(1 for _ in csv.reader(handle)) - 1, 0)  # less the header
 
 
 def _fingerprints(path: Path | None) -> Iterator[tuple[str, bytes]]:
