@@ -139,7 +139,7 @@ def opened(env: dict[str, str]) -> Iterator[Portal]:
     """The served portal opened in this process (the same data and database), for profiling."""
     settings = Settings(datasets_dir=ROOT / "datasets", data_dir=Path(env["PORTAL_DATA_DIR"]),
                         catalogue="embedded", rate_limit=0,
-                        database_url=env.get("PORTAL_DATABASE_URL"))  # type: ignore[call-arg]  # fmt: skip
+                        database_url=env.get("PORTAL_DATABASE_URL"))  # fmt: skip
     portal = Portal.open(settings)
     try:
         yield portal
@@ -157,7 +157,7 @@ def answer(portal: Portal, path: str) -> None:
     params = RowParams(q=given.get("q"), limit=int(given.get("limit", 100)),
                        offset=int(given.get("offset", 0)))  # fmt: skip
     near = {k: float(given[k]) for k in ("lat", "lon", "distance") if k in given}
-    body = standard_rows(Request(scope), "aed", portal, params, lgcode=given.get("lgcode"), **near)  # type: ignore[arg-type]
+    body = standard_rows(Request(scope), "aed", portal, params, lgcode=given.get("lgcode"), **near)
     json.dumps(jsonable_encoder(body), ensure_ascii=False).encode()
 
 
@@ -187,7 +187,7 @@ def profile(env: dict[str, str], request: Draw, seed: int) -> str:
 
 
 def prepared(label: str, data_dir: Path, towns: list[LocalGov], args: argparse.Namespace,
-             database_url: str | None = None) -> dict[str, str]:  # fmt: skip
+             figures: Figures, database_url: str | None = None) -> dict[str, str]:  # fmt: skip
     """The portal's environment, its datasets published (unless --keep already holds them)."""
     env = portal_env(data_dir / "var", database_url)
     marker = data_dir / f"published-{len(towns)}x{args.rows}-{args.seed}"
@@ -220,10 +220,12 @@ def main() -> int:
     towns, figures = municipalities(args.municipalities), Figures()
     with tempfile.TemporaryDirectory(prefix="portal-bench-national-") as tmp:
         sqlite_dir = args.keep or Path(tmp) / "sqlite"
-        measure("sqlite", prepared("sqlite", sqlite_dir, towns, args), towns, args, figures)
+        measure(
+            "sqlite", prepared("sqlite", sqlite_dir, towns, args, figures), towns, args, figures
+        )
         if args.postgres:
             with postgres_schema(args.postgres) as url:
-                env = prepared("postgresql", Path(tmp) / "postgresql", towns, args, url)
+                env = prepared("postgresql", Path(tmp) / "postgresql", towns, args, figures, url)
                 measure("postgresql", env, towns, args, figures)
     figures.write(args.json)
     return 0
