@@ -15,9 +15,11 @@ import argparse
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -44,38 +46,42 @@ class Run:
 
 
 def run_script(name: str, out: Path, timeout: float) -> Run:
-    """`bench/<name>.py --json …` in its own process; its figures or its failure."""
+    """`bench/<name>.py --json …` in its own process (its output echoed as it comes); its
+    figures or its failure."""
     target = out / f"{name}.json"
-    command = [sys.executable, str(BENCH / f"{name}.py"), "--json", str(target)]
+    command = [sys.executable, "-u", str(BENCH / f"{name}.py"), "--json", str(target)]
     print(f"report: running {name} …", flush=True)
     started = time.perf_counter()
+    # A session of its own: on a timeout the script and what it started (portal serve) stop.
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)  # fmt: skip
+    lines: list[str] = []
+    reader = threading.Thread(target=_echo, args=(process, name, lines))
+    reader.start()
     try:
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired as expired:
-        output = _text(expired.stdout) + _text(expired.stderr)
-        return Run(name, time.perf_counter() - started, failure=f"timed out after {timeout:.0f} s",
-                   tail=_tail(output))  # fmt: skip
-    seconds = time.perf_counter() - started
-    output = done.stdout + done.stderr
-    (out / f"{name}.log").write_text(output, encoding="utf-8")
-    print(output, end="" if output.endswith("\n") else "\n", flush=True)
-    if done.returncode != 0:
-        return Run(name, seconds, failure=f"exit status {done.returncode}", tail=_tail(output))
+        status = process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait()
+        status = None
+    reader.join()
+    seconds, tail = time.perf_counter() - started, "".join(lines[-TAIL_LINES:]).rstrip()
+    if status is None:
+        return Run(name, seconds, failure=f"timed out after {timeout:.0f} s", tail=tail)
+    if status != 0:
+        return Run(name, seconds, failure=f"exit status {status}", tail=tail)
     try:
         figures = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return Run(name, seconds, failure=f"no figures written ({exc})", tail=_tail(output))
+        return Run(name, seconds, failure=f"no figures written ({exc})", tail=tail)
     return Run(name, seconds, figures=figures)
 
 
-def _text(output: str | bytes | None) -> str:
-    if isinstance(output, bytes):
-        return output.decode("utf-8", "replace")
-    return output or ""
-
-
-def _tail(output: str) -> str:
-    return "\n".join(output.rstrip().splitlines()[-TAIL_LINES:])
+def _echo(process: subprocess.Popen[str], name: str, lines: list[str]) -> None:
+    assert process.stdout is not None
+    for line in process.stdout:
+        lines.append(line)
+        print(f"[{name}] {line}", end="", flush=True)
 
 
 def machine() -> dict[str, str]:
