@@ -15,6 +15,7 @@ import dataclasses
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from typing import Any, cast
 
 from portal.localgov import Directory, LocalGov
@@ -36,6 +37,10 @@ from portal.validation.frictionless_verdicts import CONSTRAINT_CODES, frictionle
 from portal.validation.report import Findings
 from portal.validation.rulesets import RuleSet
 from portal.validation.structure import REQUIRED_NOTE, Frame
+
+# Distinct values whose verdicts a column keeps; past it the cache starts again, so that
+# memory does not grow with the rows of a big file (a code or name column is mostly distinct).
+CACHE_VALUES = 20_000
 
 
 @dataclass
@@ -157,6 +162,9 @@ class TableValidator:
             frame.missing[0] if frame.missing else frozenset(),
         )
         self.rows += len(rows)
+        if plain and expected and set(map(len, rows)) <= {expected}:
+            if first_missing.isdisjoint(map(itemgetter(0), rows)):
+                return list(numbers), list(rows)  # the common case: every row full, none blank
         for number, row in zip(numbers, rows, strict=True):
             if plain and len(row) == expected and row[0] not in first_missing:
                 kept_numbers.append(number)  # the common case: a full row, not blank
@@ -191,13 +199,7 @@ class TableValidator:
         numbers: list[int],
         pending: dict[tuple[int, str], list[Finding]],
     ) -> None:
-        present = set(values)
-        present.discard(None)  # absent cells (short rows) are reported as missing-cell
-        texts = cast(set[str], present)
-        new = texts.difference(col.cache)
-        if new:
-            self._judge_all(col, new)
-        bad = texts & col.bad
+        bad = self._bad_values(col, values)
         if not col.has_data and any(values):
             col.has_data = True
         if col.unique:
@@ -206,6 +208,43 @@ class TableValidator:
             col.last_value = _last_filled(values, col.last_value)
             return
         ditto = {v for v in bad if any(f.code == "ditto-mark" for f in col.cache[v])}
+        if ditto:
+            self._place_with_dittos(col, values, numbers, bad, ditto, pending)
+            return
+        cache, name = col.cache, col.name
+        for i in _positions(values, bad):
+            found = pending.setdefault((numbers[i], name), [])
+            found += (dataclasses.replace(t, row=numbers[i]) for t in cache[values[i]])  # type: ignore[index]
+        col.last_value = _last_filled(values, col.last_value)
+
+    def _bad_values(self, col: Column, values: Sequence[str | None]) -> set[str]:
+        """The distinct values of this chunk with a finding, each judged once while cached.
+        A column that only our screened checks look at caches only the values its screen
+        picks out: a column of codes, one per row, would otherwise cache every row."""
+        present = set(values)
+        present.discard(None)  # absent cells (short rows) are reported as missing-cell
+        texts = cast(set[str], present)
+        if col.screen is not None and not col.needs_read:
+            search = col.screen.search
+            texts = {v for v in texts if search(v)}
+        if len(col.cache) > CACHE_VALUES:
+            col.cache.clear()  # verdicts depend on the value alone: judged again if seen again
+            col.bad.clear()
+        new = texts.difference(col.cache)
+        if new:
+            self._judge_all(col, new)
+        return texts & col.bad
+
+    def _place_with_dittos(
+        self,
+        col: Column,
+        values: Sequence[str | None],
+        numbers: list[int],
+        bad: set[str],
+        ditto: set[str],
+        pending: dict[tuple[int, str], list[Finding]],
+    ) -> None:
+        """Findings in row order: a ditto mark's fix is the last value above it."""
         for i, value in enumerate(values):
             if value in bad:
                 for template in col.cache[value]:
@@ -213,10 +252,8 @@ class TableValidator:
                     if finding.code == "ditto-mark":
                         finding = self._ditto(col, finding)
                     pending.setdefault((numbers[i], col.name), []).append(finding)
-            if ditto and value and value not in ditto:
+            if value and value not in ditto:
                 col.last_value = value
-        if not ditto:
-            col.last_value = _last_filled(values, col.last_value)
 
     def _ditto(self, col: Column, finding: Finding) -> Finding:
         fix = col.last_value
@@ -263,15 +300,8 @@ class TableValidator:
         return value_cast, notes or {}
 
     def _judge_all(self, col: Column, values: set[str]) -> None:
-        """Judge values not seen before; with a screen and nothing for frictionless to
-        check, only the values the screen picks out are judged, the rest are clean."""
-        if col.screen is not None and not col.needs_read:
-            search = col.screen.search
-            suspects = [v for v in values if search(v)]
-            col.cache.update(dict.fromkeys(values, ()))
-        else:
-            suspects = list(values)
-        for value in suspects:
+        """Judge values not seen before and cache the verdicts."""
+        for value in values:
             verdict = col.cache[value] = self._judge(col, value)
             if verdict:
                 col.bad.add(value)
@@ -368,6 +398,20 @@ class TableValidator:
                 and col.name in self.ruleset.empty_columns
             ):
                 self.findings.add(self._make("column-empty", **where))
+
+
+def _positions(values: Sequence[str | None], wanted: set[str]) -> list[int]:
+    """Where the wanted values are, in order; `index` scans at C speed, a few values are wanted."""
+    out: list[int] = []
+    for value in wanted:
+        i = -1
+        try:
+            while True:
+                i = values.index(value, i + 1)
+                out.append(i)
+        except ValueError:
+            pass
+    return sorted(out)
 
 
 def _last_filled(values: Sequence[str | None], default: str | None) -> str | None:

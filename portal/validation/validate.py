@@ -31,7 +31,7 @@ class Options:
     encoding: str | None = None
     lgcode: str | None = None  # the publishing body; taken from the data if None
     per_group: int | None = 100  # findings kept per (code, field); all are counted
-    chunk_rows: int = 10_000
+    chunk_rows: int = 2_000
     limits: Limits = field(default_factory=Limits)
 
 

@@ -141,22 +141,23 @@ class Publisher(RowCheck):
 
     def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
         code_f, name_f = self.spec["code"], self.spec["name"]
-        agrees: dict[tuple[str | None, str | None], bool] = {}
-        for i in range(len(rows)):
-            body = self.ctx.directory.get((cols[code_f][i] or "").strip())
-            name = cols[name_f][i]
-            if body is None or not name:
-                continue
-            key = (body.lgcode, name)
-            if key not in agrees:
-                agrees[key] = _address_key(name) == _address_key(body.full_name)
-            if agrees[key]:
-                continue
-            yield (
-                i,
-                name_f,
-                Issue("publisher-name", fix=body.full_name, params={"lgcode": body.lgcode}),
-            )
+        pairs = list(zip(cols[code_f], cols[name_f], strict=True))
+        # Each distinct (code, name) is judged once: a table repeats a few bodies many times.
+        wrong = {pair: body for pair in set(pairs) if (body := self._disagrees(*pair))}
+        if not wrong:
+            return
+        for i, pair in enumerate(pairs):
+            body = wrong.get(pair)
+            if body is not None:
+                params = {"lgcode": body.lgcode}
+                yield i, name_f, Issue("publisher-name", fix=body.full_name, params=params)
+
+    def _disagrees(self, code: str | None, name: str | None) -> LocalGov | None:
+        """The body the code names, when the name is not its name."""
+        body = self.ctx.directory.get((code or "").strip())
+        if body is None or not name or _address_key(name) == _address_key(body.full_name):
+            return None
+        return body
 
 
 class AddressParts(RowCheck):

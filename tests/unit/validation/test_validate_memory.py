@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from portal.settings import Settings
+from portal.validation import Options, engine, validate
+from portal.workspace import Workspace
 
 CATALOGUE_LIBRARIES = ("sqlalchemy", "alembic", "ckanapi")
 
@@ -21,3 +29,43 @@ def test_validating_loads_no_catalogue_libraries() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def _population(rows: int, bad_every: int) -> str:
+    """A population table whose 地域名 and 地域コード differ on every row; every
+    `bad_every`-th row has a half-width-kana area name and a thousands separator."""
+    header = "全国地方公共団体コード,地域コード,地方公共団体名,調査年月日,地域名,総人口"
+    lines = [header]
+    for n in range(rows):
+        bad = n % bad_every == 0
+        name, total = ("ｾﾝﾘｵｶ" if bad else f"千里丘{n}丁目"), ('"1,234"' if bad else str(n))
+        lines.append(f"272248,{272248000000 + n},大阪府摂津市,2026-04-01,{name},{total}")
+    return "\n".join(lines) + "\n"
+
+
+def test_verdicts_kept_in_bounded_memory(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A column of distinct values (one code per row) does not keep a verdict per row; a bad
+    value seen again after the verdicts were let go is reported again, on every row."""
+    monkeypatch.setattr(engine, "CACHE_VALUES", 50, raising=False)
+    kept: list[int] = []
+    check_chunk = engine.TableValidator.check_chunk
+
+    def watched(
+        self: engine.TableValidator, numbers: Sequence[int], rows: Sequence[list[str]]
+    ) -> None:
+        check_chunk(self, numbers, rows)
+        kept.append(max(len(c.cache) for c in self.columns))
+
+    monkeypatch.setattr(engine.TableValidator, "check_chunk", watched)
+    path = tmp_path / "population.csv"
+    path.write_text(_population(3_000, bad_every=100), encoding="utf-8")
+    report = validate(
+        path, Workspace.of(settings), Options(dataset="population_by_area_age", chunk_rows=200)
+    )
+    assert max(kept) <= 50 + 200  # the limit, plus one chunk's new values
+    counts = report.to_dict()["stats"]["by_code"]
+    assert counts["halfwidth-kana"] == 30 and counts["unit-in-number"] == 30
+    rows = {f.row for f in report.findings.kept() if f.code == "halfwidth-kana"}
+    assert rows == {2 + n for n in range(0, 3_000, 100)}
