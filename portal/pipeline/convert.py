@@ -17,7 +17,7 @@ from portal.formats.layout_reader import HeaderRowBeyond, Layout, TableRead, dat
 from portal.pipeline import recipe as recipes
 from portal.pipeline.guards import RecipeProblem, check_stem
 from portal.pipeline.normalizers import Context
-from portal.pipeline.transform import Outcome, Transformer
+from portal.pipeline.transform import Outcome, Transformer, rows_of
 from portal.pipeline.writers import DatasetWriter
 from portal.standards import Definition
 from portal.validation import Report, StreamValidator
@@ -172,8 +172,9 @@ def _write(
     """Each chunk of standard rows goes to the files and to the validator."""
     writer, checker = sinks
     while batch := list(islice(rows, CHUNK)):
-        out = transformer.chunk([n for n, _ in batch], [r for _, r in batch])
-        writer.write(out)
+        columns = transformer.columns([n for n, _ in batch], [r for _, r in batch])
+        out = rows_of(columns)
+        writer.write(out, columns)
         checker.add(out)
         if progress:
             progress(len(batch))

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 
 from portal.layout import normalise_label
 from portal.normalize import is_ditto
@@ -61,13 +62,30 @@ class Outcome:
         self.unread.sort(key=lambda u: u.row)  # stable: fields stay in recipe order within a row
 
 
+# Distinct values remembered per column. Most columns repeat a few values, but a column of
+# names or ids is all distinct: past this many the memory is given back, so a 1 GB file converts
+# in the same memory as a small one (issue 17: flat memory).
+CACHE_LIMIT = 50_000
+
+
 @dataclass
 class _Field:
     column: Column
     positions: list[int]
-    cache: dict[str, Verdict] = field(default_factory=dict)
-    bad: set[str] = field(default_factory=set)
+    cache: dict[str, str] = field(default_factory=dict)  # source value → output value
+    errors: dict[str, NormalizeError] = field(default_factory=dict)  # the values not read
     previous: str = ""  # for fill_down, carried across chunks
+
+    def learn(self, distinct: set[str], ctx: Context) -> None:
+        """Normalise the values not seen yet, each once."""
+        if len(self.cache) > CACHE_LIMIT:
+            self.cache.clear()
+            self.errors.clear()
+        cache, errors, column = self.cache, self.errors, self.column
+        for value in distinct.difference(cache):
+            cache[value], error = _apply(column, value, ctx)
+            if error is not None:
+                errors[value] = error
 
 
 class Transformer:
@@ -105,6 +123,11 @@ class Transformer:
 
     def chunk(self, numbers: Sequence[int], rows: Sequence[list[str]]) -> list[list[str]]:
         """Standard rows (in the standard's field order) for a chunk of source rows."""
+        return rows_of(self.columns(numbers, rows))
+
+    def columns(self, numbers: Sequence[int], rows: Sequence[list[str]]) -> list[Sequence[str]]:
+        """The standard's columns (in its field order) for a chunk of source rows, without
+        the rows left out: the writers take columns, so they need not be transposed back."""
         self.outcome.rows_in += len(rows)
         width = self.width
         padded = [r if len(r) == width else (r + [""] * width)[:width] for r in rows]
@@ -118,16 +141,14 @@ class Transformer:
         for name, value in self.recipe.constants.items():
             out.setdefault(name, [value] * n)
         blank = [""] * n
-        result = [
-            list(r)
-            for r, k in zip(
-                zip(*(out.get(f, blank) for f in self.fields), strict=True), keep, strict=True
-            )
-            if k
-        ]
-        self._ids(result, [num for num, k in zip(numbers, keep, strict=True) if k])
-        self.outcome.rows_out += len(result)
-        return result
+        standard = [out.get(f, blank) for f in self.fields]
+        if not all(keep):
+            standard = [list(compress(column, keep)) for column in standard]
+            numbers = list(compress(numbers, keep))
+        if self.recipe.ids:
+            self._ids(standard, numbers)
+        self.outcome.rows_out += len(numbers)
+        return standard
 
     def _filter(
         self, numbers: Sequence[int], columns: list[tuple[str, ...]], keep: list[bool]
@@ -161,14 +182,11 @@ class Transformer:
             ]
         if col.fill_down:
             raw = self._fill_down(mapped, raw)
-        cache = mapped.cache
-        for value in set(raw).difference(cache):
-            verdict = cache[value] = _apply(col, value, self.ctx)
-            if verdict[1] is not None:
-                mapped.bad.add(value)
-        if mapped.bad.intersection(raw):
+        distinct = set(raw)
+        mapped.learn(distinct, self.ctx)
+        if mapped.errors and not distinct.isdisjoint(mapped.errors):
             self._unread(mapped, raw, numbers, keep)
-        return [cache[v][0] for v in raw]
+        return list(map(mapped.cache.__getitem__, raw))
 
     def _fill_down(self, mapped: _Field, raw: Sequence[str]) -> list[str]:
         out = []
@@ -183,11 +201,11 @@ class Transformer:
     ) -> None:
         col = mapped.column
         action = {"keep": "kept", "empty": "emptied", "skip-row": "row skipped"}[col.on_error]
+        errors = mapped.errors
         for i, value in enumerate(raw):
-            if value not in mapped.bad or not keep[i]:
+            error = errors.get(value)
+            if error is None or not keep[i]:
                 continue
-            error = mapped.cache[value][1]
-            assert error is not None
             self.outcome.unread.append(
                 Unread(numbers[i], col.field, value, error.reason_en, error.reason_ja, action)
             )
@@ -201,15 +219,22 @@ class Transformer:
                     )
                 )
 
-    def _ids(self, rows: list[list[str]], numbers: list[int]) -> None:
+    def _ids(self, columns: list[Sequence[str]], numbers: Sequence[int]) -> None:
         if not self.recipe.ids:
             return
         name, template = self.recipe.ids
         position = self.fields.index(name)
-        for row, number in zip(rows, numbers, strict=True):
+        ids = list(columns[position])
+        for i, number in enumerate(numbers):
             self.count += 1
-            if not row[position]:
-                row[position] = template.format(row=number, n=self.count, lgcode=self.recipe.lgcode)
+            if not ids[i]:
+                ids[i] = template.format(row=number, n=self.count, lgcode=self.recipe.lgcode)
+        columns[position] = ids
+
+
+def rows_of(columns: Sequence[Sequence[str]]) -> list[list[str]]:
+    """Columns of equal length → rows."""
+    return list(map(list, zip(*columns, strict=True)))
 
 
 def _apply(column: Column, raw: str, ctx: Context) -> Verdict:
