@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path as FilePath
 from typing import Annotated, Any, Literal
@@ -13,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse
 
 from portal.api.cp932 import WRITER_VERSION as CP932_WRITER_VERSION
 from portal.api.cp932 import cp932_response, excel_utf8_response
+from portal.api.gzipped import GZIP_DIR, accepts_gzip, gzip_file_response, vary
 from portal.api.limits import cache_headers, etag_for, not_modified, rate_limiter
 from portal.api.openapi import answers, media
 from portal.api.routes.catalogue import modified
@@ -251,24 +253,41 @@ def download(
     definition, loaded = svc.rows_of(package)
     excel = fmt == "csv" and encoding == "utf-8" and bom
     writer = CP932_WRITER_VERSION if encoding == "cp932" or excel else ""
-    etag = etag_for(loaded.content_hash, fmt, encoding, unmappable, writer, excel)
+    gzip = accepts_gzip(request)  # each encoding its own ETag (portal/api/gzipped.py)
+    etag = etag_for(loaded.content_hash, fmt, encoding, unmappable, writer, excel,
+                    *(["gzip"] if gzip else []))  # fmt: skip
     if (cached := not_modified(request, etag, modified(package))) is not None:
+        cached.headers["Vary"] = "Accept-Encoding"
         return cached
     stem = definition.file_name(loaded.lgcode).removesuffix(".csv")
     filename = f"{stem}.{fmt}" if encoding == "utf-8" else f"{stem}_cp932.{fmt}"
-    headers = {**cache_headers(etag, modified(package)),
-               "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"}  # fmt: skip
+    headers = vary({**cache_headers(etag, modified(package)),
+                    "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})  # fmt: skip
     if excel:
         return excel_utf8_response(svc.published_csv(package, loaded), headers)
+    tag = etag.strip('"')
+    send = _sender(svc, f"{name}.{fmt}.{tag}" if gzip else None)
     if fmt == "csv" and encoding == "utf-8":
-        path = svc.published_csv(package, loaded)
-        return FileResponse(path, media_type="text/csv; charset=utf-8", headers=headers)
+        return send(svc.published_csv(package, loaded), "text/csv; charset=utf-8", headers)
     if fmt == "csv":
         return cp932_response(svc.published_csv(package, loaded), unmappable == "replace", headers)
-    return _resource(svc, package, fmt, headers)
+    return _resource(svc, package, fmt, headers, send)
 
 
-def _resource(svc: Portal, package: dict[str, Any], fmt: str, headers: dict[str, str]) -> Response:
+Send = Callable[[FilePath, str, dict[str, str]], Response]
+
+
+def _sender(svc: Portal, gzip_key: str | None) -> Send:
+    """How a published file is sent: as it is, or (`gzip_key`: the client takes gzip) its
+    gzip copy kept under that key."""
+    if gzip_key is None:
+        return lambda path, media, headers: FileResponse(path, media_type=media, headers=headers)
+    folder = svc.settings.data_dir / GZIP_DIR
+    return lambda path, media, headers: gzip_file_response(path, folder, gzip_key, media, headers)
+
+
+def _resource(svc: Portal, package: dict[str, Any], fmt: str, headers: dict[str, str],
+              send: Send) -> Response:  # fmt: skip
     wanted = {"json": "JSON", "geojson": "GeoJSON"}[fmt]
     resource = next(
         (
@@ -283,7 +302,7 @@ def _resource(svc: Portal, package: dict[str, Any], fmt: str, headers: dict[str,
     media = "application/geo+json" if fmt == "geojson" else "application/json"
     local = svc.catalogue.local_file(resource)
     if local is not None:
-        return FileResponse(local, media_type=media, headers=headers)
+        return send(local, media, headers)
     return Response(svc.catalogue.resource_bytes(resource), media_type=media, headers=headers)
 
 
