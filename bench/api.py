@@ -51,6 +51,8 @@ from sqlalchemy import create_engine, make_url, text
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from figures import Figures  # noqa: E402  (bench/figures.py, beside this script)
+
 from portal.localgov import load  # noqa: E402
 from portal.standards import Registry  # noqa: E402
 
@@ -276,7 +278,7 @@ def start_portal(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
 
 
 def compare(plan: list[tuple[str, int]], level: int, work: Path,
-            targets: dict[str, Callable[[str, int], str]]) -> None:  # fmt: skip
+            targets: dict[str, Callable[[str, int], str]], figures: Figures) -> None:  # fmt: skip
     """Every target (CKAN, then each rows store), the same queries, `level` clients at a time."""
     results = {label: drive([url(c, o) for c, o in plan], level, work, label)
                for label, url in targets.items()}  # fmt: skip
@@ -287,6 +289,26 @@ def compare(plan: list[tuple[str, int]], level: int, work: Path,
         ratio = results[label]["rps"] / results["ckan"]["rps"]
         print(f"ratio      {level} at a time: {label}/CKAN throughput {ratio:.1f}x (goal >= 3); "
               f"{label} p99 {results[label]['p99_ms']:.1f} ms (goal < 50)")  # fmt: skip
+    record(results, level, figures)
+
+
+def record(results: dict[str, dict[str, Any]], level: int, figures: Figures) -> None:
+    """Each side's throughput, p50, p99 and errors as figures (--json)."""
+    base = f"rows API ckan DataStore, {level} client(s): throughput"
+    figures.add(base, round(results["ckan"]["rps"], 1), "req/s")
+    for label, r in results.items():
+        name = "ckan DataStore" if label == "ckan" else f"portal {label}"
+        if label != "ckan":
+            ratio = r["rps"] / results["ckan"]["rps"]
+            figures.add(f"rows API portal {label}, {level} client(s): throughput", round(r["rps"], 1),
+                        "req/s", baseline=base, ratio=round(ratio, 2), goal=">= 3x CKAN DataStore",
+                        met=ratio >= 3)  # fmt: skip
+            figures.add(f"rows API portal {label}, {level} client(s): p99", round(r["p99_ms"], 1), "ms",
+                        goal="< 50 ms", met=r["p99_ms"] < 50)  # fmt: skip
+        figures.add(f"rows API {name}, {level} client(s): p50", round(r["p50_ms"], 1), "ms")
+        errors = sum(r["errors"].values()) if r["errors"] else 0
+        figures.add(f"rows API {name}, {level} client(s): errors", errors, "requests",
+                    goal=None if label == "ckan" else "0", met=None if label == "ckan" else errors == 0)  # fmt: skip
 
 
 def same_answers(
@@ -326,7 +348,9 @@ def main() -> None:
     parser.add_argument(
         "--postgres", help="database for the PostgreSQL portal (default PORTAL_TEST_DATABASE_URL)"
     )
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args()
+    figures = Figures()
     if not os.environ.get("CKAN_URL"):
         raise SystemExit(
             "CKAN_URL / CKAN_API_TOKEN not set: bash scripts/ckan-up.sh && . /tmp/ckan-local/env.sh"
@@ -368,8 +392,8 @@ def main() -> None:
             for label, base in portals.items():
                 targets[label] = lambda c, o, base=base: portal_url(base, name, c, o)  # type: ignore[misc]
             for level in args.concurrency:
-                compare(plan, level, work, targets)
-            downloads(portals, ckan, name, resource_id, csv_path)
+                compare(plan, level, work, targets, figures)
+            downloads(portals, ckan, name, resource_id, csv_path, figures)
         finally:
             for server in servers:
                 server.terminate()
@@ -377,6 +401,7 @@ def main() -> None:
             drop_schema()
             if org:
                 purge_ckan(org)
+    figures.write(args.json)
 
 
 def published_name(portal: str) -> str:
@@ -385,9 +410,8 @@ def published_name(portal: str) -> str:
     return str(results[0]["name"])
 
 
-def downloads(
-    portals: dict[str, str], ckan: str, name: str, resource_id: str, csv_path: Path
-) -> None:
+def downloads(portals: dict[str, str], ckan: str, name: str, resource_id: str, csv_path: Path,
+              figures: Figures) -> None:  # fmt: skip
     t = time.perf_counter()
     size = len(csv_path.read_bytes())
     disk = time.perf_counter() - t
@@ -396,6 +420,9 @@ def downloads(
         web = download(f"{base}/api/v1/datasets/{name}/download.csv")
         print(f"download   {size / 1e6:.1f} MB CSV, {label}: disk read {disk:.3f} s, portal {web:.3f} s ({web / disk:.1f}x disk), "
               f"CKAN datastore dump {dump:.3f} s ({dump / web:.1f}x portal)")  # fmt: skip
+        figures.add(f"CSV download, portal {label}", round(web, 3), "s",
+                    baseline="CSV download, CKAN datastore dump", ratio=round(web / dump, 3))  # fmt: skip
+    figures.add("CSV download, CKAN datastore dump", round(dump, 3), "s")
 
 
 def purge_ckan(org: str) -> None:
