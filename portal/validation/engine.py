@@ -225,8 +225,7 @@ class TableValidator:
         present.discard(None)  # absent cells (short rows) are reported as missing-cell
         texts = cast(set[str], present)
         if col.screen is not None and not col.needs_read:
-            search = col.screen.search
-            texts = {v for v in texts if search(v)}
+            texts = set(filter(col.screen.search, texts))
         if len(col.cache) > CACHE_VALUES:
             col.cache.clear()  # verdicts depend on the value alone: judged again if seen again
             col.bad.clear()

@@ -168,9 +168,14 @@ def url(value: str, ctx: CellContext) -> list[Issue]:
     return [_with_fix("url-invalid", fix)]
 
 
+def _halfwidth(value: str) -> str:
+    # ASCII has nothing full-width to narrow: most numbers and codes skip jaconv.
+    return value if value.isascii() else to_halfwidth(value)
+
+
 @cell_check("number")
 def number(value: str, ctx: CellContext) -> list[Issue]:
-    half = to_halfwidth(value).strip()
+    half = _halfwidth(value).strip()
     if "type" not in ctx.notes:
         # frictionless reads "１" as 1 (Python's int() does), but the file must use half-width digits
         return [Issue("fullwidth-digits", fix=half)] if half != value.strip() else []
@@ -190,7 +195,7 @@ def number(value: str, ctx: CellContext) -> list[Issue]:
 
 @cell_check("fullwidth")
 def fullwidth(value: str, ctx: CellContext) -> list[Issue]:
-    half = to_halfwidth(value)
+    half = _halfwidth(value)
     return [Issue("fullwidth-digits", fix=half)] if half != value else []
 
 
