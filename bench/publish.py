@@ -1,7 +1,7 @@
 """Benchmark: publishing 100 datasets to the real CKAN, against the bare ckanapi calls they need.
 
     bash scripts/ckan-up.sh && . /tmp/ckan-local/env.sh
-    .venv/bin/python bench/publish.py [--datasets 100]
+    .venv/bin/python bench/publish.py [--datasets 100] [--json PATH]
 
 Makes 100 converted datasets (焼津市's イベント一覧 under 100 municipalities' codes),
 then, in this order, on the CKAN in CKAN_URL:
@@ -39,6 +39,12 @@ from portal.pipeline import convert  # noqa: E402
 from portal.settings import Settings  # noqa: E402
 from portal.workspace import Workspace  # noqa: E402
 from tests.integration.conftest import variant  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from figures import Figures  # noqa: E402  (bench/figures.py, beside this script)
+
+CREATE_GOAL = 2.0  # a first publish within 2x the bare ckanapi calls it needs
+REPUBLISH_GOAL_S = 1.0  # a no-op republish of 100 datasets
 
 
 def folders(count: int, work: Path, settings: Settings) -> list[Path]:
@@ -93,6 +99,7 @@ def purge(client: ckanapi.RemoteCKAN, suffix: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=int, default=100)
+    parser.add_argument("--json", type=Path, default=None, help="write the figures here")
     args = parser.parse_args()
     if not os.environ.get("CKAN_URL"):
         sys.exit(
@@ -141,8 +148,26 @@ def main() -> None:
           f"   ({sum(r.action == 'create' for r in results)} created)")  # fmt: skip
     print(f"republish (unchanged)    {republish_seconds:7.2f} s   writes: {writes}"
           f"   ({sum(r.action == 'unchanged' for r in again)} unchanged)")  # fmt: skip
+    write_figures(args.json, args.datasets, bare_seconds, portal_seconds, republish_seconds, writes)
     if writes:
         sys.exit("a no-op republish wrote to CKAN")
+
+
+def write_figures(path: Path | None, count: int, bare_s: float, portal_s: float, again_s: float,
+                  writes: int) -> None:  # fmt: skip
+    figures = Figures()
+    bare = f"publish: bare ckanapi calls for {count} datasets"
+    figures.add(bare, round(bare_s, 2), "s")
+    ratio = portal_s / bare_s
+    figures.add(f"publish: first publish of {count} datasets", round(portal_s, 2), "s",
+                baseline=bare, ratio=round(ratio, 2), goal=f"<= {CREATE_GOAL:g}x bare",
+                met=ratio <= CREATE_GOAL)  # fmt: skip
+    limit = REPUBLISH_GOAL_S * count / 100
+    figures.add(f"publish: no-op republish of {count} datasets", round(again_s, 2), "s",
+                goal=f"<= {limit:g} s", met=again_s <= limit)  # fmt: skip
+    figures.add(f"publish: writes of the no-op republish of {count} datasets", writes, "writes",
+                goal="0", met=writes == 0)  # fmt: skip
+    figures.write(path)
 
 
 if __name__ == "__main__":
