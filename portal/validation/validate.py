@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -20,6 +20,8 @@ from portal.validation.engine import TableValidator
 from portal.validation.report import Findings, Report
 from portal.workspace import Workspace
 
+# Sparse rows held back at a time to tell notes under the table from data (see _feed).
+MAX_HELD_ROWS = 1_000
 PUBLISHER_FIELDS = ("全国地方公共団体コード", "都道府県コード又は市区町村コード", "市区町村コード")
 
 
@@ -183,11 +185,25 @@ def _feed(
         while keep and is_sparse(batch[keep - 1], width):
             keep -= 1
         if keep == 0:
-            held += zip(numbers, batch, strict=True)
+            held = _hold(validator, held, zip(numbers, batch, strict=True))
             continue
         send_numbers = [n for n, _ in held] + list(numbers[:keep])
         validator.check_chunk(send_numbers, [r for _, r in held] + batch[:keep])
         held = list(zip(numbers[keep:], batch[keep:], strict=True))
+    return held
+
+
+def _hold(
+    validator: TableValidator,
+    held: list[tuple[int, list[str]]],
+    more: Iterable[tuple[int, list[str]]],
+) -> list[tuple[int, list[str]]]:
+    """Hold sparse rows back, at most MAX_HELD_ROWS: more than that in a row are not notes
+    under a table (an export's thousands of empty rows), and are checked as rows now."""
+    held += more
+    if len(held) > MAX_HELD_ROWS:
+        sent, held = held[:-MAX_HELD_ROWS], held[-MAX_HELD_ROWS:]
+        validator.check_chunk([n for n, _ in sent], [r for _, r in sent])
     return held
 
 

@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import importlib
 import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from portal.settings import Settings
 from portal.validation import Options, engine, validate
+from portal.validation.report import Report
 from portal.workspace import Workspace
 
+# The module, not the function the package exports under the same name.
+validate_module = importlib.import_module("portal.validation.validate")
 CATALOGUE_LIBRARIES = ("sqlalchemy", "alembic", "ckanapi")
 
 
@@ -69,3 +74,29 @@ def test_verdicts_kept_in_bounded_memory(
     assert counts["halfwidth-kana"] == 30 and counts["unit-in-number"] == 30
     rows = {f.row for f in report.findings.kept() if f.code == "halfwidth-kana"}
     assert rows == {2 + n for n in range(0, 3_000, 100)}
+
+
+def test_empty_rows_after_the_table_are_not_all_held(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export's thousands of empty rows under the table are checked as they come (each
+    still a blank row), not held in memory to the end of the file in case they are notes."""
+    monkeypatch.setattr(validate_module, "MAX_HELD_ROWS", 100, raising=False)
+    tails: list[int] = []
+    finish_tail = validate_module._finish_tail
+
+    def watched(
+        validator: engine.TableValidator, report: Report, tail: list[Any], width: int
+    ) -> None:
+        tails.append(len(tail))
+        finish_tail(validator, report, tail, width)
+
+    monkeypatch.setattr(validate_module, "_finish_tail", watched)
+    path = tmp_path / "population.csv"
+    path.write_text(_population(10, bad_every=1_000) + ",,,,,\n" * 5_000, encoding="utf-8")
+    report = validate(
+        path, Workspace.of(settings), Options(dataset="population_by_area_age", chunk_rows=200)
+    )
+    assert tails and max(tails) <= 100 + 200  # the limit, plus one chunk
+    assert report.rows == 5_010
+    assert report.to_dict()["stats"]["by_code"]["blank-row"] == 5_000
