@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import compress
 
 from portal.layout import normalise_label
-from portal.normalize import is_ditto
+from portal.normalize import is_ditto, strip_spaces
 from portal.pipeline.normalizers import PASSES_EMPTY, REGISTRY, Context, NormalizeError
 from portal.pipeline.patterns import search
 from portal.pipeline.recipe import Column, Filter, Recipe
@@ -66,6 +66,9 @@ class Outcome:
 # names or ids is all distinct: past this many the memory is given back, so a 1 GB file converts
 # in the same memory as a small one (issue 17: flat memory).
 CACHE_LIMIT = 50_000
+# Normalisers that never refuse a value: a chain of only these runs over a column's new values
+# a step at a time, without the per-value bookkeeping of a step that may fail.
+TOTAL = frozenset({"trim", "halfwidth", "kana_widen", "platform_chars", "list", "default"})
 
 
 @dataclass
@@ -82,7 +85,11 @@ class _Field:
             self.cache.clear()
             self.errors.clear()
         cache, errors, column = self.cache, self.errors, self.column
-        for value in distinct.difference(cache):
+        new = list(distinct.difference(cache))
+        if all(name in TOTAL for name, _ in column.normalize):
+            cache.update(zip(new, _apply_total(column, new, ctx), strict=True))
+            return
+        for value in new:
             cache[value], error = _apply(column, value, ctx)
             if error is not None:
                 errors[value] = error
@@ -102,6 +109,7 @@ class Transformer:
             name: _Field(col, [self._position(index, name, s, header) for s in col.sources])
             for name, col in recipe.columns.items()
         }
+        _share_caches(list(self.mapped.values()))
         self.filters: list[tuple[Filter, int, dict[str, bool]]] = [
             (f, self._position(index, None, f.column, header), {}) for f in recipe.filters
         ]
@@ -171,7 +179,7 @@ class Transformer:
         numbers: Sequence[int],
         columns: list[tuple[str, ...]],
         keep: list[bool],
-    ) -> list[str]:
+    ) -> Sequence[str]:
         col = mapped.column
         if len(mapped.positions) == 1:
             raw: Sequence[str] = columns[mapped.positions[0]] if columns else ()
@@ -182,6 +190,8 @@ class Transformer:
             ]
         if col.fill_down:
             raw = self._fill_down(mapped, raw)
+        if not col.normalize:
+            return raw  # taken as it is
         distinct = set(raw)
         mapped.learn(distinct, self.ctx)
         if mapped.errors and not distinct.isdisjoint(mapped.errors):
@@ -247,6 +257,27 @@ def _apply(column: Column, raw: str, ctx: Context) -> Verdict:
         except NormalizeError as exc:
             return ("" if column.on_error == "empty" else raw), exc
     return value, None
+
+
+def _share_caches(fields: list[_Field]) -> None:
+    """Columns normalised the same way (a table's many count columns, all `[integer]`) share
+    one cache: a value seen in one is not normalised again for the next."""
+    by_chain: dict[str, _Field] = {}
+    for f in fields:
+        first = by_chain.setdefault(repr((f.column.normalize, f.column.on_error)), f)
+        f.cache, f.errors = first.cache, first.errors
+
+
+def _apply_total(column: Column, values: list[str], ctx: Context) -> list[str]:
+    """`_apply` over many values, for a chain of normalisers that never refuse one."""
+    for name, option in column.normalize:
+        if name == "trim":  # the commonest, called without its adapter
+            values = list(map(strip_spaces, values))
+            continue
+        fn = REGISTRY[name].fn
+        passes_empty = name in PASSES_EMPTY
+        values = [fn(v, option, ctx) if v or passes_empty else v for v in values]
+    return values
 
 
 def _index(header: Sequence[str]) -> dict[str, int]:

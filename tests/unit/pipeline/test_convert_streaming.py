@@ -111,3 +111,27 @@ def test_json_records_keep_percent_signs_in_constant_and_varying_columns(
     assert [r["名称"] for r in records] == ["100%", "%s 50%%", "%(x)s", "100%"]
     assert {r["所在地_連結表記"] for r in records} == {"%d 丁目"}
     assert [list(r) for r in records] == [fields] * 4
+
+
+def test_columns_normalised_alike_each_report_their_unreadable_values(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """緯度 and 経度 share one cache of [coordinate] verdicts: a value unreadable in both is
+    reported for both, each at its row, and a value read in one is read in the other."""
+    (tmp_path / "facilities.csv").write_text(
+        "番号,名称,緯度,経度\nF1,甲,不明,不明\nF2,乙,34.5,34.5\nF3,丙,35.0,不明\n", encoding="utf-8"
+    )
+    recipe = tmp_path / "facilities.yaml"
+    recipe.write_text(RECIPE.replace(", on_error: skip-row", ""), encoding="utf-8")
+    result = convert(recipe, Workspace.of(settings), tmp_path / "out")
+    assert [(u.row, u.field, u.value) for u in result.outcome.unread] == [
+        (2, "緯度", "不明"),
+        (2, "経度", "不明"),
+        (4, "経度", "不明"),
+    ]
+    records = json.loads(result.files["json"].read_text(encoding="utf-8"))
+    assert [(r["緯度"], r["経度"]) for r in records] == [
+        ("不明", "不明"),
+        (34.5, 34.5),
+        (35.0, "不明"),
+    ]
