@@ -32,7 +32,7 @@ from portal.validation.checks import (
     RowCheck,
     RowContext,
 )
-from portal.validation.checks.base import SCREENS
+from portal.validation.checks.base import SCREENS, by_char
 from portal.validation.frictionless_verdicts import CONSTRAINT_CODES, frictionless_verdict
 from portal.validation.report import Findings
 from portal.validation.rulesets import RuleSet
@@ -58,6 +58,9 @@ class Column:
     last_value: str | None = None  # the last value that was not a ditto mark (〃)
     has_data: bool = False
     screen: re.Pattern[str] | None = None  # values not matching it cannot fail our checks
+    screen_by_char: bool = False  # the screen matches a value only at a character it matches alone
+    hot_chars: set[str] = field(default_factory=set)  # characters the screen matches alone
+    cold_chars: set[str] = field(default_factory=set)  # characters it does not match alone
     needs_read: bool = True  # False when frictionless cannot object to any value (plain text)
     bad: set[str] = field(default_factory=set)  # values with a finding
 
@@ -98,6 +101,7 @@ class TableValidator:
                 checks=[CELL_CHECKS[n] for n in names[i]],
                 unique=bool(f.constraints.get("unique")),
                 screen=_screen(names[i]),
+                screen_by_char=by_char(_screen(names[i])),
                 needs_read=f.type != "string"
                 or bool(f.format and f.format != "default")
                 or bool(f.constraints),
@@ -225,7 +229,7 @@ class TableValidator:
         present.discard(None)  # absent cells (short rows) are reported as missing-cell
         texts = cast(set[str], present)
         if col.screen is not None and not col.needs_read:
-            texts = set(filter(col.screen.search, texts))
+            texts = _suspects(col, texts)
         if len(col.cache) > CACHE_VALUES:
             col.cache.clear()  # verdicts depend on the value alone: judged again if seen again
             col.bad.clear()
@@ -397,6 +401,26 @@ class TableValidator:
                 and col.name in self.ruleset.empty_columns
             ):
                 self.findings.add(self._make("column-empty", **where))
+
+
+def _suspects(col: Column, values: set[str]) -> set[str]:
+    """The values the column's screen picks out. A column of codes has a new value on every
+    row; when the screen matches only at one character, the chunk's characters are screened
+    first (a few dozen) and only values holding a character it matches are searched."""
+    assert col.screen is not None
+    search = col.screen.search
+    if col.screen_by_char:
+        chars = set("".join(values)) - col.cold_chars
+        if not chars <= col.hot_chars:
+            new = chars - col.hot_chars
+            hot = set(filter(search, new))
+            col.hot_chars |= hot
+            col.cold_chars |= new - hot
+        hot = chars & col.hot_chars
+        if not hot:
+            return set()
+        values = {v for v in values if not hot.isdisjoint(v)}
+    return set(filter(search, values))
 
 
 def _positions(values: Sequence[str | None], wanted: set[str]) -> list[int]:

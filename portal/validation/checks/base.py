@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from re import _parser  # type: ignore[attr-defined]  # the stdlib's regex parser
 from typing import Any, ClassVar
 
 from portal.localgov import Directory, LocalGov
@@ -38,6 +39,39 @@ CELL_CHECKS: dict[str, CellCheck] = {}
 # A check's screen: a regex that every value it could object to matches. Values that
 # match no screen of a column skip its checks (most values of most columns).
 SCREENS: dict[str, re.Pattern[str]] = {}
+
+
+# What a by-character screen may hold around its one character: anchors at the ends, and
+# negative lookarounds (nothing around a character alone, so they hold for it too).
+_AROUND = {"AT_BEGINNING", "AT_BEGINNING_STRING", "AT_END", "AT_END_STRING"}
+
+
+def by_char(screen: re.Pattern[str] | None) -> bool:
+    """Whether `screen` can match a value only where it matches one of the value's
+    characters on its own: each alternative is one character (a class or a literal), with at
+    most anchors and negative lookarounds around it. Then a chunk's distinct characters
+    screen its values: no character matched alone, no value matched."""
+    if screen is None or screen.flags & (re.IGNORECASE | re.MULTILINE | re.VERBOSE):
+        return False
+    return _one_char(_parser.parse(screen.pattern))
+
+
+def _one_char(items: Any) -> bool:
+    if len(items) == 1 and str(items[0][0]) == "BRANCH":
+        return all(_one_char(branch) for branch in items[0][1][1])
+    if len(items) == 1 and str(items[0][0]) == "SUBPATTERN":
+        _group, add, remove, inner = items[0][1]
+        return not add and not remove and _one_char(inner)
+    consuming = 0
+    for op, arg in items:
+        kind = str(op)
+        if kind in ("IN", "LITERAL"):
+            consuming += 1
+        elif kind == "AT" and str(arg) in _AROUND:
+            continue
+        elif kind != "ASSERT_NOT":
+            return False
+    return consuming == 1
 
 
 def cell_check(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ import pytest
 
 from portal.settings import Settings
 from portal.validation import Options, engine, validate
+from portal.validation.checks.base import by_char
 from portal.validation.report import Report
 from portal.workspace import Workspace
 
@@ -100,3 +102,22 @@ def test_empty_rows_after_the_table_are_not_all_held(
     assert tails and max(tails) <= 100 + 200  # the limit, plus one chunk
     assert report.rows == 5_010
     assert report.to_dict()["stats"]["by_code"]["blank-row"] == 5_000
+
+
+@pytest.mark.parametrize(
+    ("pattern", "expected"),
+    [
+        (r"[\r\n]", True),
+        (r"^[\s\u200b]|[\s\u200b]$", True),
+        (r"(?<![a-z])\u200d|\u200d(?![a-z])", True),
+        (r"ab", False),  # two characters: "a" and "b" alone do not match
+        (r"a+", False),
+        (r"(?=x)x", False),  # a positive lookaround needs what is around
+        (r"\bA", False),
+        (r"(?i)x", False),
+    ],
+)
+def test_screens_by_character_only_when_exact(pattern: str, expected: bool) -> None:
+    """A chunk's characters stand for its values only for a screen that matches at one
+    character with nothing required around it; any other screen searches every value."""
+    assert by_char(re.compile(pattern)) is expected
