@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal.catalogue import CkanCatalogue  # noqa: E402
-from portal.catalogue.publish import Options, plan, publish  # noqa: E402
+from portal.catalogue.publish import Lookahead, Options, plan, publish  # noqa: E402
 from portal.composition import Portal  # noqa: E402
 from portal.localgov import load  # noqa: E402
 from portal.pipeline import convert  # noqa: E402
@@ -130,11 +130,13 @@ def main() -> None:
             quiet = Options(sleep=time.sleep)
             publisher = Portal.open(settings).publisher(catalogue)
             started = time.perf_counter()
-            results = [publish(f, publisher, quiet) for f in made]
+            ahead = Lookahead.of(made, publisher)  # as `portal publish` reads a batch
+            results = [publish(f, publisher, quiet, ahead) for f in made]
             portal_seconds = time.perf_counter() - started
             writes_before = catalogue.writes
             started = time.perf_counter()
-            again = [publish(f, publisher, quiet) for f in made]
+            ahead = Lookahead.of(made, publisher)
+            again = [publish(f, publisher, quiet, ahead) for f in made]
             republish_seconds = time.perf_counter() - started
             writes = catalogue.writes - writes_before
         finally:

@@ -103,6 +103,11 @@ class Catalogue(ABC):
     def package_show(self, name: str) -> Package | None:
         """The dataset with its resources and extras, or None."""
 
+    def packages_shown(self, names: list[str]) -> dict[str, Package | None]:
+        """package_show of each name, read together where the catalogue can (CKAN: one
+        search); what a batch publish looks ahead with."""
+        return {name: self.package_show(name) for name in names}
+
     @abstractmethod
     def package_list(self) -> list[str]: ...
 

@@ -108,6 +108,23 @@ class CkanCatalogue(Catalogue):
             return None
         return shown if shown.get("state") == "active" else None
 
+    def packages_shown(self, names: list[str]) -> dict[str, Package | None]:
+        """One package_search for the names (Solr holds each dataset as package_show gives
+        it); a name the search does not find is asked with package_show, so a dataset the
+        index has not caught up with is never taken for a new one."""
+        if not names:
+            return {}
+        wanted = " OR ".join(f'"{n}"' for n in names)
+        found = self._read("package_search", fq=f"name:({wanted})", rows=len(names),
+                           include_private=True)["results"]  # fmt: skip
+        shown: dict[str, Package | None] = {
+            p["name"]: p for p in found if p.get("name") in names and p.get("state") == "active"
+        }
+        for name in names:
+            if name not in shown:
+                shown[name] = self.package_show(name)
+        return shown
+
     def package_list(self) -> list[str]:
         return list(self._read("package_list"))
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import pwd
 import time
@@ -50,6 +51,8 @@ from portal.settings import Settings
 from portal.standards import Registry
 
 logger = logging.getLogger(__name__)
+LOOKAHEAD_NAMES = 100  # datasets read in one go by a batch publish (CKAN: one package_search)
+LOOKAHEAD_FRESH_S = 5.0  # how long such a read decides; then the catalogue is read again
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,46 @@ class Options:
     rollback_of: int | None = None  # the version this publish restores (versions.rollback)
 
 
-def plan(folder: Path, publisher: Publisher) -> Plan:
+class Lookahead:
+    """The catalogue's current packages for a batch of datasets about to be published, read
+    together (CKAN: one search for LOOKAHEAD_NAMES names instead of as many package_show
+    calls), so a republish of a hundred unchanged datasets costs a few reads. What was read
+    is used for LOOKAHEAD_FRESH_S seconds at most: a dataset published later in the batch is
+    read again, so nothing is decided on an older read than a single publish would make."""
+
+    def __init__(self, catalogue: Catalogue, names: list[str]) -> None:
+        self.catalogue, self.names = catalogue, names
+        self.known: dict[str, Package | None] = {}
+        self.read_at = -math.inf
+
+    @classmethod
+    def of(cls, folders: list[Path], publisher: Publisher) -> Lookahead:
+        """For the converted folders among `folders` (a recipe's name is known only once it is
+        converted: it is read on its own)."""
+        names = []
+        for folder in folders:
+            try:
+                names.append(dataset_name(Converted.read(folder), publisher))
+            except (PortalError, OSError, ValueError, KeyError):
+                continue  # publish() reports it, in its turn
+        return cls(publisher.catalogue, names)
+
+    def current(self, name: str) -> Package | None:
+        if name not in self.known or time.monotonic() - self.read_at > LOOKAHEAD_FRESH_S:
+            if name not in self.names:
+                return self.catalogue.package_show(name)
+            start = self.names.index(name)
+            self.known = self.catalogue.packages_shown(self.names[start : start + LOOKAHEAD_NAMES])
+            self.read_at = time.monotonic()
+        return self.known.get(name)
+
+
+def dataset_name(converted: Converted, publisher: Publisher) -> str:
+    definition = publisher.registry.get(converted.dataset)
+    return package_name(publisher.naming.package_name, converted.lgcode, definition)
+
+
+def plan(folder: Path, publisher: Publisher, lookahead: Lookahead | None = None) -> Plan:
     """What publishing `folder` would do, read from the catalogue without writing."""
     converted = Converted.read(folder)
     definition = publisher.registry.get(converted.dataset)
@@ -171,7 +213,7 @@ def plan(folder: Path, publisher: Publisher) -> Plan:
     package = build_package(converted, definition, body, name, organization, naming.license)
     files = converted.files()
     digest = content_hash(files, package)
-    current = publisher.catalogue.package_show(name)
+    current = (lookahead.current if lookahead else publisher.catalogue.package_show)(name)
     if current is None:
         action = "create"
     else:
@@ -201,13 +243,15 @@ def _shows_a_person(current: Package, organization: str) -> bool:
     return PortalMeta.from_package(current).published_by not in (None, organization)
 
 
-def publish(folder: Path, publisher: Publisher, options: Options | None = None) -> Published:
+def publish(folder: Path, publisher: Publisher, options: Options | None = None,
+            lookahead: Lookahead | None = None) -> Published:  # fmt: skip
+    """Publish one converted folder; `lookahead`: the batch it is part of (Lookahead)."""
     options = options or Options()
     catalogue, log = publisher.catalogue, publisher.log
     started, writes_before = time.perf_counter(), catalogue.writes
     if not options.dry_run:
         catalogue.refuse_if_read_only("publish")  # before anything is read or written
-    the_plan = _retry(lambda: plan(folder, publisher), options)
+    the_plan = _retry(lambda: plan(folder, publisher, lookahead), options)
     result = Published(the_plan, the_plan.current)
     try:
         if not the_plan.valid and not options.allow_invalid:

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from portal.catalogue.from_recipe import publish_recipe
 from portal.catalogue.meta import PortalMeta
-from portal.catalogue.publish import Options, Published, publish
+from portal.catalogue.publish import Lookahead, Options, Published, publish
 from portal.catalogue.publish import delete as delete_dataset
 from portal.cli.render import render_error
 from portal.cli.state import CliState, state
@@ -72,12 +72,13 @@ def publish_command(
     publisher, target = portal.publisher(), portal.catalogue
     failed = 0
     options = Options(dry_run=dry_run, allow_invalid=allow_invalid, allow_empty=allow_empty)
+    lookahead = Lookahead.of(paths, publisher)  # the catalogue read together, not per dataset
     for path in paths:
         try:
             if path.suffix in (".yaml", ".yml"):
                 result = publish_recipe(path, publisher, portal.workspace, options)
             else:
-                result = publish(path, publisher, options)
+                result = publish(path, publisher, options, lookahead)
         except PortalError as exc:  # one bad dataset must not stop the others
             failed += 1
             render_error(exc, st.err, debug=st.settings.debug)
