@@ -4,10 +4,12 @@ converts in the memory of a small one, and the files are the same as when nothin
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import importlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -135,3 +137,29 @@ def test_columns_normalised_alike_each_report_their_unreadable_values(
         (34.5, 34.5),
         (35.0, "不明"),
     ]
+
+
+def test_cycle_collection_is_rarer_while_rows_stream_and_restored_after(
+    settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recipe = write_source(tmp_path, 30)
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    write = DatasetWriter.write
+
+    def spy(self: DatasetWriter, *args: Any, **kwargs: Any) -> None:
+        seen.append(gc.get_threshold())
+        write(self, *args, **kwargs)
+
+    monkeypatch.setattr(DatasetWriter, "write", spy)
+    convert(recipe, Workspace.of(settings), tmp_path / "out")
+    assert seen and all(t[0] > before[0] for t in seen)
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
+
+    def broken(self: DatasetWriter, *args: Any, **kwargs: Any) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(DatasetWriter, "write", broken)
+    with pytest.raises(OSError):
+        convert(recipe, Workspace.of(settings), tmp_path / "out")
+    assert gc.get_threshold() == before and gc.get_freeze_count() == 0
