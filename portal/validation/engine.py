@@ -12,6 +12,7 @@ frictionless's rules; row checks compare columns within a row.
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ from portal.validation.structure import REQUIRED_NOTE, Frame
 # Distinct values whose verdicts a column keeps; past it the cache starts again, so that
 # memory does not grow with the rows of a big file (a code or name column is mostly distinct).
 CACHE_VALUES = 20_000
+# A field's keys that only document it: frictionless's reader and our checks never read them.
+DOCUMENTARY = frozenset({"name", "title", "description", "example"})
 
 
 @dataclass
@@ -51,7 +54,10 @@ class Column:
     read: Callable[[Any], tuple[Any, dict[str, str] | None]]
     checks: list[CellCheck]
     unique: bool
-    cache: dict[str, tuple[Finding, ...]] = field(default_factory=dict)
+    cache: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # values with a finding
+    # Values without one; one set for the columns judged alike (the same type, constraints
+    # and checks: eleven count columns share what each found clean).
+    clean: set[str] = field(default_factory=set)
     missing: frozenset[str] = frozenset({""})
     first_seen: dict[str, int] = field(default_factory=dict)
     cast: dict[str, str] = field(default_factory=dict)
@@ -62,7 +68,6 @@ class Column:
     hot_chars: set[str] = field(default_factory=set)  # characters the screen matches alone
     cold_chars: set[str] = field(default_factory=set)  # characters it does not match alone
     needs_read: bool = True  # False when frictionless cannot object to any value (plain text)
-    bad: set[str] = field(default_factory=set)  # values with a finding
 
     @property
     def kind(self) -> str | None:
@@ -111,6 +116,7 @@ class TableValidator:
             )
             for i, f in enumerate(schema.fields)
         ]
+        _share_clean_values(self.columns, names)
         self.frame = Frame.build(header, schema)
         self.every_field_checks = [CELL_CHECKS[n] for n in ruleset.every_field]
         ctx = RowContext(directory=directory, publisher=publisher)
@@ -230,13 +236,18 @@ class TableValidator:
         texts = cast(set[str], present)
         if col.screen is not None and not col.needs_read:
             texts = _suspects(col, texts)
+        # Verdicts depend on the value alone: past the limit, values are judged again if seen.
+        if len(col.clean) > CACHE_VALUES:
+            col.clean.clear()
         if len(col.cache) > CACHE_VALUES:
-            col.cache.clear()  # verdicts depend on the value alone: judged again if seen again
-            col.bad.clear()
-        new = texts.difference(col.cache)
+            col.cache.clear()
+        unknown = texts.difference(col.clean)
+        if not unknown:
+            return unknown
+        new = unknown.difference(col.cache)
         if new:
             self._judge_all(col, new)
-        return texts & col.bad
+        return unknown.intersection(col.cache)
 
     def _place_with_dittos(
         self,
@@ -305,9 +316,11 @@ class TableValidator:
     def _judge_all(self, col: Column, values: set[str]) -> None:
         """Judge values not seen before and cache the verdicts."""
         for value in values:
-            verdict = col.cache[value] = self._judge(col, value)
+            verdict = self._judge(col, value)
             if verdict:
-                col.bad.add(value)
+                col.cache[value] = verdict
+            else:
+                col.clean.add(value)
 
     def _judge(self, col: Column, value: str) -> tuple[Finding, ...]:
         """Everything wrong with one value of one column, rows left blank."""
@@ -401,6 +414,19 @@ class TableValidator:
                 and col.name in self.ruleset.empty_columns
             ):
                 self.findings.add(self._make("column-empty", **where))
+
+
+def _share_clean_values(columns: list[Column], check_names: list[list[str]]) -> None:
+    """One set of clean values for the columns whose verdicts cannot differ: everything
+    that judges a value (type, format, constraints, missing values, kind, checks) alike; only
+    the name and the words about the field, which no check reads, may differ."""
+    shared: dict[str, set[str]] = {}
+    for col, names in zip(columns, check_names, strict=True):
+        alike = {k: v for k, v in col.descriptor.items() if k not in DOCUMENTARY}
+        key = json.dumps(
+            [alike, names, sorted(col.missing), col.unique], sort_keys=True, default=str
+        )
+        col.clean = shared.setdefault(key, col.clean)
 
 
 def _suspects(col: Column, values: set[str]) -> set[str]:

@@ -13,9 +13,11 @@ from typing import Any
 import pytest
 
 from portal.settings import Settings
+from portal.standards import Definition
 from portal.validation import Options, engine, validate
 from portal.validation.checks.base import by_char
 from portal.validation.report import Report
+from portal.validation.validate import StreamValidator
 from portal.workspace import Workspace
 
 # The module, not the function the package exports under the same name.
@@ -63,7 +65,7 @@ def test_verdicts_kept_in_bounded_memory(
         self: engine.TableValidator, numbers: Sequence[int], rows: Sequence[list[str]]
     ) -> None:
         check_chunk(self, numbers, rows)
-        kept.append(max(len(c.cache) for c in self.columns))
+        kept.append(max(len(c.cache) + len(c.clean) for c in self.columns))
 
     monkeypatch.setattr(engine.TableValidator, "check_chunk", watched)
     path = tmp_path / "population.csv"
@@ -121,3 +123,24 @@ def test_screens_by_character_only_when_exact(pattern: str, expected: bool) -> N
     """A chunk's characters stand for its values only for a screen that matches at one
     character with nothing required around it; any other screen searches every value."""
     assert by_char(re.compile(pattern)) is expected
+
+
+def test_columns_share_clean_values_only_when_judged_alike(settings: Settings) -> None:
+    """Columns of one type and rules share the values found clean; a column whose maximum
+    differs judges the same value itself (1000 is within 9999, not within 999)."""
+    count = {"type": "integer", "kind": "count"}
+    schema = {
+        "fields": [
+            {"name": "総数", "description": "all", **count, "constraints": {"maximum": 9999}},
+            {"name": "男性", "description": "men", **count, "constraints": {"maximum": 9999}},
+            {"name": "女性", **count, "constraints": {"maximum": 999}},
+        ]
+    }
+    meta = {"slug": "counts", "version": "current", "title_ja": "人数"}
+    definition = Definition(key="test/counts", meta=meta, schema=schema)
+    stream = StreamValidator(Workspace.of(settings), definition, None, "counts.csv")
+    stream.add([["1000", "1000", "1000"], ["5", "1000", "1000"]])
+    report = stream.finish()
+    assert [(f.row, f.field) for f in report.findings.kept()] == [(2, "女性"), (3, "女性")]
+    men, women = stream.validator.columns[1], stream.validator.columns[2]
+    assert men.clean is stream.validator.columns[0].clean and women.clean is not men.clean
