@@ -12,10 +12,7 @@ frictionless's rules; row checks compare columns within a row.
 from __future__ import annotations
 
 import dataclasses
-import json
-import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from operator import itemgetter
 from typing import Any, cast
 
@@ -27,13 +24,20 @@ from portal.validation.catalogue import Finding
 from portal.validation.checks import (
     CELL_CHECKS,
     ROW_CHECKS,
-    CellCheck,
     CellContext,
     Issue,
     RowCheck,
     RowContext,
 )
-from portal.validation.checks.base import SCREENS, by_char
+from portal.validation.checks.base import by_char
+from portal.validation.columns import (
+    Column,
+    last_filled,
+    positions,
+    screen,
+    share_clean_values,
+    suspects,
+)
 from portal.validation.frictionless_verdicts import CONSTRAINT_CODES, frictionless_verdict
 from portal.validation.report import Findings
 from portal.validation.rulesets import RuleSet
@@ -42,36 +46,6 @@ from portal.validation.structure import REQUIRED_NOTE, Frame
 # Distinct values whose verdicts a column keeps; past it the cache starts again, so that
 # memory does not grow with the rows of a big file (a code or name column is mostly distinct).
 CACHE_VALUES = 20_000
-# A field's keys that only document it: frictionless's reader and our checks never read them.
-DOCUMENTARY = frozenset({"name", "title", "description", "example"})
-
-
-@dataclass
-class Column:
-    index: int
-    name: str
-    descriptor: dict[str, Any]
-    read: Callable[[Any], tuple[Any, dict[str, str] | None]]
-    checks: list[CellCheck]
-    unique: bool
-    cache: dict[str, tuple[Finding, ...]] = field(default_factory=dict)  # values with a finding
-    # Values without one; one set for the columns judged alike (the same type, constraints
-    # and checks: eleven count columns share what each found clean).
-    clean: set[str] = field(default_factory=set)
-    missing: frozenset[str] = frozenset({""})
-    first_seen: dict[str, int] = field(default_factory=dict)
-    cast: dict[str, str] = field(default_factory=dict)
-    last_value: str | None = None  # the last value that was not a ditto mark (〃)
-    has_data: bool = False
-    screen: re.Pattern[str] | None = None  # values not matching it cannot fail our checks
-    screen_by_char: bool = False  # the screen matches a value only at a character it matches alone
-    hot_chars: set[str] = field(default_factory=set)  # characters the screen matches alone
-    cold_chars: set[str] = field(default_factory=set)  # characters it does not match alone
-    needs_read: bool = True  # False when frictionless cannot object to any value (plain text)
-
-    @property
-    def kind(self) -> str | None:
-        return self.descriptor.get("kind")
 
 
 class TableValidator:
@@ -105,8 +79,8 @@ class TableValidator:
                 read=f.create_cell_reader(),
                 checks=[CELL_CHECKS[n] for n in names[i]],
                 unique=bool(f.constraints.get("unique")),
-                screen=_screen(names[i]),
-                screen_by_char=by_char(_screen(names[i])),
+                screen=screen(names[i]),
+                screen_by_char=by_char(screen(names[i])),
                 needs_read=f.type != "string"
                 or bool(f.format and f.format != "default")
                 or bool(f.constraints),
@@ -116,7 +90,7 @@ class TableValidator:
             )
             for i, f in enumerate(schema.fields)
         ]
-        _share_clean_values(self.columns, names)
+        share_clean_values(self.columns, names)
         self.frame = Frame.build(header, schema)
         self.every_field_checks = [CELL_CHECKS[n] for n in ruleset.every_field]
         ctx = RowContext(directory=directory, publisher=publisher)
@@ -215,17 +189,17 @@ class TableValidator:
         if col.unique:
             self._unique(col, values, numbers, pending)
         if not bad:
-            col.last_value = _last_filled(values, col.last_value)
+            col.last_value = last_filled(values, col.last_value)
             return
         ditto = {v for v in bad if any(f.code == "ditto-mark" for f in col.cache[v])}
         if ditto:
             self._place_with_dittos(col, values, numbers, bad, ditto, pending)
             return
         cache, name = col.cache, col.name
-        for i in _positions(values, bad):
+        for i in positions(values, bad):
             found = pending.setdefault((numbers[i], name), [])
             found += (dataclasses.replace(t, row=numbers[i]) for t in cache[values[i]])  # type: ignore[index]
-        col.last_value = _last_filled(values, col.last_value)
+        col.last_value = last_filled(values, col.last_value)
 
     def _bad_values(self, col: Column, values: Sequence[str | None]) -> set[str]:
         """The distinct values of this chunk with a finding, each judged once while cached.
@@ -235,7 +209,7 @@ class TableValidator:
         present.discard(None)  # absent cells (short rows) are reported as missing-cell
         texts = cast(set[str], present)
         if col.screen is not None and not col.needs_read:
-            texts = _suspects(col, texts)
+            texts = suspects(col, texts)
         # Verdicts depend on the value alone: past the limit, values are judged again if seen.
         if len(col.clean) > CACHE_VALUES:
             col.clean.clear()
@@ -414,64 +388,3 @@ class TableValidator:
                 and col.name in self.ruleset.empty_columns
             ):
                 self.findings.add(self._make("column-empty", **where))
-
-
-def _share_clean_values(columns: list[Column], check_names: list[list[str]]) -> None:
-    """One set of clean values for the columns whose verdicts cannot differ: everything
-    that judges a value (type, format, constraints, missing values, kind, checks) alike; only
-    the name and the words about the field, which no check reads, may differ."""
-    shared: dict[str, set[str]] = {}
-    for col, names in zip(columns, check_names, strict=True):
-        alike = {k: v for k, v in col.descriptor.items() if k not in DOCUMENTARY}
-        key = json.dumps(
-            [alike, names, sorted(col.missing), col.unique], sort_keys=True, default=str
-        )
-        col.clean = shared.setdefault(key, col.clean)
-
-
-def _suspects(col: Column, values: set[str]) -> set[str]:
-    """The values the column's screen picks out. A column of codes has a new value on every
-    row; when the screen matches only at one character, the chunk's characters are screened
-    first (a few dozen) and only values holding a character it matches are searched."""
-    assert col.screen is not None
-    search = col.screen.search
-    if col.screen_by_char:
-        chars = set("".join(values)) - col.cold_chars
-        if not chars <= col.hot_chars:
-            new = chars - col.hot_chars
-            hot = set(filter(search, new))
-            col.hot_chars |= hot
-            col.cold_chars |= new - hot
-        hot = chars & col.hot_chars
-        if not hot:
-            return set()
-        values = {v for v in values if not hot.isdisjoint(v)}
-    return set(filter(search, values))
-
-
-def _positions(values: Sequence[str | None], wanted: set[str]) -> list[int]:
-    """Where the wanted values are, in order; `index` scans at C speed, a few values are wanted."""
-    out: list[int] = []
-    for value in wanted:
-        i = -1
-        try:
-            while True:
-                i = values.index(value, i + 1)
-                out.append(i)
-        except ValueError:
-            pass
-    return sorted(out)
-
-
-def _last_filled(values: Sequence[str | None], default: str | None) -> str | None:
-    for value in reversed(values):
-        if value:
-            return value
-    return default
-
-
-def _screen(check_names: list[str]) -> re.Pattern[str] | None:
-    """One regex for all of a column's checks, if every one of them has a screen."""
-    if any(name not in SCREENS for name in check_names):
-        return None
-    return re.compile("|".join(f"(?:{SCREENS[name].pattern})" for name in check_names))
