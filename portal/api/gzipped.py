@@ -8,7 +8,8 @@ made once at level 6 costs that once and sends a smaller body. The copy is named
 representation's ETag, so a republish makes a new one; the previous copies of the same file
 are removed when it is made. Each encoding has its own ETag (RFC 9110 §8.8.3: a strong
 validator differs between content codings), and every answer says `Vary: Accept-Encoding`.
-Range requests are answered from the uncompressed file (FileResponse's 206), as before.
+A Range request is answered from the representation chosen (RFC 9110 §14: the gzip copy's
+bytes when gzip was accepted), so a resumed download keeps the Accept-Encoding it began with.
 """
 
 from __future__ import annotations

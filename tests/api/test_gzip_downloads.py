@@ -51,3 +51,10 @@ def test_a_client_that_refuses_gzip_gets_the_file_as_it_is(client: TestClient) -
     status, headers, body = raw(client, URL.format("json"), {"Accept-Encoding": "br;q=1, *;q=0"})
     assert status == 200 and "content-encoding" not in headers
     assert body.startswith(b"[{")
+
+
+def test_a_range_of_a_gzip_download_is_a_range_of_the_gzip_bytes(client: TestClient) -> None:
+    url = URL.format("json")
+    whole = raw(client, url, GZIP)[2]
+    status, headers, part = raw(client, url, {**GZIP, "Range": "bytes=0-99"})
+    assert status == 206 and headers["content-encoding"] == "gzip" and part == whole[:100]
