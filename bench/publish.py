@@ -32,7 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from portal.catalogue import CkanCatalogue  # noqa: E402
-from portal.catalogue.publish import Lookahead, Options, plan, publish  # noqa: E402
+from portal.catalogue.lookahead import Lookahead  # noqa: E402
+from portal.catalogue.publish import Options, plan, publish  # noqa: E402
 from portal.composition import Portal  # noqa: E402
 from portal.localgov import load  # noqa: E402
 from portal.pipeline import convert  # noqa: E402

@@ -12,8 +12,9 @@ from rich.markup import escape
 from rich.table import Table
 
 from portal.catalogue.from_recipe import publish_recipe
+from portal.catalogue.lookahead import Lookahead
 from portal.catalogue.meta import PortalMeta
-from portal.catalogue.publish import Lookahead, Options, Published, publish
+from portal.catalogue.publish import Options, Published, publish
 from portal.catalogue.publish import delete as delete_dataset
 from portal.cli.render import render_error
 from portal.cli.state import CliState, state

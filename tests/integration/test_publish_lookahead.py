@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from portal.catalogue import Catalogue
-from portal.catalogue.publish import Lookahead, Options, Publisher, publish
+from portal.catalogue.lookahead import Lookahead
+from portal.catalogue.publish import Options, Publisher, publish
 from portal.localgov import load
 from tests.integration.conftest import variant
 
