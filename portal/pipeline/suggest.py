@@ -4,21 +4,13 @@ The file is read as the converter reads it and up to SAMPLE_ROWS data rows are l
 The target is the current dataset the columns fit best (matching.header_score); a legacy
 推奨 header and a known layout (layouts.yaml) score for the current dataset they convert
 to, so a legacy key is never proposed. The columns are matched by matching.match_columns.
-The publisher (target.lgcode) comes from the first of: a code column (most common existing
-code, 5-digit codes repaired), 国土地理院's 共通ID (E27205… → 27205 → 272051), the
-地方公共団体名 column, the addresses (most common municipality at their start). A
-designated city's ward counts as the city: 堺市's GSI file gives 271403 堺市, not 271411
-堺市堺区, because the city publishes (the file is per city, 共通ID E27140…) and a ward is
-not a 地方公共団体 of its own. Publisher fields without a column become constants; IDs
+The publisher is found by portal/pipeline/publisher.py. Publisher fields without a column become constants; IDs
 are numbered when no column holds them.
 """
 
 from __future__ import annotations
 
 import os
-import re
-from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -26,13 +18,12 @@ from typing import Any
 
 import yaml
 
-from portal.errors import InputUnreadable, Location, PortalError
+from portal.errors import InputUnreadable, Location
 from portal.formats.layout_reader import data_rows, read_table
-from portal.layout import normalise_label as label
-from portal.localgov import Directory, LocalGov
-from portal.normalize import split_address
+from portal.localgov import Directory
 from portal.pipeline.matching import Match, detect_layout, header_score, match_columns
-from portal.pipeline.profile import Profile, Tables, profile_columns, tables
+from portal.pipeline.profile import Profile, profile_columns, tables
+from portal.pipeline.publisher import constants_for, publisher_of
 from portal.standards import Definition, Registry
 from portal.standards.detect import compare, known_layouts
 from portal.standards.registry import LEGACY_DIR
@@ -42,7 +33,6 @@ __all__ = ["Match", "Suggestion", "suggest"]
 SAMPLE_ROWS = 500
 UNKNOWN_LGCODE = "000000"  # the schema needs 6 digits; `portal convert` refuses this one
 REVIEW_BELOW = 0.8
-_GSI_ID = re.compile(r"[A-Za-z]?(\d{5})\d*")
 
 
 @dataclass
@@ -230,84 +220,6 @@ def _rank(
     return [(k, round(s, 2)) for k, s in ranked]
 
 
-# Who publishes
-
-Reader = Callable[[str], str | None]  # a value → the code it names, or None
-
-
-def _readers(directory: Directory) -> tuple[Reader, Reader, Reader]:
-    def code(value: str) -> str | None:  # 6-digit, or repaired (5-digit, zero-stripped …)
-        try:
-            return directory.repair(value)
-        except PortalError:
-            return None
-
-    def gsi_id(value: str) -> str | None:  # E27205… → 27205 → 272051
-        m = _GSI_ID.fullmatch(value)
-        return code(m[1]) if m else None
-
-    def place(value: str) -> str | None:  # the municipality the address starts with
-        parts = split_address(value, directory)
-        gov = directory.get(parts.lgcode) if parts and parts.lgcode else None
-        if gov is not None and gov.kind == "ward":  # 堺市堺区 → 堺市: the city publishes
-            gov = directory.by_name(gov.prefecture, gov.name[: gov.name.find("市") + 1]) or gov
-        return gov.lgcode if gov else None
-
-    return code, gsi_id, place
-
-
-def _publisher(
-    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables
-) -> tuple[LocalGov | None, str]:
-    """The publisher from the first source that names one, and how it was found."""
-    by_name = {p.name: p for p in profiles}
-    by_field = {m.field: m for m in matches}
-    code, gsi_id, place = _readers(directory)
-    code_fields = [f for f, a in t.publisher_fields.items() if a in ("lgcode", "municipality_code")]
-    columns = [by_field[f].sources[0] for f in code_fields if f in by_field]
-    sources: list[tuple[list[str], Reader, str]] = [
-        ([c], code, "most common code in {what}")
-        for c in [*columns, *(p.name for p in profiles if p.kind == "lgcode")]
-    ]
-    gsi = {label(c) for c in t.gsi_id_columns}
-    sources += [([p.name], gsi_id, "{what} starts with the 5-digit code: E{five}… → {five} → {code}")
-                for p in profiles if label(p.name) in gsi]  # fmt: skip
-    texts = [m.sources for f in ("地方公共団体名", "所在地_連結表記") if (m := by_field.get(f))]
-    texts += [[p.name] for p in profiles if p.kind == "address"]
-    sources += [(c, place, "most common municipality at the start of {what}, a ward counted as "
-                 "its city") for c in texts]  # fmt: skip
-    for names, read, template in sources:
-        rows = zip(*(by_name[c].values for c in names), strict=True)
-        values = Counter(v for v in map("".join, rows) if v)
-        found: Counter[str] = Counter()
-        for value, n in values.items():
-            if named := read(value):
-                found[named] += n
-        if found:
-            best, n = found.most_common(1)[0]
-            reason = template.format(what=" + ".join(names), five=best[:5], code=best)
-            repaired = ", damaged codes repaired" if read is code and best not in values else ""
-            return directory.lookup(best), f"{reason} ({n} of {values.total()} rows{repaired})"
-    return None, "no code column, 共通ID or address names it: fill in target.lgcode"
-
-
-def _constants(
-    definition: Definition, matched: set[str], gov: LocalGov | None, t: Tables
-) -> tuple[dict[str, str], dict[str, str]]:
-    if gov is None:
-        return {}, {}
-    values = {"lgcode": gov.lgcode, "full_name": gov.full_name, "prefecture": gov.prefecture}
-    if gov.kind != "prefecture":  # a prefecture has no 市区町村コード or 市区町村名
-        values |= {"municipality_code": gov.lgcode, "municipality_name": gov.name}
-    constants, reasons = {}, {}
-    for name in definition.field_names:
-        attr = t.publisher_fields.get(name)
-        if attr in values and name not in matched:
-            constants[name] = values[attr]
-            reasons[name] = f"the publisher ({gov.lgcode} {gov.full_name}); no column for it"
-    return constants, reasons
-
-
 def _ids_field(definition: Definition, matches: list[Match], profiles: list[Profile]) -> str | None:
     """The ID field to number: none matched, or its column is empty in every row read
     (`ids` only fills empty cells, so numbering cannot overwrite an ID)."""
@@ -360,9 +272,9 @@ def suggest(
     layout = detect_layout(source.header)
     definition, ranked = _target(registry, dataset, source, profiles, layout)
     matches = match_columns(definition, profiles, layout[0])
-    gov, reason = _publisher(profiles, matches, directory, t)
+    gov, reason = publisher_of(profiles, matches, directory, t)
     matched = {m.field for m in matches}
-    constants, constant_reasons = _constants(definition, matched, gov, t)
+    constants, constant_reasons = constants_for(definition, matched, gov, t)
     used = {s for m in matches for s in m.sources}
     id_field = _ids_field(definition, matches, profiles)
     return Suggestion(

@@ -84,10 +84,21 @@ def _shown(value: str | None) -> str:
 
 @lru_cache(maxsize=1)
 def load(path: Path = CATALOGUE_FILE) -> dict[str, dict[str, Any]]:
-    loaded: dict[str, dict[str, Any]] = yaml.load(
-        path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    )
+    """catalogue.yaml, plus one catalogue-<part>.yaml per family of checks beside it (each
+    code defined once: a code in two files is a programming error, found at load)."""
+    loaded = _read(path)
+    for part in sorted(path.parent.glob(f"{path.stem}-*.yaml")):
+        extra = _read(part)
+        if twice := sorted(set(extra) & set(loaded)):
+            raise ValueError(f"{part.name} defines codes already defined: {', '.join(twice)}")
+        loaded |= extra
     return loaded
+
+
+def _read(path: Path) -> dict[str, dict[str, Any]]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    loaded: dict[str, dict[str, Any]] | None = yaml.load(path.read_text(encoding="utf-8"), loader)
+    return loaded or {}
 
 
 def entry(code: str) -> dict[str, Any]:
