@@ -46,6 +46,9 @@ class Layout:
     title_rows: list[int] = field(default_factory=list)
     blank_rows: list[int] = field(default_factory=list)  # filled in by data_rows()
     note_rows: list[int] = field(default_factory=list)  # filled in by data_rows()
+    # The words of the title rows (their non-blank cells joined by a space), one per title
+    # row: a table's title often names the dataset or the municipality (「令和6年 ○○市 介護…」).
+    title_texts: list[str] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -157,10 +160,13 @@ def locate(
     if header_rows == 1 and header_row < len(head):
         if is_subheader(head[header_row - 1], head[header_row]):
             header_rows = 2
+    texts = [" ".join(c.strip() for c in head[i - 1] if c and c.strip()) for i in titles]
     if header_rows == 1:
-        return Layout(header_row, 1, single, titles)
+        return Layout(header_row, 1, single, titles, title_texts=texts)
     parts = head[header_row - 1 : header_row - 1 + header_rows]
-    return Layout(header_row, header_rows, join_header(parts, header_join), titles)
+    return Layout(
+        header_row, header_rows, join_header(parts, header_join), titles, title_texts=texts
+    )
 
 
 def data_rows(rows: Iterable[list[str]], layout: Layout) -> Iterator[tuple[int, list[str]]]:
