@@ -1,6 +1,6 @@
 """Built-in checks; importing this package registers them (like frictionless plugins)."""
 
-from portal.validation.checks import cells, rows
+from portal.validation.checks import address, cells, rows
 from portal.validation.checks.base import (
     CELL_CHECKS,
     CellCheck,
@@ -20,6 +20,7 @@ __all__ = [
     "Issue",
     "RowCheck",
     "RowContext",
+    "address",
     "cells",
     "rows",
 ]

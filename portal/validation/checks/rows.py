@@ -8,14 +8,14 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 
 from portal.localgov import LocalGov
-from portal.normalize import haversine_km, in_japan, is_ditto, looks_swapped, parse_date
+from portal.normalize import haversine_km, in_japan, looks_swapped, parse_date
 from portal.validation.checks.base import Columns, Issue, RowCheck
 
 COUNT = re.compile(r"[0-9]{1,18}")  # within 64 bits
 DASH_LIKE = str.maketrans({"－": "-", "ー": "-", "−": "-", "‐": "-", "―": "-", "ｰ": "-"})
 
 
-def _address_key(text: str) -> str:
+def address_key(text: str) -> str:
     """An address as compared: width, spaces, dash look-alikes and ヶ/ケ ignored."""
     norm = unicodedata.normalize("NFKC", text).translate(DASH_LIKE)
     return re.sub(r"\s+", "", norm).replace("ヶ", "ケ").replace("ｹ", "ケ")
@@ -123,14 +123,14 @@ class LgcodeAddress(RowCheck):
 
 def within(address: str, body: LocalGov) -> bool:
     """Whether an address lies in the body: with or without the prefecture, 郡 allowed."""
-    key = _address_key(address)
-    prefecture = _address_key(body.prefecture)
+    key = address_key(address)
+    prefecture = address_key(body.prefecture)
     if body.kind == "prefecture":
         return key.startswith(prefecture)
     if key.startswith(prefecture):
         key = key[len(prefecture) :]
     key = re.sub(r"^[^市区町村]{1,6}郡", "", key)
-    return key.startswith(_address_key(body.name))
+    return key.startswith(address_key(body.name))
 
 
 class Publisher(RowCheck):
@@ -155,28 +155,9 @@ class Publisher(RowCheck):
     def _disagrees(self, code: str | None, name: str | None) -> LocalGov | None:
         """The body the code names, when the name is not its name."""
         body = self.ctx.directory.get((code or "").strip())
-        if body is None or not name or _address_key(name) == _address_key(body.full_name):
+        if body is None or not name or address_key(name) == address_key(body.full_name):
             return None
         return body
-
-
-class AddressParts(RowCheck):
-    """所在地_連結表記 begins with its parts (都道府県, 市区町村, 町字, 番地以下) joined."""
-
-    name = "address-parts"
-    columns = ("full", "parts")
-
-    def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
-        full_f, parts_f = self.spec["full"], list(self.spec["parts"])
-        for i in range(len(rows)):
-            full = cols[full_f][i]
-            parts = [cols[p][i] or "" for p in parts_f]
-            joined = "".join(p.strip() for p in parts)
-            if not full or not parts[-1].strip() or any(is_ditto(p) for p in parts):
-                continue  # a 〃 in a part is reported on its own; the join would only echo it
-            if _address_key(full).startswith(_address_key(joined)):
-                continue
-            yield i, full_f, Issue("address-parts-mismatch", params={"joined": joined})
 
 
 class Total(RowCheck):
