@@ -191,7 +191,8 @@ def _decode(cursor: str) -> int:
         ) from None
 
 
-def _where(q: Query, sql: Sql) -> tuple[list[str], list[Any]]:
+def _where(q: Query, store: RowsStore) -> tuple[list[str], list[Any]]:
+    sql = store.sql
     clauses, params = [], []
     if q.datasets is not None:
         clauses.append(f"_dataset IN ({', '.join([sql.param] * len(q.datasets))})")
@@ -212,6 +213,9 @@ def _where(q: Query, sql: Sql) -> tuple[list[str], list[Any]]:
         clauses.append(clause)
         params += values
     if q.q:
+        if narrowed := store.text_filter(table_name(q.key), q.q):
+            clauses.append(narrowed[0])
+            params += narrowed[1]
         text = [sql.contains(n, "string", q.q) for n in q.fields if q.types.get(n) == "string"]
         clauses.append("(" + " OR ".join(clause for clause, _ in text) + ")")
         params += [p for _, values in text for p in values]
@@ -233,7 +237,7 @@ def run(store: RowsStore, q: Query) -> Page:
     if q.near:
         return _run_near(store, q)
     sql, table = store.sql, table_name(q.key)
-    clauses, params = _where(q, sql)
+    clauses, params = _where(q, store)
     count_sql = f"SELECT count(*) FROM {sql.ident(table)}" + (
         " WHERE " + " AND ".join(clauses) if clauses else ""
     )
@@ -262,7 +266,7 @@ def _run_near(store: RowsStore, q: Query) -> Page:
             detail="this dataset has no coordinates", detail_ja="このデータには座標がありません"
         )
     sql, table = store.sql, table_name(q.key)
-    clauses, params = _where(q, sql)
+    clauses, params = _where(q, store)
     box, corners = _near(q, sql, table)
     clauses.append(box)
     params += corners

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from portal.datadir import connect_read_only
+from portal.rows import text_index
 from portal.rows.base import (
     BATCH_ROWS,
     INDEXED_KINDS,
@@ -31,7 +32,7 @@ from portal.rows.base import (
     quote,
     table_name,
 )
-from portal.rows.sql import Sql
+from portal.rows.sql import Clause, Sql
 from portal.standards import Definition
 from portal.standards.definition import typed_value
 
@@ -88,6 +89,10 @@ class SqliteRowsStore(RowsStore):
                     return None
                 raise
 
+    def text_filter(self, table: str, text: str) -> Clause | None:
+        with self.db() as db:
+            return text_index.prefilter(db, table, text)
+
     def _swap(self, definition: Definition, name: str, lgcode: str, staged: Path,
               content_hash: str) -> int | None:  # fmt: skip
         table = table_name(definition.key)
@@ -134,6 +139,7 @@ class SqliteRowsStore(RowsStore):
                 db.execute(
                     f"CREATE INDEX IF NOT EXISTS {index} ON {quote(table)} (_dataset, {quote(f['name'])}, _id)"
                 )
+        text_index.ensure(db, table, definition)
 
     def _insert_rows(self, db: sqlite3.Connection, table: str, definition: Definition, name: str,
                 lgcode: str, path: Path) -> int:  # fmt: skip
@@ -158,6 +164,7 @@ class SqliteRowsStore(RowsStore):
             lat, lon = (quote(LAT), quote(LON))
             db.execute(f"INSERT INTO {quote(table + '__geo')} SELECT _id, {lat}, {lat}, {lon}, {lon} FROM {quote(table)} "
                        f"WHERE _dataset=? AND typeof({lat})='real' AND typeof({lon})='real'", (name,))  # fmt: skip
+        text_index.add(db, table, name)
         return count
 
     def _delete(self, name: str, table: str) -> None:
@@ -174,6 +181,7 @@ class SqliteRowsStore(RowsStore):
 
     @staticmethod
     def _delete_rows(db: sqlite3.Connection, table: str, name: str) -> None:
+        text_index.remove(db, table, name)
         db.execute(
             f"DELETE FROM {quote(table + '__geo')} WHERE id IN (SELECT _id FROM {quote(table)} WHERE _dataset=?)",
             (name,),
