@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,10 @@ class Context:
     same_dataset: list[RefField]
     spec_by_name: dict[str, RefField]
     rules: field_rules.FieldRules
+    # Spec rows that carry an English key, by field name: the standard gives common fields
+    # (名称, 緯度, 所在地_連結表記 …) one key across its sheets, so a field whose own row has
+    # none borrows it, with a note (only the 公衆トイレ sheet's keys were read so far).
+    key_en_by_name: dict[str, RefField] = field(default_factory=dict)
 
 
 def compose_all(reference_dir: Path) -> list[Definition]:
@@ -61,14 +65,18 @@ def compose_all(reference_dir: Path) -> list[Definition]:
     for f in fields:
         by_slug[f.slug].append(f)
     spec_by_name: dict[str, RefField] = {}
+    key_en_by_name: dict[str, RefField] = {}
     for f in sorted(fields, key=lambda f: f.spec_version, reverse=True):
         if f.kind == "spec":
             spec_by_name.setdefault(f.name, f)
+            if f.key_en:
+                key_en_by_name.setdefault(f.name, f)
     rules = field_rules.load()
     out = []
     for ds in datasets:
         rows = by_slug.get(ds.slug, [])
-        out.append(compose_current(ds, rows, Context("current", rows, spec_by_name, rules)))
+        current = Context("current", rows, spec_by_name, rules, key_en_by_name)
+        out.append(compose_current(ds, rows, current))
         legacy = [r for r in rows if r.kind == "legacy"]
         if legacy:
             out.append(compose_legacy(ds, legacy, Context("legacy", rows, spec_by_name, rules)))
@@ -191,7 +199,22 @@ def compose_field(row: RefField, ctx: Context) -> tuple[dict[str, Any], dict[str
     if shape.rule != "text":
         descriptor["kind"] = shape.rule
     _add_custom(descriptor, row, fmt_row)
+    if "key_en" not in descriptor and (borrowed := _borrowed_key_en(row, ctx)):
+        descriptor["key_en"] = borrowed.key_en
+        notes["key_en"] = (
+            f"English key not read for this dataset; taken from the {borrowed.slug} spec sheet "
+            "(same field name)"
+        )
     return descriptor, notes
+
+
+def _borrowed_key_en(row: RefField, ctx: Context) -> RefField | None:
+    """The spec row of another dataset whose English key this field shares (current only:
+    the legacy 推奨データセット had no English keys)."""
+    if ctx.version != "current":
+        return None
+    other = ctx.key_en_by_name.get(row.name)
+    return other if other is not None and other.slug != row.slug else None
 
 
 def _format_row(row: RefField, ctx: Context) -> tuple[RefField | None, str]:
