@@ -18,17 +18,17 @@ from typing import Any
 
 import yaml
 
-from portal.errors import InputUnreadable, Location
 from portal.formats.layout_reader import data_rows, read_table
 from portal.localgov import Directory
-from portal.pipeline.matching import Match, detect_layout, header_score, match_columns
+from portal.pipeline.choice import Candidate, Context, choose
+from portal.pipeline.matching import Match, detect_layout, match_columns
 from portal.pipeline.profile import Profile, profile_columns, tables
 from portal.pipeline.publisher import constants_for, publisher_of
 from portal.standards import Definition, Registry
 from portal.standards.detect import compare, known_layouts
 from portal.standards.registry import LEGACY_DIR
 
-__all__ = ["Match", "Suggestion", "suggest"]
+__all__ = ["Candidate", "Match", "Suggestion", "suggest"]
 
 SAMPLE_ROWS = 500
 UNKNOWN_LGCODE = "000000"  # the schema needs 6 digits; `portal convert` refuses this one
@@ -57,6 +57,12 @@ class Suggestion:
     notes: list[str] = field(default_factory=list)  # for the recipe's header comment
     required_fields: list[str] = field(default_factory=list)
     samples: dict[str, str] = field(default_factory=dict)  # source column → a value of it
+    # Whether a person must choose the dataset (portal/pipeline/choice.py): False when the
+    # best is under the floor, not clearly ahead, or a kind the reference lacks; True when
+    # `dataset=` was given. `dataset` is then still the best guess.
+    sure: bool = True
+    candidates: list[Candidate] = field(default_factory=list)  # best first, with evidence
+    doubts: list[tuple[str, str]] = field(default_factory=list)  # (en, ja): say them aloud
 
     def to_recipe(self, recipe_dir: Path) -> dict[str, Any]:
         """The recipe as data (valid against recipe.schema.json); paths relative to recipe_dir."""
@@ -114,6 +120,7 @@ class Suggestion:
             f" next: {others}.",
             f"# Publisher: {publisher}{self.lgcode_reason}.",
             *(f"# Note: {n}" for n in self.notes),
+            *(f"# NOT SURE / 要確認: {ja} / {en}" for en, ja in self.doubts),
             "# Every column ends with its confidence (0–1) and why it was matched. Check",
             f"# the lines below {REVIEW_BELOW:.2f}, the address split, the constants and the lists",
             "# at the end (columns not used, fields with no source); delete a line to leave",
@@ -180,6 +187,7 @@ class _Source:
     header: list[str]
     rows: list[list[str]]
     sheet: str | None
+    titles: tuple[str, ...] = ()
 
 
 def _read(path: Path, sheet: str | int | None, known: set[str]) -> _Source:
@@ -188,36 +196,11 @@ def _read(path: Path, sheet: str | int | None, known: set[str]) -> _Source:
         data = [row for _, row in islice(data_rows(table.rows, layout), SAMPLE_ROWS)]
         info = table.info
         name = info.sheet if info.format != "csv" else None
-    return _Source(path.name, layout.header_row, layout.names, data, name)
+    return _Source(path.name, layout.header_row, layout.names, data, name,
+                   tuple(layout.title_texts))  # fmt: skip
 
 
-# Which dataset
-
-
-def _rank(
-    registry: Registry, source: _Source, profiles: list[Profile], layout: tuple[str | None, float]
-) -> list[tuple[str, float]]:
-    scores: dict[str, float] = {}
-    for d in registry.all():
-        if not d.fields:
-            continue
-        if d.key.startswith(f"{LEGACY_DIR}/"):
-            # A legacy header scores for the current version: the target is never legacy.
-            if d.slug not in registry or not registry.get(d.slug).fields:
-                continue
-            key, score = d.slug, compare(source.header, d).score
-        else:  # a field list that is the legacy one standing in for the spec ranks lower
-            fallback = 0.95 if d.basis == "legacy-fallback" else 1.0
-            key, score = d.key, fallback * header_score(d, profiles, layout[0])
-        scores[key] = max(scores.get(key, 0.0), score)
-    if layout[0]:
-        target = known_layouts()[layout[0]]["converts_to"]
-        scores[target] = max(scores.get(target, 0.0), layout[1])
-    if not scores:
-        raise InputUnreadable(Location(file=source.name), detail="no standard dataset to match",
-                              detail_ja="照合できる標準データセットがありません")  # fmt: skip
-    ranked = sorted(scores.items(), key=lambda kv: -kv[1])  # stable: registry order on ties
-    return [(k, round(s, 2)) for k, s in ranked]
+# Which dataset: portal/pipeline/choice.py
 
 
 def _ids_field(definition: Definition, matches: list[Match], profiles: list[Profile]) -> str | None:
@@ -242,19 +225,6 @@ def _notes(
     return notes
 
 
-def _target(registry: Registry, dataset: str | None, source: _Source, profiles: list[Profile],
-            layout: tuple[str | None, float]) -> tuple[Definition, list[tuple[str, float]]]:  # fmt: skip
-    """The dataset to convert into (as asked, even a legacy key; else the best ranked), and
-    the ranking with scores."""
-    if dataset is not None:
-        definition = registry.get(dataset)
-        return definition, [
-            (definition.key, round(header_score(definition, profiles, layout[0]), 2))
-        ]
-    ranked = _rank(registry, source, profiles, layout)
-    return registry.get(ranked[0][0]), ranked
-
-
 def suggest(
     path: Path,
     registry: Registry,
@@ -270,7 +240,10 @@ def suggest(
     )
     profiles = profile_columns(source.header, source.rows, directory)
     layout = detect_layout(source.header)
-    definition, ranked = _target(registry, dataset, source, profiles, layout)
+    context = Context(path.name, source.sheet, source.titles)
+    choice = choose(registry, source.header, profiles, layout, context, dataset)
+    best = choice.candidates[0]
+    definition = registry.get(best.dataset)
     matches = match_columns(definition, profiles, layout[0])
     gov, reason = publisher_of(profiles, matches, directory, t)
     matched = {m.field for m in matches}
@@ -282,8 +255,8 @@ def suggest(
         sheet=source.sheet,
         header_row=source.header_row,
         dataset=definition.key,
-        dataset_score=ranked[0][1],
-        alternatives=[r for r in ranked[1:4] if r[1] > 0],
+        dataset_score=best.score,
+        alternatives=[(c.dataset, c.score) for c in choice.candidates[1:4]],
         lgcode=gov.lgcode if gov else None,
         lgcode_reason=f"{gov.full_name}, {reason}" if gov else reason,
         constants=constants,
@@ -300,4 +273,7 @@ def suggest(
         notes=_notes(registry, definition, source, layout[0]),
         required_fields=definition.required_fields,
         samples={p.name: p.sample() for p in profiles},
+        sure=choice.sure,
+        candidates=choice.candidates,
+        doubts=choice.doubts,
     )
