@@ -237,7 +237,7 @@ def _undefined(context: Context, layout: str | None) -> tuple[str, dict[str, Any
     """A kind of table the reference has no dataset for, if the file names one or has its
     layout: (its name, its entry, where it was seen in English and Japanese)."""
     for name, spec in _vocabulary().get("undefined", {}).items():
-        if layout in spec.get("layouts", []):
+        if layout is not None and layout in spec.get("layouts", []):
             title = known_layouts()[layout]
             return name, spec, f"layout {title['title_en']}", f"様式 {title['title_ja']}"
         for _, text, en, ja in _places(context):
@@ -251,9 +251,9 @@ def _say_undefined(found: tuple[str, dict[str, Any], str, str], registry: Regist
     name, spec, where_en, where_ja = found
     closest = spec["closest"]
     title = registry.get(closest).title_ja if closest in registry else closest
-    en = (f"the reference defines no standard dataset for {spec['en']} ({where_en}); "
+    en = (f"the reference defines no standard dataset for {spec['en']}, which the {where_en} names; "
           f"{closest} ({title}) is only the closest: a person must decide")  # fmt: skip
-    ja = (f"標準データセットに「{name}」はありません（{where_ja}）。"
+    ja = (f"{where_ja}は「{name}」ですが、標準データセットに「{name}」はありません。"
           f"最も近いのは {title}（{closest}）ですが、使うかどうかは人が決めてください")  # fmt: skip
     if (c := candidates.get(closest)) is not None:
         c.score = min(1.0, c.score + NAMED_IN["title"])  # the file does say what it is near
