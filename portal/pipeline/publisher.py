@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from portal.errors import PortalError
 from portal.layout import normalise_label as label
@@ -23,7 +24,20 @@ from portal.pipeline.matching import Match
 from portal.pipeline.profile import Profile, Tables
 from portal.standards import Definition
 
-__all__ = ["constants_for", "publisher_of"]
+__all__ = ["Evidence", "constants_for", "municipalities_of", "publisher_of"]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What names the file besides its rows: the file's name, the sheet's and the title rows
+    above the header (Layout.title_texts)."""
+
+    file_name: str = ""
+    sheet: str | None = None
+    title_texts: Sequence[str] = ()
+
+
+NO_EVIDENCE = Evidence()
 
 _GSI_ID = re.compile(r"[A-Za-z]?(\d{5})\d*")
 
@@ -52,7 +66,11 @@ def _readers(directory: Directory) -> tuple[Reader, Reader, Reader]:
 
 
 def publisher_of(
-    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables
+    profiles: list[Profile],
+    matches: list[Match],
+    directory: Directory,
+    t: Tables,
+    evidence: Evidence = NO_EVIDENCE,
 ) -> tuple[LocalGov | None, str]:
     """The publisher from the first source that names one, and how it was found."""
     by_name = {p.name: p for p in profiles}
@@ -84,6 +102,14 @@ def publisher_of(
             repaired = ", damaged codes repaired" if read is code and best not in values else ""
             return directory.lookup(best), f"{reason} ({n} of {values.total()} rows{repaired})"
     return None, "no code column, 共通ID or address names it: fill in target.lgcode"
+
+
+def municipalities_of(
+    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables
+) -> Counter[str]:
+    """Rows per municipality (6-digit code, a ward counted as its city) named by the rows'
+    strongest evidence; empty when the rows name none. Not filled in yet (returns empty)."""
+    return Counter()
 
 
 def constants_for(
