@@ -129,7 +129,7 @@ class RowsStore(ABC):
         """Each statement's rows, read together; None if the table they read does not exist
         (nothing of that standard is loaded yet)."""
 
-    def text_filter(self, table: str, text: str) -> tuple[str, list[Any]] | None:
+    def text_filter(self, table: str, fields: list[str], text: str) -> tuple[str, list[Any]] | None:
         """A clause narrowing a free-text query (`q`) through an index, or None: the query's
         own LIKE clauses decide which rows match either way."""
         return None

@@ -32,6 +32,7 @@ from sqlalchemy.exc import OperationalError as SAOperationalError
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from portal.rows import pg_text
 from portal.rows.base import (
     INDEXED_KINDS,
     LAT,
@@ -44,7 +45,7 @@ from portal.rows.base import (
     quote,
     table_name,
 )
-from portal.rows.sql import NUMERIC_KINDS, PostgresSql, pg_name
+from portal.rows.sql import NUMERIC_KINDS, Clause, PostgresSql, pg_name
 from portal.standards import Definition
 from portal.standards.definition import typed_value
 from portal.store import Store
@@ -68,6 +69,7 @@ class PostgresRowsStore(RowsStore):
         self.store = store
         self.engine = store.engine
         self.sql = PostgresSql()
+        self._prefilter = pg_text.Prefilter()
 
     def loaded(self, name: str) -> Loaded | None:
         found = self.fetch([(f"{LOADED} WHERE name = %s", [name])])
@@ -130,12 +132,20 @@ class PostgresRowsStore(RowsStore):
         with self.engine.begin() as conn:
             present = _columns(conn, table)
             wanted = [f for f in definition.fields if pg_name(f["name"]) not in present]
-            if not wanted and present:
+            if not wanted and present and not pg_text.missing(conn, table, definition):
                 return
             _lock(conn, TABLE_LOCK, table)
             present = _columns(conn, table)
             for statement in _table_ddl(table, definition, present):
                 conn.exec_driver_sql(statement)
+            pg_text.ensure(conn, table, definition)
+
+    def text_filter(self, table: str, fields: list[str], text: str) -> Clause | None:
+        return self._prefilter.clause(self._index_exists, table, fields, text)
+
+    def _index_exists(self, name: str) -> bool:
+        with self.engine.connect() as conn:
+            return pg_text.index_exists(conn, name)
 
     def _analyze(self, table: str) -> None:
         """Fresh statistics and visibility map, so the planner and index-only counts see

@@ -213,10 +213,11 @@ def _where(q: Query, store: RowsStore) -> tuple[list[str], list[Any]]:
         clauses.append(clause)
         params += values
     if q.q:
-        if narrowed := store.text_filter(table_name(q.key), q.q):
+        searched = [n for n in q.fields if q.types.get(n) == "string"]
+        if narrowed := store.text_filter(table_name(q.key), searched, q.q):
             clauses.append(narrowed[0])
             params += narrowed[1]
-        text = [sql.contains(n, "string", q.q) for n in q.fields if q.types.get(n) == "string"]
+        text = [sql.contains(n, "string", q.q) for n in searched]
         clauses.append("(" + " OR ".join(clause for clause, _ in text) + ")")
         params += [p for _, values in text for p in values]
     return clauses, params

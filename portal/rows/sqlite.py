@@ -89,7 +89,7 @@ class SqliteRowsStore(RowsStore):
                     return None
                 raise
 
-    def text_filter(self, table: str, text: str) -> Clause | None:
+    def text_filter(self, table: str, fields: list[str], text: str) -> Clause | None:
         with self.db() as db:
             return text_index.prefilter(db, table, text)
 

@@ -55,7 +55,7 @@ def ids(store: RowsStore, definition: Definition = TEXT, **params: Any) -> list[
 
 
 def uses_index(store: SqliteRowsStore, text: str) -> bool:
-    return store.text_filter(table_name(TEXT.key), text) is not None
+    return store.text_filter(table_name(TEXT.key), [], text) is not None
 
 
 def test_every_query_answers_as_the_like_scan(tmp_path: Path) -> None:
@@ -115,3 +115,15 @@ def test_a_store_made_before_the_index_gains_it_on_its_next_load(tmp_path: Path)
 def _write(path: Path, text: str) -> Path:
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def test_both_back_ends_answer_free_text_as_the_scan(rows_store: RowsStore, tmp_path: Path) -> None:
+    """On SQLite and on PostgreSQL (its pg_trgm index; the test database has the extension)."""
+    source = _write(tmp_path / "both.csv", CSV)
+    rows_store.load("d", TEXT, "222127", source, "h1")
+    scan = scanned(tmp_path)
+    fields = [f["name"] for f in FIELDS if f["type"] == "string"]
+    assert rows_store.text_filter(table_name(TEXT.key), fields, "焼津市") is not None
+    assert rows_store.text_filter(table_name(TEXT.key), fields, "焼津") is None
+    for text in QUERIES:
+        assert ids(rows_store, q=text) == ids(scan, q=text), text
