@@ -11,9 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from portal.cli.state import CliState, output_file, state
 from portal.pipeline import Conversion, convert
+from portal.pipeline.suggest import Suggestion
 from portal.workspace import Workspace
 
 recipe_app = typer.Typer(help="Conversion recipes (YAML under pipelines/).")
+# `recipe suggest`'s exit code when it is not sure which standard dataset the file is: no
+# recipe is written, a person must choose (1 is an invalid conversion, 2 unusable input).
+MUST_CHOOSE = 3
 
 
 def convert_command(
@@ -104,7 +108,9 @@ def suggest_command(
     ] = None,
     sheet: Annotated[str | None, typer.Option(help="Sheet name or 0-based index.")] = None,
 ) -> None:
-    """Write a draft recipe for a new file: each standard field matched to a column, with confidence and reason."""
+    """Write a draft recipe for a new file: each standard field matched to a column, with
+    confidence and reason. When it is not sure which standard dataset the file is, it writes
+    nothing, lists the candidates with their evidence and exits 3: choose with --dataset."""
     from portal.pipeline.suggest import suggest
 
     st = state(ctx)
@@ -113,6 +119,10 @@ def suggest_command(
     result = suggest(
         source, workspace.registry, workspace.directory, dataset=dataset, sheet=sheet_arg
     )
+    _say_doubts(st, result)
+    if not result.sure:
+        _say_candidates(st, result, source)
+        raise typer.Exit(MUST_CHOOSE)
     recipe_dir = (out.parent if out else Path.cwd()).resolve()
     text = result.to_yaml(recipe_dir)
     if out is None:
@@ -125,3 +135,26 @@ def suggest_command(
         f"{len(result.matches)} fields matched, {len(result.unmatched_fields)} unmatched, "
         f"{len(result.unused_columns)} source columns unused — check it, then `portal convert {out}`"
     )
+
+
+def _say_doubts(st: CliState, s: Suggestion) -> None:
+    """What a person must know about the choice, on the terminal (not only in the recipe)."""
+    for en, ja in s.doubts:
+        st.err.print(
+            f"[yellow]要確認[/] {escape(ja)}\n[yellow]check[/]  {escape(en)}", highlight=False
+        )
+
+
+def _say_candidates(st: CliState, s: Suggestion, source: Path) -> None:
+    err = st.err
+    err.print("[bold]どの標準データセットか確定できません。候補と根拠 / Not sure which standard "
+              "dataset this is. The candidates and their evidence:[/]", highlight=False)  # fmt: skip
+    for n, c in enumerate(s.candidates, 1):
+        err.print(f"  {n}. {c.dataset}  {escape(c.title_ja)}  {c.score:.2f}", highlight=False)
+        said = set(s.doubts)  # said above already
+        for en, ja in [e for e in zip(c.evidence, c.evidence_ja, strict=True) if e not in said]:
+            err.print(f"       - {escape(ja)}\n         {escape(en)}", highlight=False)
+    err.print("人が選んでください: --dataset KEY を付けてもう一度実行してください。\n"
+              "A person must choose: run again with --dataset KEY, e.g.\n"
+              f"  portal recipe suggest {escape(str(source))} --dataset {s.candidates[0].dataset}",
+              highlight=False)  # fmt: skip
