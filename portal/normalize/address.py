@@ -58,16 +58,28 @@ Decisions (a municipal data clerk's reading of the published files):
 - None for a blank text, or when neither a municipality nor a 町字 is found.
   The function never raises.
 
-Not handled: 京都市's 通り names (上ル/下ル), 大字/字 boundaries, 番地
-written in kanji without a preceding 丁目 ("百二十三番地" stays in the 町字), and
-a building glued to a 町字 with no number between ("坂本笛吹段公園" is one 町字;
-with a space, "坂本 笛吹段公園", it is split).
+- Never loses text (issue 13): what the split cannot place in a part is kept in
+  `unplaced`, each piece with the part it stood before, and `full` puts it back
+  where it was, so 所在地_連結表記 always holds the whole address and the
+  validator can report the piece. Unplaced: a second 丁目 after the 町字's
+  ("駅北5丁目5丁目2-11": "5丁目"), a postcode written first ("〒425-0028"), and a
+  remainder after the 番地 that starts with a dash or a numbering word ("-",
+  "番地", "丁目": numbers, not a building's name).
+- 番地 written in kanji after a 町字 without 丁目 ("小川三千八百八番地",
+  "小川八番地の二") is the block when it says 番地 or has two numbers (番 + a
+  number): "四番町" and "麻布十番" stay names.
+- 大字/字 ("大字小川字新地3808") stay in the 町字 as written; the 町字 check
+  (portal.localgov.towns) compares without them.
+
+Not handled: 京都市's 通り names (上ル/下ル), and a building glued to a 町字 with
+no number between ("坂本笛吹段公園" is one 町字; with a space, "坂本 笛吹段公園",
+it is split).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from portal.localgov import Directory, LocalGov
@@ -111,8 +123,29 @@ _NUM = rf"[{_DIGIT}]+"
 _BLOCK = re.compile(rf"{_NUM}(?:(?:[{_DASH_CHARS}]|番地の?|番の?|号の?|の){_NUM})*(?:番地|番|号)?")
 _KNUM = rf"[{_KANJI_NUM}]+"
 _KANJI_BLOCK = re.compile(rf"{_KNUM}(?:番地|番|号)(?:の?{_KNUM}(?:番地|番|号)?)*")
+# A kanji lot number inside the 町字 run: "三千八百八番地", "八番の二"; not "四番町".
+_KANJI_LOT = re.compile(rf"(?<![{_KANJI_NUM}]){_KNUM}(?:番地|番の?(?={_KNUM}))")
+# A 丁目 written again right after the 町字's own: "駅北5丁目5丁目2-11".
+_DOUBLED_CHOME = re.compile(
+    rf"[\s\u3000]*[{_DIGIT}{_KANJI_NUM}]+丁目?(?=[{_DIGIT}{_KANJI_NUM}{_DASH_CHARS}\s\u3000]|$)"
+)
+# What comes first in a remainder that is numbering, not a building's name.
+_NUMBERING_REST = re.compile(rf"[{_DASH_CHARS}]+|丁目|番地|番|号")
+# A postcode written before the address: "〒425-0028 ".
+_POSTCODE = re.compile(rf"〒?[\s\u3000]*[{_DIGIT}]{{3}}[{_DASH_CHARS}]?[{_DIGIT}]{{4}}[\s\u3000]*")
 _CITY_KINDS = frozenset({"city", "ward", "special_ward"})
 _GUN_KINDS = frozenset({"town", "village"})
+
+
+PLACES = ("prefecture", "block", "building", "")  # unplaced text stands before one of these
+
+
+@dataclass(frozen=True)
+class Unplaced:
+    """Text of the address that no part holds, and the part it stood before ("": the end)."""
+
+    text: str
+    before: str
 
 
 @dataclass(frozen=True)
@@ -124,12 +157,24 @@ class AddressParts:
     building: str  # 建物名等(方書)
     lgcode: str | None  # the matched municipality (the ward's for a designated city)
     spaced: bool = False  # the source had a space before the building
+    unplaced: tuple[Unplaced, ...] = ()  # text no part holds, kept for `full` and findings
 
     @property
     def full(self) -> str:
-        """所在地_連結表記: the parts joined, a full-width space before a spaced building."""
+        """所在地_連結表記: the parts joined, a full-width space before a spaced building,
+        and any unplaced text where it stood, so that nothing written is dropped."""
         gap = "\u3000" if self.spaced and self.building else ""
-        return self.prefecture + self.city + self.town + self.block + gap + self.building
+        pieces = {"prefecture": self.prefecture + self.city + self.town, "block": self.block}
+        pieces |= {"building": gap + self.building, "": ""}
+        out = ""
+        for place in PLACES:
+            out += "".join(u.text for u in self.unplaced if u.before == place) + pieces[place]
+        return out
+
+    @property
+    def unplaced_text(self) -> str:
+        """The unplaced pieces as one text for a message ("5丁目", "〒425-0028 / -")."""
+        return " / ".join(u.text for u in self.unplaced)
 
 
 @dataclass(frozen=True)
@@ -275,10 +320,13 @@ def _town_run(text: str, pos: int) -> tuple[str, bool]:
     chome = _KANJI_CHOME.search(found)
     if chome:
         return found[: chome.end()], True
+    lot = _KANJI_LOT.search(found)
+    if lot:
+        found = found[: lot.start()]  # "小川三千八百八番地": the lot is the block's
     marker = _MARKER_IN_TOWN.search(found)
     if marker:
         return found[: marker.start()], True
-    return found, False
+    return found, lot is not None
 
 
 def _town(text: str) -> tuple[str, int]:
@@ -301,23 +349,56 @@ def _town(text: str) -> tuple[str, int]:
     return town.translate(_WIDE_DIGITS), pos
 
 
-def _split_rest(text: str) -> tuple[str, str, str, bool]:
-    """町字, 番地以下, 建物名等 and whether a space preceded the building."""
-    if _LIST_SEPARATOR.match(text):
-        return "", "", text, False
-    town, pos = _town(text)
-    start = pos + len(text[pos:]) - len(text[pos:].lstrip(" \u3000"))
+@dataclass
+class _Rest:
+    """What follows the municipality, split."""
+
+    town: str = ""
+    block: str = ""
+    building: str = ""
+    spaced: bool = False
+    unplaced: list[Unplaced] = field(default_factory=list)
+
+
+def _block(text: str, start: int, town: str) -> tuple[str, int]:
+    """番地以下 at `start` (arabic, or kanji after a kanji 丁目 or as a kanji lot) and its end."""
     block = _BLOCK.match(text, start)
-    if block is None and town.endswith("丁目"):
+    if block is None and (town.endswith("丁目") or _KANJI_LOT.match(text, start)):
         block = _KANJI_BLOCK.match(text, start)
-    if block is not None:
-        number = block.group().translate(_WIDE_DIGITS).translate(_DASHES)
-        pos = block.end()
-    else:
-        number = ""
+    if block is None:
+        return "", start
+    return block.group().translate(_WIDE_DIGITS).translate(_DASHES), block.end()
+
+
+def _split_rest(text: str) -> _Rest:
+    """町字, 番地以下, 建物名等, whether a space preceded the building, and the unplaced text."""
+    if _LIST_SEPARATOR.match(text):
+        return _Rest(building=text)
+    out = _Rest()
+    out.town, pos = _town(text)
+    while out.town.endswith(("丁目", "丁")) and (again := _DOUBLED_CHOME.match(text, pos)):
+        out.unplaced.append(Unplaced(strip_spaces(again.group()), "block"))
+        pos = again.end()
+    start = pos + len(text[pos:]) - len(text[pos:].lstrip(" \u3000"))
+    number, end = _block(text, start, out.town)
+    if number:
+        out.block, pos = number, end
     rest = text[pos:]
     building = rest.strip(" \u3000")
-    return town, number, building, bool(building) and rest[:1] in (" ", "\u3000")
+    if _NUMBERING_REST.match(building):
+        out.unplaced.append(Unplaced(building, ""))  # "-", "丁目2-11": numbers, not a name
+    else:
+        out.building = building
+        out.spaced = bool(building) and rest[:1] in (" ", "\u3000")
+    return out
+
+
+def _postcode(source: str) -> tuple[list[Unplaced], str]:
+    """A postcode written before the address ("〒425-0028 静岡県…"): unplaced, and the rest."""
+    found = _POSTCODE.match(source)
+    if found is None or not found.group().startswith("〒") and not found.group()[-1:].isspace():
+        return [], source
+    return [Unplaced(strip_spaces(found.group()), "prefecture")], source[found.end() :]
 
 
 def split_address(
@@ -336,14 +417,15 @@ def split_address(
     index = _index(directory)
     if default_prefecture not in index.prefectures:
         default_prefecture = None  # a misspelt default must not become the prefecture
+    before, source = _postcode(source)
     written, rest = _split_prefecture(source, index)
     default = _resolve_default(default_prefecture, default_city, index)
     prefecture = written or default_prefecture or (default.prefecture if default else None)
     city = _municipality(rest, prefecture, written is not None, default, index)
     if city is not None:
         rest = rest[city.end :].lstrip(" \u3000")
-    town, block, building, spaced = _split_rest(rest)
-    if city is None and not town:
+    split = _split_rest(rest)
+    if city is None and not split.town:
         return None
     if city is not None and city.gov is not None:
         prefecture = city.gov.prefecture
@@ -352,9 +434,10 @@ def split_address(
     return AddressParts(
         prefecture=prefecture or "",
         city=city.text if city else "",
-        town=town,
-        block=block,
-        building=building,
+        town=split.town,
+        block=split.block,
+        building=split.building,
         lgcode=city.gov.lgcode if city and city.gov else None,
-        spaced=spaced,
+        spaced=split.spaced,
+        unplaced=tuple(before + split.unplaced),
     )
