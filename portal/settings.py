@@ -45,6 +45,12 @@ class Settings(BaseSettings):
         default=PROJECT_ROOT / "var",
         description="Where the portal keeps its runtime data (embedded catalogue, rows store).",
     )
+    towns_dir: Path | None = Field(
+        default=None,
+        description="Folder of アドレス・ベース・レジストリ 町字マスター CSV files (lg_code, "
+        "machiaza_id, oaza_cho, chome, koaza) against which 所在地_町字 is checked; unset: "
+        "<data dir>/towns. A municipality without a file there: its 町字 are not checked.",
+    )
     source_roots: list[Path] = Field(
         default_factory=lambda: [PROJECT_ROOT, PROJECT_ROOT.parent / "shared" / "samples"],
         description="Folders a recipe may read its source from, besides its own folder "
