@@ -16,17 +16,23 @@ from typing import Any
 from portal.errors import PortalError
 from portal.formats import SourceInfo
 from portal.formats.layout_reader import HeaderRowBeyond, Layout, TableRead, data_rows, read_table
+from portal.pipeline import plausible
 from portal.pipeline import recipe as recipes
 from portal.pipeline.guards import RecipeProblem, check_stem
 from portal.pipeline.normalizers import Context
+from portal.pipeline.profile import profile_columns
 from portal.pipeline.transform import Outcome, Transformer, rows_of
 from portal.pipeline.writers import DatasetWriter
 from portal.standards import Definition
 from portal.validation import Report, StreamValidator
+from portal.validation.catalogue import Finding
 from portal.validation.render import to_html, to_json
 from portal.workspace import Workspace
 
 CHUNK = 5_000
+# Source rows whose values the mapping-plausibility check looks at (the first ones): enough to
+# tell a column of ○ from a column of codes, few enough to cost nothing on a big file.
+SAMPLE_ROWS = 1_000
 # A conversion allocates a few containers per row (the rows of each chunk) and keeps almost none:
 # with the default threshold (700) the cycle collector ran thousands of times over every
 # long-lived object (the local government directory, the caches), a fifth of a CSV's
@@ -128,7 +134,7 @@ def convert(
         writer = DatasetWriter(out_dir, stem, definition, bom=bom)
         checker = StreamValidator(workspace, definition, recipe.lgcode, f"{stem}.csv")
         try:
-            _write(transformer, data, (writer, checker), progress)
+            sample = _write(transformer, data, (writer, checker), progress)
             transformer.outcome.sort()
             if strict and (transformer.outcome.skipped or transformer.outcome.unread):
                 raise _rejected(transformer.outcome)
@@ -138,6 +144,7 @@ def convert(
         files = writer.finish(_package_extra(recipe, table.info))
         info = table.info
     report = checker.finish()
+    report.findings.extend(_implausible(recipe, definition, layout.names, sample, ctx))
     conversion = Conversion(
         recipe, definition, info, layout, transformer.outcome, files, report, 0.0
     )
@@ -200,16 +207,36 @@ def _write(
     rows: Iterator[tuple[int, list[str]]],
     sinks: tuple[DatasetWriter, StreamValidator],
     progress: Callable[[int], None] | None,
-) -> None:
-    """Each chunk of standard rows goes to the files and to the validator."""
+) -> list[list[str]]:
+    """Each chunk of standard rows goes to the files and to the validator; returns the
+    first SAMPLE_ROWS source rows, for the plausibility check."""
     writer, checker = sinks
+    sample: list[list[str]] = []
     while batch := list(islice(rows, CHUNK)):
+        if len(sample) < SAMPLE_ROWS:
+            sample += (r for _, r in batch[: SAMPLE_ROWS - len(sample)])
         columns = transformer.columns([n for n, _ in batch], [r for _, r in batch])
         out = rows_of(columns)
         writer.write(out, columns)
         checker.add(out)
         if progress:
             progress(len(batch))
+    return sample
+
+
+def _implausible(
+    recipe: recipes.Recipe,
+    definition: Definition,
+    header: list[str],
+    sample: list[list[str]],
+    ctx: Context,
+) -> list[Finding]:
+    """`mapping-implausible`: the mapping does not look like the dataset (a wrong dataset)."""
+    # str(): a source may be a reference to the second of two same-named columns (電話番号#2)
+    mapping = {name: [str(s) for s in column.sources] for name, column in recipe.columns.items()}
+    profiles = profile_columns(header, sample, ctx.directory)
+    used = [str(f.column) for f in recipe.filters]
+    return plausible.check(mapping, profiles, definition, used)
 
 
 def _rejected(outcome: Outcome) -> ConversionRejected:
