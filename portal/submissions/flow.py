@@ -6,8 +6,9 @@ writes in one transaction with its audit entry, and answers an `Upload` (portal.
 
     create_upload  editor   the file → stored (outside the public file store), sniffed, suggest
                             proposes the dataset and mapping; state draft, or needs-choice when
-                            suggest is not sure (CHOOSE_BELOW); `reuse` takes the organization's
-                            last published recipe for that dataset instead
+                            suggest is not sure (Suggestion.sure, portal/pipeline/choice.py;
+                            the candidates keep their evidence for the clerk); `reuse` takes
+                            the organization's last published recipe for that dataset instead
     choose_dataset editor   needs-choice → draft: the mapping is suggested for the dataset chosen
     recipe_text    editor   the recipe (the YAML `portal convert` reads)
     replace_recipe editor   a whole new recipe (YAML, checked: errors name the line)
@@ -46,13 +47,6 @@ from portal.submissions.errors import MetadataMissing, NoRecipeToReuse, ReasonRe
 from portal.submissions.models import UploadRow
 from portal.submissions.views import MappingEdit, NormaliserInfo, Preview, Upload
 
-# suggest's dataset score (matching.header_score: how much of the standard's header the
-# file's columns cover, 0–1) below which the portal asks rather than picks. The generic
-# columns of any facility list (名称, 所在地, 電話番号) alone score about 0.5 for every
-# facility dataset (焼津市's AED list with its own names: aed 0.66, food_business 0.53,
-# public_wireless_lan 0.50); a table of no standard scores about 0.1. Above the generic
-# level, the file says which dataset it is; at or under it, a person does.
-CHOOSE_BELOW = 0.55
 PREVIEW_ROWS = 20  # converted rows the preview shows
 REASON_MAX = 1000  # characters of a 要修正 reason
 
@@ -296,12 +290,13 @@ def _suggest(portal: Portal, row: UploadRow, dataset: str | None, code: str | No
     folder = files.folder(portal.settings.data_dir, row.id)
     source = folder / files.SOURCE_DIR / row.file_name
     found = suggest(source, portal.registry, portal.directory, dataset=dataset)
-    ranked = [(found.dataset, found.dataset_score), *found.alternatives]
-    row.candidates = [{"dataset": k, "title_ja": portal.registry.get(k).title_ja, "score": s}
-                      for k, s in ranked]  # fmt: skip
+    if dataset is None or not row.candidates:  # a person's choice keeps the list offered
+        row.candidates = [{"dataset": c.dataset, "title_ja": c.title_ja, "score": c.score,
+                           "evidence": c.evidence, "evidence_ja": c.evidence_ja}
+                          for c in found.candidates]  # fmt: skip
     row.confidence = found.dataset_score
     row.suggested = recipes.suggested(found)
-    if choosing and found.dataset_score < CHOOSE_BELOW:
+    if choosing and not found.sure:
         row.state, row.dataset, row.recipe = "needs-choice", None, None
         return
     row.state, row.dataset = "draft", found.dataset

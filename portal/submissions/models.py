@@ -34,7 +34,7 @@ class UploadRow(Base):
     confidence: Mapped[float | None] = mapped_column(Float)
     candidates: Mapped[list[dict[str, Any]]] = mapped_column(
         JSON_DOCUMENT
-    )  # [{dataset, title_ja, score}], best first
+    )  # [{dataset, title_ja, score, evidence, evidence_ja}], best first
     suggested: Mapped[dict[str, Any]]  # field -> {confidence, reason}; sheet, unused columns
     recipe: Mapped[str | None] = mapped_column(Text)  # the YAML `portal convert` reads
     reused_from: Mapped[str | None]

@@ -26,6 +26,7 @@ from portal.submissions.views import FieldMapping, Mapping, MappingEdit, Normali
 
 SUGGESTED_FIELDS = "fields"  # suggested[...]: field -> {confidence, reason}
 SOURCE_COLUMNS = "columns"  # suggested[...]: the upload's header
+DOUBTS = "doubts"  # suggested[...]: [{en, ja}] what a person must know about the dataset chosen
 
 
 def text_hash(text: str) -> str:
@@ -42,10 +43,12 @@ def from_suggestion(suggestion: Suggestion, folder: Path, lgcode: str | None) ->
 
 def suggested(suggestion: Suggestion) -> dict[str, Any]:
     """What the mapping form shows beside the recipe: each match's confidence and reason,
-    and the source's columns in their order."""
+    the source's columns in their order, and the doubts about the dataset (a kind of table
+    the reference lacks, candidates too close to call)."""
     fields = {m.field: {"confidence": round(m.confidence, 2), "reason": m.reason}
               for m in suggestion.matches}  # fmt: skip
-    return {SUGGESTED_FIELDS: fields, SOURCE_COLUMNS: list(suggestion.samples)}
+    doubts = [{"en": en, "ja": ja} for en, ja in suggestion.doubts]
+    return {SUGGESTED_FIELDS: fields, SOURCE_COLUMNS: list(suggestion.samples), DOUBTS: doubts}
 
 
 def check(folder: Path, text: str, registry: Registry, directory: Directory,

@@ -18,7 +18,7 @@ from portal.standards import Registry
 from portal.submissions import preview, recipes
 from portal.submissions.errors import UploadNotFound, WrongState
 from portal.submissions.models import UploadRow
-from portal.submissions.views import Candidate, Links, Upload
+from portal.submissions.views import Candidate, Doubt, Links, Upload
 
 LIST_MAX = 200  # uploads listed at once
 
@@ -98,6 +98,7 @@ def view(row: UploadRow, registry: Registry) -> Upload:
         content_hash=row.content_hash, created_by=row.created_by, created_at=row.created_at,
         updated_at=row.updated_at, dataset=row.dataset, dataset_title=title,
         confidence=row.confidence, candidates=[Candidate(**c) for c in row.candidates],
+        doubts=[Doubt(**d) for d in (row.suggested or {}).get(recipes.DOUBTS, [])],
         reused_from=row.reused_from,
         mapping=recipes.mapping(row.recipe, registry, row.suggested) if row.recipe else None,
         metadata=metadata_of(row).to_dict() if row.recipe else None,

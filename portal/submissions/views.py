@@ -16,11 +16,22 @@ STATES: tuple[UploadState, ...] = ("needs-choice", "draft", "submitted", "publis
 
 
 class Candidate(BaseModel):
-    """A standard dataset the file may be, ranked by how well its columns fit (0–1)."""
+    """A standard dataset the file may be, ranked by how well the file fits it (0–1), with
+    the evidence (its columns, its title rows, sheet and file name naming it …)."""
 
     dataset: str  # the registry key, e.g. "aed"
     title_ja: str
     score: float
+    evidence: list[str] = Field(default_factory=list)  # English
+    evidence_ja: list[str] = Field(default_factory=list)  # the same in Japanese
+
+
+class Doubt(BaseModel):
+    """Something a person must know about the dataset choice (the file names a kind of
+    table the reference has no dataset for; the candidates are too close to call)."""
+
+    en: str
+    ja: str
 
 
 class Normaliser(BaseModel):
@@ -148,6 +159,7 @@ class Upload(BaseModel):
     dataset_title: str | None
     confidence: float | None  # suggest's score for the dataset it proposed
     candidates: list[Candidate]
+    doubts: list[Doubt] = Field(default_factory=list)
     reused_from: str | None  # the upload whose recipe this one reuses
     mapping: Mapping | None
     metadata: dict[str, Any] | None  # portal.catalogue.meta.DatasetMetadata.to_dict()
