@@ -30,7 +30,7 @@ def directory() -> Directory:
 
 
 def chosen(name: str, registry: Registry, directory: Directory, **kw: str) -> Suggestion:
-    return suggest(CHOICE / name, registry, directory, **kw)  # type: ignore[arg-type]
+    return suggest(CHOICE / name, registry, directory, **kw)
 
 
 def evidence(s: Suggestion) -> str:
