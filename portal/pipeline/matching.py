@@ -5,15 +5,22 @@ each column feeds one field at most:
 
 1. exact name (after `normalise_label`: width, spaces, ― for ー);
 2. the same name ignoring punctuation and case (名称（カナ） for 名称_カナ);
-3. a known layout's names (国土地理院's 施設・場所名 → 名称), when the header is that layout;
-4. legacy 推奨 names (住所 → 所在地_連結表記), joined ones too (都道府県名 + 市区町村名);
-5. synonyms (TEL → 電話番号), checked against the values;
-6. the values alone (latitudes, phone numbers, katakana, addresses, names …).
+3. the standard's English key (schema.json's `key_en`: localGovernmentCode → 全国地方公共団体コード);
+4. a known layout's names (国土地理院's 施設・場所名 → 名称), when the header is that layout;
+5. legacy 推奨 names (住所 → 所在地_連結表記), joined ones too (都道府県名 + 市区町村名),
+   and joined English ones (prefName + cityName);
+6. a statistics table's names read as age band and sex (0～4歳男 → 0-4歳の男性, 人口総数 → 総人口;
+   portal/pipeline/statistics.py);
+7. synonyms (TEL → 電話番号) and English spellings (tel, phone), checked against the values;
+8. the values alone (latitudes, phone numbers, katakana, addresses, names …).
 
 Then the one exception to "one field per column": the column feeding 所在地_連結表記
 also feeds every address part that has no column of its own, through the `address`
-normaliser. The names are data: portal/mapping/synonyms.yaml; what each column's values
-look like is portal/pipeline/profile.py.
+normaliser. The names are data: portal/mapping/synonyms.yaml, english.yaml and
+statistics.yaml; what each column's values look like is portal/pipeline/profile.py.
+
+A table whose rows are age bands (年齢 0～4歳, 5～9歳 … with 男/女/計 columns) has no count
+of an area in any row: its counts are left unmapped (statistics.notes says why).
 """
 
 from __future__ import annotations
@@ -24,6 +31,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from portal.layout import normalise_label
+from portal.pipeline import statistics
 from portal.pipeline.profile import Profile, Tables, tables
 from portal.standards import Definition
 from portal.standards.detect import dice, known_layouts
@@ -31,6 +39,9 @@ from portal.standards.detect import dice, known_layouts
 # Confidence by how a match was found: a name the standard or a known layout uses is
 # near certain; a synonym is usually right; values alone only say what kind of data it is.
 EXACT, LOOSE, LAYOUT, LEGACY, JOINED, SYNONYM = 1.0, 0.9, 0.95, 0.95, 0.9, 0.85
+# The standard's own English key is as sure as its Japanese name written loosely; an
+# English spelling as a synonym; a statistics name read as band and sex names the field.
+KEY_EN, ENGLISH, STATISTICS = 0.9, 0.85, 0.9
 ADDRESS_PART, BUILDING = 0.8, 0.6  # the split is by form (no 町字 registry): check it
 VALUE, VALUE_AMBIGUOUS, NAME_VALUES = 0.7, 0.4, 0.5
 DISAGREE = 0.6  # factor when a synonym's values are not of the field's kind
@@ -65,6 +76,7 @@ class _Matcher:
     def __init__(self, definition: Definition, profiles: Sequence[Profile], t: Tables) -> None:
         self.t = t
         self.kinds = {f["name"]: f.get("kind") for f in definition.fields}
+        self.key_en = _trusted_keys(definition, t)
         self.order = definition.field_names
         self.profiles = {p.name: p for p in profiles}
         self.used: set[str] = set()
@@ -103,15 +115,45 @@ def _layout_names(t: Tables, layout: str | None) -> tuple[str, Callable[[str], l
     return spec["label"], lambda name: reverse.get(name, [])
 
 
-def _joined(m: _Matcher) -> None:
+def _trusted_keys(definition: Definition, t: Tables) -> dict[str, list[str]]:
+    """field → [its key_en], unless the key's words contradict the field's name (the
+    reference's extraction gives westernStyleFemaleToilet to 男女共用トイレ総数)."""
+    out: dict[str, list[str]] = {}
+    for f in definition.fields:
+        key = f.get("key_en")
+        if not key:
+            continue
+        words = {w.casefold() for w in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])", key)}
+        marks = t.key_en_words
+        if all(any(m in f["name"] for m in marks[w]) for w in words if w in marks):
+            out[f["name"]] = [key]
+    return out
+
+
+def _joined(m: _Matcher, joined: dict[str, list[list[str]]], key: Callable[[str], str],
+            reason: str) -> None:  # fmt: skip
     for name in m.open():
-        for combo in m.t.legacy_joined.get(name, []):
-            keys = {normalise_label(c): c for c in m.free()}
-            found = [keys.get(normalise_label(part)) for part in combo]
+        for combo in joined.get(name, []):
+            keys = {key(c): c for c in m.free()}
+            found = [keys.get(key(part)) for part in combo]
             if all(found):
                 sources = [c for c in found if c]
-                m.take(name, sources, JOINED, "legacy 推奨 names " + " + ".join(sources))
+                m.take(name, sources, JOINED, reason + " " + " + ".join(sources))
                 break
+
+
+def _statistics(m: _Matcher) -> None:
+    """A statistics table's names read as band and sex (0～4歳男 → 0-4歳の男性)."""
+    for name, (column, why) in statistics.match_by_reading(m.free(), m.open()).items():
+        m.take(name, [column], STATISTICS, f"statistics name {column} ({why})")
+
+
+def _drop_long_table_counts(m: _Matcher) -> None:
+    """Rows that are age bands (年齢: 0～4歳 …): no row counts an area, so no count is mapped."""
+    if statistics.long_table_column(m.profiles.values()) is None:
+        return
+    for name in [f for f, match in m.found.items() if m.kinds.get(f) == "count"]:
+        m.used.difference_update(m.found.pop(name).sources)
 
 
 def _check_values(m: _Matcher, names: Iterable[str]) -> None:
@@ -174,14 +216,19 @@ def _run_stages(
     m = _Matcher(definition, profiles, t)
     m.by_name(lambda f: [f], normalise_label, EXACT, "exact name")
     m.by_name(lambda f: [f], loose_key, LOOSE, "same name but for punctuation")
+    m.by_name(lambda f: m.key_en.get(f, []), loose_key, KEY_EN, "the standard's English key {}")
     label, layout_names = _layout_names(t, layout)
     m.by_name(layout_names, normalise_label, LAYOUT, label + " layout name {}")
     m.by_name(lambda f: t.legacy.get(f, []), normalise_label, LEGACY, "legacy 推奨 name {}")
-    _joined(m)
+    _joined(m, t.legacy_joined, normalise_label, "legacy 推奨 names")
+    _joined(m, t.english_joined, loose_key, "English names")
+    _statistics(m)
     before = set(m.found)
     m.by_name(lambda f: t.synonyms.get(f, []), loose_key, SYNONYM, "synonym {}")
+    m.by_name(lambda f: t.english.get(f, []), loose_key, ENGLISH, "English name {}")
     _check_values(m, set(m.found) - before)
     _by_values(m, layout)
+    _drop_long_table_counts(m)
     return m
 
 

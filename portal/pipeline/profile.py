@@ -31,6 +31,8 @@ from portal.normalize import (
 from portal.standards.detect import known_layouts
 
 TABLES_FILE = Path(__file__).resolve().parents[1] / "mapping" / "synonyms.yaml"
+# English spellings (name, lat, tel, male …), kept apart from the Japanese synonyms.
+ENGLISH_FILE = TABLES_FILE.with_name("english.yaml")
 
 _HALFWIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
 _KANA = re.compile(r"[ァ-ヺｦ-ﾟぁ-ゖ]")
@@ -41,7 +43,7 @@ _SERIAL = re.compile(r"\d{4,5}")  # an Excel day number (1910–2118)
 
 @dataclass(frozen=True)
 class Tables:
-    """portal/mapping/synonyms.yaml, read once."""
+    """portal/mapping/synonyms.yaml and english.yaml, read once."""
 
     legacy: dict[str, list[str]]
     legacy_joined: dict[str, list[list[str]]]
@@ -54,19 +56,25 @@ class Tables:
     value_kinds: dict[str, str]  # kind → words for a reason, in the order they are tried
     value_preferred: dict[str, list[str]]
     synonyms: dict[str, list[str]]
+    english: dict[str, list[str]]
+    english_joined: dict[str, list[list[str]]]
+    key_en_words: dict[str, list[str]]  # English word of a key_en → Japanese ones
 
     def known_names(self) -> set[str]:
         """Every column name the tables know, to find the header row."""
-        names = {n for names in (*self.legacy.values(), *self.synonyms.values()) for n in names}
-        names.update(n for combos in self.legacy_joined.values() for c in combos for n in c)
+        lists = (*self.legacy.values(), *self.synonyms.values(), *self.english.values())
+        names = {n for names in lists for n in names}
+        for joined in (self.legacy_joined, self.english_joined):
+            names.update(n for combos in joined.values() for c in combos for n in c)
         names.update(c for layout in self.layouts.values() for c in layout["columns"])
         names.update(h for spec in known_layouts().values() for h in spec["header"])
         return {str(n) for n in names}
 
 
 @lru_cache(maxsize=2)
-def tables(path: Path = TABLES_FILE) -> Tables:
+def tables(path: Path = TABLES_FILE, english: Path = ENGLISH_FILE) -> Tables:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data |= yaml.safe_load(english.read_text(encoding="utf-8"))
     return Tables(**{k: data[k] for k in Tables.__dataclass_fields__})
 
 
