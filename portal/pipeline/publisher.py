@@ -1,30 +1,64 @@
 """Who publishes a department's file (for `portal recipe suggest`), and the publisher's
 constants for the fields no column fills.
 
-The publisher (target.lgcode) comes from the first of: a code column (most common existing
-code, 5-digit codes repaired), 国土地理院's 共通ID (E27205… → 27205 → 272051), the
-地方公共団体名 column, the addresses (most common municipality at their start). A
-designated city's ward counts as the city: 堺市's GSI file gives 271403 堺市, not 271411
+Evidence, strongest first (the first that names a body is the rows' evidence):
+1. A code column: the columns matched to a publisher code field, a column of valid codes,
+   国土地理院's 共通ID (E27205… → 27205 → 272051), a column named as a code
+   (publisher.yaml `code_columns`: ｺｰﾄﾞ, cityCode …; half its values codes), and a column of
+   any name (番号) whose values are nearly all 5- or 6-digit codes of existing bodies. A
+   5-digit code is repaired with its check digit (22212 → 222127).
+2. Name columns: a municipality name column (市区町村名, 市町, cityName, 地方公共団体名 …),
+   with the prefecture name column beside it (都道府県名, prefName) settling names found in
+   several prefectures.
+3. The addresses: the municipality each starts with.
+4. What names the file besides its rows, used when the rows name nobody or no body holds
+   most rows: a code in the file name (222127_aed.csv), then the title rows above the
+   header (「焼津市 AED設置箇所一覧」), then the words of the file name, then the sheet name.
+
+Conflicts: a code column beats names, names beat addresses (a code is written on purpose;
+a name column is the clerk's own words; an address may be a facility across the border).
+The body holding PUBLISHER_MAJORITY of the rows that name one is the publisher; a file or
+title naming another body is reported in the reason, not followed. When the rows belong to
+several municipalities and none holds most: their prefecture if the file or title names
+it (a prefecture's list of its municipalities' facilities), else the body the file or title
+names, else nobody — the reason lists the municipalities and the clerk fills target.lgcode.
+
+A designated city's ward counts as its city: 堺市's GSI file gives 271403 堺市, not 271411
 堺市堺区, because the city publishes (the file is per city, 共通ID E27140…) and a ward is
-not a 地方公共団体 of its own.
+not a 地方公共団体 of its own. So does a ward's code in a code column.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from portal.errors import PortalError
 from portal.layout import normalise_label as label
-from portal.localgov import Directory, LocalGov
+from portal.localgov import Directory, LocalGov, is_valid
+from portal.localgov.codes import clean as clean_code
 from portal.normalize import split_address
 from portal.pipeline.matching import Match
 from portal.pipeline.profile import Profile, Tables
+from portal.pipeline.publisher_names import as_city, column_key, names, vocabulary
 from portal.standards import Definition
 
 __all__ = ["Evidence", "constants_for", "municipalities_of", "publisher_of"]
+
+# Share of the rows naming a body that one body must hold to be the publisher. A city's own
+# list holds a few facilities across the border (a shelter in the next city: 1 row in 20); a
+# joint (広域) list splits more evenly. At 0.6 a two-body list needs 3 rows in 5 for one.
+PUBLISHER_MAJORITY = 0.6
+# Share of a column's filled values that must be codes of existing bodies: a column named as
+# a code column may hold a few blanks-as-dashes or damaged codes; a column of another name
+# (番号) counts only when it is nearly all codes (2 % of random 5-digit numbers are codes).
+NAMED_CODE_SHARE = 0.5
+UNNAMED_CODE_SHARE = 0.9
+_FIVE_OR_SIX_DIGITS = re.compile(r"\d{5,6}")
+_GSI_ID = re.compile(r"[A-Za-z]?(\d{5})\d*")
 
 
 @dataclass(frozen=True)
@@ -39,30 +73,171 @@ class Evidence:
 
 NO_EVIDENCE = Evidence()
 
-_GSI_ID = re.compile(r"[A-Za-z]?(\d{5})\d*")
-
-Reader = Callable[[str], str | None]  # a value → the code it names, or None
+Reader = Callable[[Sequence[str]], str | None]  # a row's cells → the code they name, or None
 
 
-def _readers(directory: Directory) -> tuple[Reader, Reader, Reader]:
-    def code(value: str) -> str | None:  # 6-digit, or repaired (5-digit, zero-stripped …)
+@dataclass(frozen=True)
+class _Source:
+    """Columns that may name the publisher, how to read them and what the reason says."""
+
+    columns: list[str]
+    read: Reader
+    template: str  # {what}: the columns, {five}/{code}: the best code
+    share: float = 0.0  # of the filled rows that must name a body
+    repairs: bool = False  # codes: say when damaged ones were repaired
+
+
+@dataclass(frozen=True)
+class _Found:
+    source: _Source
+    counts: Counter[str]  # rows per body's code, wards as their cities
+    filled: int  # rows with a value in the columns
+    repaired: bool  # a code was written damaged
+
+
+def _readers(directory: Directory, prefecture: str | None) -> dict[str, Reader]:
+    index = names(directory)
+
+    def code(cells: Sequence[str]) -> str | None:  # 6-digit, or repaired (5-digit, zero-stripped …)
         try:
-            return directory.repair(value)
+            return as_city(directory.lookup(directory.repair(cells[0])), directory).lgcode
         except PortalError:
             return None
 
-    def gsi_id(value: str) -> str | None:  # E27205… → 27205 → 272051
-        m = _GSI_ID.fullmatch(value)
-        return code(m[1]) if m else None
+    def gsi_id(cells: Sequence[str]) -> str | None:  # E27205… → 27205 → 272051
+        m = _GSI_ID.fullmatch(cells[0])
+        return code([m[1]]) if m else None
 
-    def place(value: str) -> str | None:  # the municipality the address starts with
-        parts = split_address(value, directory)
-        gov = directory.get(parts.lgcode) if parts and parts.lgcode else None
-        if gov is not None and gov.kind == "ward":  # 堺市堺区 → 堺市: the city publishes
-            gov = directory.by_name(gov.prefecture, gov.name[: gov.name.find("市") + 1]) or gov
+    def name(cells: Sequence[str]) -> str | None:  # [prefecture,] municipality
+        gov = index.municipality(cells[-1], cells[0] if len(cells) > 1 else prefecture)
         return gov.lgcode if gov else None
 
-    return code, gsi_id, place
+    def place(cells: Sequence[str]) -> str | None:  # the municipality the address starts with
+        parts = split_address("".join(cells), directory, default_prefecture=prefecture)
+        gov = directory.get(parts.lgcode) if parts and parts.lgcode else None
+        return as_city(gov, directory).lgcode if gov else None
+
+    return {"code": code, "gsi_id": gsi_id, "name": name, "place": place}
+
+
+def _columns(profiles: list[Profile], matches: list[Match], t: Tables) -> dict[str, list[str]]:
+    """The file's columns by the publisher evidence they may hold, strongest first."""
+    voc = vocabulary()
+    matched = {m.field: m.sources for m in matches}
+
+    def by_field(attrs: set[str], parts: frozenset[str] = frozenset()) -> list[str]:
+        fields = [f for f, a in t.publisher_fields.items() if a in attrs]
+        fields += [f for f, a in t.address_parts.items() if a in parts]
+        return [matched[f][0] for f in fields if len(matched.get(f, [])) == 1]
+
+    def by_name(words: frozenset[str]) -> list[str]:
+        return [p.name for p in profiles if column_key(p.name) in words]
+
+    return {
+        "matched_codes": by_field({"lgcode", "municipality_code"}),
+        "valid_codes": [p.name for p in profiles if p.kind == "lgcode"],
+        "gsi_ids": [p.name for p in profiles if label(p.name) in {label(c) for c in t.gsi_id_columns}],
+        "named_codes": by_name(voc.code_columns),
+        "prefectures": [
+            *by_field({"prefecture"}, frozenset({"prefecture"})),
+            *by_name(voc.prefecture_columns),
+        ],
+        "municipalities": [
+            *by_field({"municipality_name", "full_name"}, frozenset({"city"})),
+            *by_name(voc.municipality_columns),
+        ],
+        "addresses": [p.name for p in profiles if p.kind == "address"],
+    }  # fmt: skip
+
+
+def _sources(
+    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables,
+    prefecture: str | None,
+) -> Iterator[_Source]:  # fmt: skip
+    """Every source of evidence in the rows, strongest first (see the module's docstring)."""
+    read = _readers(directory, prefecture)
+    cols = _columns(profiles, matches, t)
+    code_reason = "most common code in {what}"
+    yield from (_Source([c], read["code"], code_reason, repairs=True)
+                for c in cols["matched_codes"] + cols["valid_codes"])  # fmt: skip
+    yield from (_Source([c], read["gsi_id"], "{what} starts with the 5-digit code: "
+                        "E{five}… → {five} → {code}") for c in cols["gsi_ids"])  # fmt: skip
+    yield from (_Source([c], read["code"], code_reason, NAMED_CODE_SHARE, True)
+                for c in cols["named_codes"])  # fmt: skip
+    yield from (_Source([p.name], read["code"], code_reason, UNNAMED_CODE_SHARE, True)
+                for p in profiles if p.counts and all(  # a 番号 column of 22212
+                    _FIVE_OR_SIX_DIGITS.fullmatch(clean_code(v)) for v in p.counts))  # fmt: skip
+    pairs = [[p, m] for p in cols["prefectures"][:1] for m in cols["municipalities"] if p != m]
+    yield from (_Source(c, read["name"], "most common municipality in {what}")
+                for c in pairs or [[m] for m in cols["municipalities"]])  # fmt: skip
+    joined = [m.sources for m in matches if m.field == "所在地_連結表記"]
+    yield from (_Source(c, read["place"], "most common municipality at the start of {what}, "
+                        "a ward counted as its city")
+                for c in [*joined, *([a] for a in cols["addresses"])])  # fmt: skip
+
+
+def _found(source: _Source, by_name: dict[str, Profile]) -> _Found | None:
+    rows = zip(*(by_name[c].values for c in source.columns), strict=True)
+    values = Counter(cells for cells in rows if any(cells))
+    counts: Counter[str] = Counter()
+    repaired = False
+    for cells, n in values.items():
+        if named := source.read(cells):
+            counts[named] += n
+            repaired |= source.repairs and not is_valid(clean_code(cells[0]))
+    filled = values.total()
+    if not counts or counts.total() < source.share * filled:
+        return None
+    return _Found(source, counts, filled, repaired)
+
+
+def _rows_evidence(
+    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables,
+    prefecture: str | None = None,
+) -> _Found | None:  # fmt: skip
+    """The strongest evidence in the rows that names at least one body."""
+    by_name = {p.name: p for p in profiles}
+    seen: set[tuple[str, ...]] = set()
+    for source in _sources(profiles, matches, directory, t, prefecture):
+        key = (source.template, *source.columns)
+        if key in seen or not all(c in by_name for c in source.columns):
+            continue
+        seen.add(key)
+        if found := _found(source, by_name):
+            return found
+    return None
+
+
+def municipalities_of(
+    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables
+) -> Counter[str]:
+    """Rows per body (6-digit code, a ward counted as its city) as the rows' strongest
+    evidence names them; more than one key: the rows belong to several municipalities."""
+    found = _rows_evidence(profiles, matches, directory, t)
+    return found.counts if found else Counter()
+
+
+def _from_text(directory: Directory, evidence: Evidence) -> tuple[LocalGov | None, str]:
+    """The body the file's name, title rows or sheet name names, and how."""
+    index = names(directory)
+    if evidence.file_name:
+        gov, code = index.in_file_name(evidence.file_name)
+        if gov is not None:
+            return gov, f"the file name {evidence.file_name} starts with its code {code}"
+    texts = [(f"the title row 「{t}」", t) for t in evidence.title_texts]
+    texts.append((f"the file name {evidence.file_name}", Path(evidence.file_name).stem))
+    texts.append((f"the sheet name {evidence.sheet}", evidence.sheet or ""))
+    for where, text in texts:
+        bodies = index.named_in(text)
+        if len(bodies) == 1:
+            return bodies[0], f"{where} names it"
+    return None, ""
+
+
+def _listed(counts: Counter[str], directory: Directory) -> str:
+    shown = ", ".join(f"{directory.lookup(c).name} {n}" for c, n in counts.most_common(5))
+    more = f", … {len(counts) - 5} more" if len(counts) > 5 else ""
+    return f"rows belong to {len(counts)} municipalities ({shown}{more})"
 
 
 def publisher_of(
@@ -72,44 +247,47 @@ def publisher_of(
     t: Tables,
     evidence: Evidence = NO_EVIDENCE,
 ) -> tuple[LocalGov | None, str]:
-    """The publisher from the first source that names one, and how it was found."""
-    by_name = {p.name: p for p in profiles}
-    by_field = {m.field: m for m in matches}
-    code, gsi_id, place = _readers(directory)
-    code_fields = [f for f, a in t.publisher_fields.items() if a in ("lgcode", "municipality_code")]
-    columns = [by_field[f].sources[0] for f in code_fields if f in by_field]
-    sources: list[tuple[list[str], Reader, str]] = [
-        ([c], code, "most common code in {what}")
-        for c in [*columns, *(p.name for p in profiles if p.kind == "lgcode")]
-    ]
-    gsi = {label(c) for c in t.gsi_id_columns}
-    sources += [([p.name], gsi_id, "{what} starts with the 5-digit code: E{five}… → {five} → {code}")
-                for p in profiles if label(p.name) in gsi]  # fmt: skip
-    texts = [m.sources for f in ("地方公共団体名", "所在地_連結表記") if (m := by_field.get(f))]
-    texts += [[p.name] for p in profiles if p.kind == "address"]
-    sources += [(c, place, "most common municipality at the start of {what}, a ward counted as "
-                 "its city") for c in texts]  # fmt: skip
-    for names, read, template in sources:
-        rows = zip(*(by_name[c].values for c in names), strict=True)
-        values = Counter(v for v in map("".join, rows) if v)
-        found: Counter[str] = Counter()
-        for value, n in values.items():
-            if named := read(value):
-                found[named] += n
-        if found:
-            best, n = found.most_common(1)[0]
-            reason = template.format(what=" + ".join(names), five=best[:5], code=best)
-            repaired = ", damaged codes repaired" if read is code and best not in values else ""
-            return directory.lookup(best), f"{reason} ({n} of {values.total()} rows{repaired})"
-    return None, "no code column, 共通ID or address names it: fill in target.lgcode"
+    """The publisher and how it was found (the module's docstring gives the order)."""
+    text_gov, text_reason = _from_text(directory, evidence)
+    hint = text_gov.prefecture if text_gov else None  # settles 森町 in the rows
+    found = _rows_evidence(profiles, matches, directory, t, hint)
+    if found is None:
+        if text_gov is not None:
+            return text_gov, f"{text_reason}; no column names it"
+        return None, ("no code column, name column, address, file name or title row names it: "
+                      "fill in target.lgcode")  # fmt: skip
+    return _decide(found, text_gov, text_reason, directory)
 
 
-def municipalities_of(
-    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables
-) -> Counter[str]:
-    """Rows per municipality (6-digit code, a ward counted as its city) named by the rows'
-    strongest evidence; empty when the rows name none. Not filled in yet (returns empty)."""
-    return Counter()
+def _decide(
+    found: _Found, text_gov: LocalGov | None, text_reason: str, directory: Directory
+) -> tuple[LocalGov | None, str]:
+    counts = found.counts
+    best, n = counts.most_common(1)[0]
+    several = f"; {_listed(counts, directory)}" if len(counts) > 1 else ""
+    govs = [directory.lookup(c) for c in counts]
+    if (len(counts) > 1 and text_gov is not None and text_gov.kind == "prefecture"
+            and all(g.prefecture == text_gov.prefecture for g in govs)):  # fmt: skip
+        return text_gov, f"{text_reason}{several}, all in it"
+    if n >= PUBLISHER_MAJORITY * counts.total():
+        what = " + ".join(found.source.columns)
+        reason = found.source.template.format(what=what, five=best[:5], code=best)
+        repaired = ", damaged codes repaired" if found.repaired else ""
+        other = ""
+        if text_gov is not None and text_gov.lgcode != best:
+            other = f"; {text_reason.replace('names it', 'names')} {text_gov.full_name}"
+        return directory.lookup(
+            best
+        ), f"{reason} ({n} of {found.filled} rows{repaired}){several}{other}"
+    if text_gov is not None:
+        return text_gov, f"{text_reason}{several}, none in most rows"
+    prefectures = {g.prefecture for g in govs}
+    if len(prefectures) == 1 and (pref := names(directory).prefecture(prefectures.pop())):
+        hint = f" ({pref.lgcode} if {pref.name} publishes it)"
+    else:
+        hint = ""
+    return None, (f"{_listed(counts, directory)}, none in most rows, and no file name or title row names the publisher: "
+                  f"fill in target.lgcode{hint}")  # fmt: skip
 
 
 def constants_for(
