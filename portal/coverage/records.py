@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from portal.accounts import audit
 from portal.catalogue.versions import DatasetVersion
@@ -108,25 +110,51 @@ def version_counts(store: Store) -> dict[str, int]:
 
 
 def record_snapshot(store: Store, coverage: Coverage, scope: str) -> None:
+    """A point of the trend for each organization whose coverage changed since its last one.
+
+    Only changes are written: a publish changes one organization, and writing every
+    organization at every publish grew the table with the square of the portal's size (a
+    national portal of 1,741 municipalities: 1.5 million rows, 850 MB, and each publish
+    slower than the last). `trend` carries each organization's last point forward, so it
+    reads as before: every organization at every moment."""
     if scope not in SCOPES:
         raise ValueError(f"scope must be one of {SCOPES}, not {scope!r}")
     states: dict[str, dict[str, str]] = {o.lgcode: {} for o in coverage.organizations}
     for cell in coverage.cells:
         states[cell.lgcode][cell.dataset] = cell.state.value
     with store.writing() as session:
+        last = _latest(session, scope)
         for lgcode, by_dataset in states.items():
             total = sum(s != CellState.NOT_APPLICABLE for s in by_dataset.values())
             covered = sum(s == CellState.VALID for s in by_dataset.values())
+            if last.get(lgcode) == (covered, total, by_dataset):
+                continue
             session.add(CoverageSnapshot(at=coverage.at, scope=scope, lgcode=lgcode,
                                          covered=covered, total=total, states=by_dataset))  # fmt: skip
 
 
+def _latest(session: Session, scope: str) -> dict[str, tuple[int, int, dict[str, Any]]]:
+    """Each organization's last point in `scope`: (covered, total, states)."""
+    last = (select(func.max(CoverageSnapshot.id).label("id"))
+            .where(CoverageSnapshot.scope == scope).group_by(CoverageSnapshot.lgcode).subquery())  # fmt: skip
+    query = select(CoverageSnapshot).join(last, CoverageSnapshot.id == last.c.id)
+    return {s.lgcode: (s.covered, s.total, s.states) for s in session.scalars(query)}
+
+
 def trend(store: Store, scope: str, lgcodes: Iterable[str] | None) -> list[Snapshot]:
+    """Every moment of `scope` (each time a point was written), with every organization
+    that had a point by then at its last one (of those organizations, if given)."""
     query = select(CoverageSnapshot).where(CoverageSnapshot.scope == scope)
-    if lgcodes is not None:
-        query = query.where(CoverageSnapshot.lgcode.in_(list(lgcodes)))
-    query = query.order_by(CoverageSnapshot.at, CoverageSnapshot.lgcode, CoverageSnapshot.id)
+    query = query.order_by(CoverageSnapshot.at, CoverageSnapshot.id)
+    wanted = set(lgcodes) if lgcodes is not None else None
     with store.sessions() as session:
-        return [
-            Snapshot(s.at, s.lgcode, s.covered, s.total, s.scope) for s in session.scalars(query)
-        ]
+        points = [(s.at, s.lgcode, s.covered, s.total) for s in session.scalars(query)]
+    current: dict[str, tuple[int, int]] = {}
+    out: list[Snapshot] = []
+    for i, (at, lgcode, covered, total) in enumerate(points):
+        current[lgcode] = (covered, total)
+        if i + 1 < len(points) and points[i + 1][0] == at:
+            continue  # the moment is not over: more organizations changed at it
+        out += [Snapshot(at, code, c, t, scope) for code, (c, t) in sorted(current.items())
+                if wanted is None or code in wanted]  # fmt: skip
+    return out

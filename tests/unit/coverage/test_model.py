@@ -15,6 +15,7 @@ from portal.composition import Portal
 from portal.coverage import model
 from portal.coverage.export import trend_frame
 from portal.coverage.model import CellState
+from portal.coverage.models import CoverageSnapshot
 from tests.conftest import TEST_DATA
 from tests.unit.coverage.conftest import IBARAKI, SETTSU, SUITA, YAIZU, publish
 
@@ -101,6 +102,26 @@ def test_a_snapshot_at_each_publish_makes_the_trend(portal: Portal) -> None:
     ] * 2
     table = trend_frame(points)
     assert list(table["all"]) == [round(100 / 17, 1), round(100 / 34, 1), round(200 / 51, 1)]
+
+
+def test_a_snapshot_writes_only_the_organizations_that_changed(portal: Portal) -> None:
+    """A publish changes one organization: one row, not one per organization (the table grew
+    with the square of the portal's size); the trend still shows every organization."""
+
+    def rows() -> int:
+        with portal.store.sessions() as session:
+            return session.query(CoverageSnapshot).count()
+
+    before, trend_before = rows(), model.trend(portal.store)
+    model.record_snapshot(portal.store, model.local_coverage(portal))  # nothing changed
+    assert rows() == before and model.trend(portal.store) == trend_before
+    model.set_exemption(portal.store, SUITA, "public_wireless_lan", "設置していない", "test")
+    model.record_snapshot(portal.store, model.local_coverage(portal))
+    assert rows() == before + 1
+    points = model.trend(portal.store)
+    last = max(p.at for p in points)
+    assert {p.lgcode: (p.covered, p.total) for p in points if p.at == last} == {
+        SETTSU: (1, 17), SUITA: (0, 16), YAIZU: (1, 17)}  # fmt: skip
 
 
 def test_a_failing_snapshot_never_fails_the_publish(
