@@ -15,6 +15,12 @@ from dataclasses import dataclass, field
 
 HEAD_ROWS = 30  # rows read before deciding where the header is
 NOTE_START = re.compile(r"^\s*(※|＊|\*|注|（注|\(注|出典|出所|資料|備考|作成|更新|［注|\[注)")
+# LinkData (linkdata.org) and code4japan tables put rows about the columns right under the
+# header: the RDF types (#object_type_xsd: string, double …), the contexts
+# (#property_context: Assertion …), the language and the properties. They are not data.
+TYPE_ROW = re.compile(
+    r"^#(property|property_context|object_type_xsd|object_type|object_lang|context|lang)$"
+)
 DASHES = str.maketrans({"―": "ー", "‐": "ー", "‑": "ー", "–": "ー", "—": "ー"})
 
 
@@ -46,6 +52,12 @@ def is_note_row(row: Sequence[str | None], width: int) -> bool:
     if not cells or width < 3 or len(cells) > 2:
         return False
     return bool(NOTE_START.match(cells[0])) or (len(cells) == 1 and len(cells[0]) > 40)
+
+
+def is_type_row(row: Sequence[str | None]) -> bool:
+    """A LinkData row about the columns (#object_type_xsd, #property_context, #lang …)."""
+    first = next((c.strip() for c in row if c and c.strip()), "")
+    return bool(TYPE_ROW.match(first.casefold()))
 
 
 @dataclass

@@ -17,7 +17,15 @@ from pathlib import Path
 from portal.errors import InputUnreadable, Location
 from portal.formats.base import Limits, SourceInfo, Table
 from portal.formats.registry import open_table
-from portal.layout import HEAD_ROWS, find_header, is_blank, is_sparse, is_subheader, join_header
+from portal.layout import (
+    HEAD_ROWS,
+    find_header,
+    is_blank,
+    is_sparse,
+    is_subheader,
+    is_type_row,
+    join_header,
+)
 
 
 class HeaderRowBeyond(InputUnreadable):
@@ -49,6 +57,9 @@ class Layout:
     # The words of the title rows (their non-blank cells joined by a space), one per title
     # row: a table's title often names the dataset or the municipality (「令和6年 ○○市 介護…」).
     title_texts: list[str] = field(default_factory=list)
+    # LinkData's rows about the columns right under the header (#object_type_xsd,
+    # #property_context …): skipped, so that `string` and `Assertion` never become data.
+    type_rows: list[int] = field(default_factory=list)
 
     @property
     def names(self) -> list[str]:
@@ -57,7 +68,7 @@ class Layout:
 
     @property
     def first_data_row(self) -> int:
-        return self.header_row + self.header_rows
+        return self.header_row + self.header_rows + len(self.type_rows)
 
     @property
     def width(self) -> int:
@@ -68,7 +79,11 @@ class Layout:
     def notes(self) -> list[tuple[str, str]]:
         """What was read around the table, in English and Japanese, for a conversion report."""
         out = []
-        if self.title_rows:
+        if self.title_rows and all(t.startswith("#") for t in self.title_texts):
+            span = _span(self.title_rows)
+            out.append((f"rows {span} are LinkData's table parameters (#LINK, #attribution_name …), skipped",
+                        f"{span}行目は LinkData の表の設定（#LINK、#attribution_name など）のため読み飛ばしました"))  # fmt: skip
+        elif self.title_rows:
             span = _span(self.title_rows)
             out.append(
                 (f"rows {span} taken as a title", f"{span}行目はタイトルとして読み飛ばしました")
@@ -78,6 +93,10 @@ class Layout:
             out.append(
                 (f"rows {span} joined into one header", f"{span}行目の見出しを1行にまとめました")
             )
+        if self.type_rows:
+            span = _span(self.type_rows)
+            out.append((f"rows {span} under the header describe the columns (LinkData #object_type_xsd, #property_context …), skipped",
+                        f"{span}行目は列の型や文脈を記した行（LinkData の #object_type_xsd、#property_context など）のため読み飛ばしました"))  # fmt: skip
         if self.blank_rows:
             rows = _list(self.blank_rows)
             out.append((f"blank rows skipped: {rows}", f"空行を読み飛ばしました: {rows}行目"))
@@ -157,16 +176,24 @@ def locate(
             raise InputUnreadable(where, detail="no table found: every row is empty",
                                   detail_ja="表が見つかりません（すべての行が空です）")  # fmt: skip
         header_row, titles, single = found.header_row, found.title_rows, found.header
-    if header_rows == 1 and header_row < len(head):
+    if header_rows == 1 and header_row < len(head) and not is_type_row(head[header_row]):
         if is_subheader(head[header_row - 1], head[header_row]):
             header_rows = 2
     texts = [" ".join(c.strip() for c in head[i - 1] if c and c.strip()) for i in titles]
+    types = _type_rows(head, header_row + header_rows)
     if header_rows == 1:
-        return Layout(header_row, 1, single, titles, title_texts=texts)
+        return Layout(header_row, 1, single, titles, title_texts=texts, type_rows=types)
     parts = head[header_row - 1 : header_row - 1 + header_rows]
-    return Layout(
-        header_row, header_rows, join_header(parts, header_join), titles, title_texts=texts
-    )
+    header = join_header(parts, header_join)
+    return Layout(header_row, header_rows, header, titles, title_texts=texts, type_rows=types)
+
+
+def _type_rows(head: Sequence[Sequence[str]], first: int) -> list[int]:
+    """The LinkData rows about the columns that follow the header from row `first` on."""
+    rows: list[int] = []
+    while first + len(rows) <= len(head) and is_type_row(head[first + len(rows) - 1]):
+        rows.append(first + len(rows))
+    return rows
 
 
 def data_rows(rows: Iterable[list[str]], layout: Layout) -> Iterator[tuple[int, list[str]]]:
