@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -16,6 +17,8 @@ from portal.localgov import Directory, LocalGov, is_valid
 from portal.standards import Definition, Registry
 from portal.standards.detect import Detection, compare, detect
 from portal.validation import catalogue, rulesets
+from portal.validation.catalogue import Finding
+from portal.validation.column_map import POSITION, ColumnMap, match_header
 from portal.validation.engine import TableValidator
 from portal.validation.report import Findings, Report
 from portal.workspace import Workspace
@@ -78,8 +81,10 @@ def _file_findings(report: Report, table: Table, layout: Layout) -> None:
     if layout.title_rows:
         add(catalogue.make("title-rows", row=layout.title_rows[0], rows=_span(layout.title_rows)))
     if layout.header_rows > 1:
-        rows = list(range(layout.header_row, layout.first_data_row))
+        rows = list(range(layout.header_row, layout.header_row + layout.header_rows))
         add(catalogue.make("header-rows", row=layout.header_row, rows=_span(rows)))
+    if layout.type_rows:  # LinkData's #object_type_xsd … rows (catalogue-layout.yaml)
+        add(catalogue.make("linkdata-type-rows", row=layout.type_rows[0], rows=_span(layout.type_rows)))  # fmt: skip
     for feature in table.features:
         code = feature.kind
         value = feature.column if code == "hidden-column" else feature.ref
@@ -115,15 +120,14 @@ def _needs_conversion(detection: Detection) -> catalogue.Finding:
 
 
 def _publisher(
-    directory: Directory, lgcode: str | None, definition: Definition, body: Sequence[list[str]]
+    directory: Directory, lgcode: str | None, columns: ColumnMap, body: Sequence[list[str]]
 ) -> LocalGov | None:
     """The publishing body: as given, else the most common valid code in the data."""
     if lgcode:
         return directory.lookup(lgcode)
-    index = next(
-        (definition.field_names.index(f) for f in PUBLISHER_FIELDS if f in definition.field_names),
-        None,
-    )
+    names = columns.names
+    field = next((names.index(f) for f in PUBLISHER_FIELDS if f in names), None)
+    index = None if field is None else columns.sources[field]
     if index is None:
         return None
     codes = Counter(r[index].strip() for r in body if len(r) > index and is_valid(r[index].strip()))
@@ -155,12 +159,15 @@ def _validate_rows(
             )
         )
     directory = workspace.directory
-    publisher = _publisher(directory, options.lgcode, definition, body)
+    columns = match_header(layout.header, definition.field_names)
+    _describe_columns(report, columns)
+    publisher = _publisher(directory, options.lgcode, columns, body)
     ruleset = rulesets.load(
         workspace.validators_dir, definition.slug, publisher.lgcode if publisher else None
     )
+    findings = _SaysHowMatched(report.findings, columns)
     validator = TableValidator(
-        definition, layout.header, ruleset, directory, publisher, report.findings
+        definition, layout.header, ruleset, directory, publisher, findings, columns
     )
     validator.check_labels()
     rows = chain(body, rest)
@@ -168,6 +175,63 @@ def _validate_rows(
     _finish_tail(validator, report, tail, layout.width)
     validator.finish()
     report.rows = validator.rows
+
+
+def _describe_columns(report: Report, columns: ColumnMap) -> None:
+    """The report says how each column was matched, and which fields no column feeds."""
+    listed = columns.to_list()
+    report.detection["columns"] = listed
+    report.detection["missing"] = [
+        n for n, s in zip(columns.names, columns.sources, strict=True) if s is None
+    ]
+    report.detection["unmatched"] = [
+        c["label"] for c in listed if c["label"].strip() and c["how"] in (None, POSITION)
+    ]
+
+
+class _SaysHowMatched(Findings):
+    """The report's findings, each about a column matched by position alone saying so, and
+    numbered by the file's column where the column is not where the standard puts it."""
+
+    def __init__(self, into: Findings, columns: ColumnMap) -> None:
+        super().__init__(into.per_group)
+        self.into, self.columns = into, columns
+
+    def add(self, finding: Finding) -> None:
+        if finding.field is not None and finding.field in self.columns.names:
+            finding = _renumbered(finding, self.columns)
+            finding = _position_noted(finding, self.columns)
+        self.into.add(finding)
+
+
+def _renumbered(finding: Finding, columns: ColumnMap) -> Finding:
+    j = columns.names.index(finding.field or "")
+    source = columns.sources[j]
+    if source is None or source == j or finding.field_number != j + 1:
+        return finding
+    if "{field_number}" not in catalogue.entry(finding.code)["message_en"]:
+        return dataclasses.replace(finding, field_number=source + 1)
+    return catalogue.make(
+        finding.code, row=finding.row, field=finding.field, field_number=source + 1,
+        value=finding.value, fix=finding.fix, note=finding.note, type=finding.type,
+        severity=finding.severity, **finding.params,
+    )  # fmt: skip
+
+
+def _position_noted(finding: Finding, columns: ColumnMap) -> Finding:
+    column = columns.by_position(finding.field or "")
+    if column is None:
+        return finding
+    label, field = columns.header[column].strip(), finding.field
+    en = (f"column {column + 1} '{label}' was taken as '{field}' by its position alone: "
+          "its name does not say it is this field")  # fmt: skip
+    ja = f"{column + 1}列目「{label}」は位置だけで「{field}」と見なしました（列名からはこの項目と分かりません）"
+    return dataclasses.replace(
+        finding,
+        note=f"{finding.note}; {en}" if finding.note else en,
+        message_en=f"{finding.message_en} [{en}]",
+        message_ja=f"{finding.message_ja}［{ja}］",
+    )
 
 
 def _feed(
