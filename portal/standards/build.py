@@ -8,11 +8,14 @@ names it. Whatever was not read from the spec is recorded as a note.
 
 from __future__ import annotations
 
+import os
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from frictionless import Field
 
 from portal.standards import field_rules
 from portal.standards.definition import Definition
@@ -20,17 +23,24 @@ from portal.standards.reference import (
     OBSERVED_FILE,
     RefDataset,
     RefField,
+    field_files,
     read_datasets,
     read_fields,
     reference_map,
 )
 
-LAYOUT_PREFERENCE = ("spec", "observed-header", "observed-file")
+LAYOUT_PREFERENCE = ("spec", "implementation", "observed-header", "observed-file")
+# Kinds whose labels date the spec revision they copy (an implementation's label dates its
+# own commit, not the spec's).
+REVISION_KINDS = ("spec", "partial-spec")
 CURRENT_TAG = "自治体標準ODS"
 LEGACY_TAG = "推奨データセット"
 
 BASIS_NOTES = {
     "spec": "field list, order, 区分 and 形式 read from a copy of the spec sheet",
+    "implementation": "field list and order from the layout a CMS exports, saying it follows the "
+    "standard (not the spec sheet; which revision it follows is inferred); 区分 (requirement) not "
+    "read, so nothing is enforced as required",
     "observed-header": "field list and order from headers of real published files; "
     "区分 (requirement) not read, so nothing is enforced as required",
     "observed-file": "field list and order from one published file said to follow the "
@@ -40,6 +50,13 @@ BASIS_NOTES = {
     "legacy": "the legacy 推奨データセット (基本編), from a structured copy of its definitions; "
     "it tells required fields apart but not recommended from optional",
     "none": "no field list is known; import the 定義書 workbook to fill it",
+}
+
+
+REQUIREMENT_NOT_READ = {
+    "observed-header": "区分 not read (the field list comes from published files): not enforced",
+    "implementation": "区分 not read (the field list comes from a CMS's export layout): "
+    "not enforced",
 }
 
 
@@ -55,12 +72,18 @@ class Context:
     # (名称, 緯度, 所在地_連結表記 …) one key across its sheets, so a field whose own row has
     # none borrows it, with a note (only the 公衆トイレ sheet's keys were read so far).
     key_en_by_name: dict[str, RefField] = field(default_factory=dict)
+    additions: dict[str, str] = field(default_factory=dict)  # file → basis (reference_map.yaml)
 
 
 def compose_all(reference_dir: Path) -> list[Definition]:
     base = reference_dir / "standard-datasets"
     datasets = read_datasets(base / "datasets.csv")
-    fields = read_fields(base / "fields.csv", OBSERVED_FILE)
+    fields = read_fields(OBSERVED_FILE)
+    additions: dict[str, str] = {}  # file name → its basis, for the files read besides fields.csv
+    for source in field_files():
+        fields += read_fields(base / source.name, columns=source.columns)
+        if source.basis:
+            additions[source.name] = source.basis
     by_slug: dict[str, list[RefField]] = defaultdict(list)
     for f in fields:
         by_slug[f.slug].append(f)
@@ -75,7 +98,7 @@ def compose_all(reference_dir: Path) -> list[Definition]:
     out = []
     for ds in datasets:
         rows = by_slug.get(ds.slug, [])
-        current = Context("current", rows, spec_by_name, rules, key_en_by_name)
+        current = Context("current", rows, spec_by_name, rules, key_en_by_name, additions)
         out.append(compose_current(ds, rows, current))
         legacy = [r for r in rows if r.kind == "legacy"]
         if legacy:
@@ -96,17 +119,63 @@ def _largest_version(rows: list[RefField]) -> list[RefField]:
     by_version: dict[str, list[RefField]] = defaultdict(list)
     for r in rows:
         by_version[r.spec_version].append(r)
-    best = max(by_version.values(), key=len)
+    best = max(by_version.values(), key=len, default=[])
     return sorted(best, key=lambda r: r.order)
 
 
 def compose_current(ds: RefDataset, rows: list[RefField], ctx: Context) -> Definition:
     basis, layout = _layout(rows)
     revision = "unknown"
-    if layout and (m := re.search(r"(\d{4}-\d{2}-\d{2})", layout[0].spec_version)):
+    dated = layout and basis in REVISION_KINDS
+    if dated and (m := re.search(r"(\d{4}-\d{2}-\d{2})", layout[0].spec_version)):
         revision = m.group(1)
     meta = _meta(ds, "current", basis, revision)
-    return _definition(ds.slug, meta, layout, ctx)
+    if difference := _layout_difference(layout, rows):
+        meta["layout_difference"] = difference
+    if layout and layout[0].file in ctx.additions:
+        meta["layout_file"] = f"{layout[0].file}: {ctx.additions[layout[0].file]}"
+        meta["coverage_note"] = (
+            f"the current layout comes from {layout[0].file}, read after the coverage above was written"
+        )
+    definition = _definition(ds.slug, meta, layout, ctx)
+    if layout and layout[0].file in ctx.additions:
+        _add_observations(definition, layout)
+    return definition
+
+
+def _add_observations(definition: Definition, layout: list[RefField]) -> None:
+    """A field note of what the reference row says about this field alone (its notes less
+    the opening every row of the layout shares): the additions record what the file showed."""
+    shared = os.path.commonprefix([r.notes for r in layout])
+    rests = [r.notes[len(shared) :] for r in layout]
+    if not all(not rest or rest.startswith("; ") for rest in rests):
+        shared = shared[: max(shared.rfind("; "), 0)]  # back to the last whole part
+    notes = definition.meta["field_notes"]
+    for row in layout:
+        own = row.notes[len(shared) :].removeprefix(";").strip()
+        if own:
+            notes.setdefault(row.name, {})["observed"] = own
+
+
+def _layout_difference(layout: list[RefField], rows: list[RefField]) -> str:
+    """How the layout chosen differs from another current field list of the dataset that
+    lost to it (the 45 columns a CMS exports against the 42 of published files)."""
+    if not layout:
+        return ""
+    chosen = layout[0].spec_version
+    others = [r for r in rows if r.kind in ("observed-header", "observed-file")]
+    other = _largest_version([r for r in others if r.spec_version != chosen] or [])
+    if not other:
+        return ""
+    names, other_names = [r.name for r in layout], [r.name for r in other]
+    added = [n for n in names if n not in other_names]
+    lacked = [n for n in other_names if n not in names]
+    if not added and not lacked:
+        return ""
+    return (
+        f"chosen over {other[0].spec_version} ({len(other_names)} columns): "
+        f"adds {', '.join(added) or 'nothing'}; lacks {', '.join(lacked) or 'nothing'}"
+    )
 
 
 def compose_legacy(ds: RefDataset, rows: list[RefField], ctx: Context) -> Definition:
@@ -199,6 +268,13 @@ def compose_field(row: RefField, ctx: Context) -> tuple[dict[str, Any], dict[str
     if shape.rule != "text":
         descriptor["kind"] = shape.rule
     _add_custom(descriptor, row, fmt_row)
+    if "example" in descriptor and not _example_fits(descriptor):
+        # A Table Schema example must be a valid value (Frictionless checks it); a CMS's demo
+        # value (2024/2/1 in a date field) is not one.
+        notes["example"] = (
+            f"the reference's example {descriptor.pop('example')!r} does not fit the field's "
+            "format: left out"
+        )
     if "key_en" not in descriptor and (borrowed := _borrowed_key_en(row, ctx)):
         descriptor["key_en"] = borrowed.key_en
         notes["key_en"] = (
@@ -206,6 +282,17 @@ def compose_field(row: RefField, ctx: Context) -> tuple[dict[str, Any], dict[str
             "(same field name)"
         )
     return descriptor, notes
+
+
+def _example_fits(descriptor: dict[str, Any]) -> bool:
+    """Whether the example reads as the field's type, as Frictionless checks it (its constraints
+    are not checked: the spec's 記入例 use placeholders such as ○○カイカン)."""
+    field_ = Field.from_descriptor({k: v for k, v in descriptor.items() if k in TYPE_KEYS})
+    _, problems = field_.read_cell(descriptor["example"])
+    return not problems
+
+
+TYPE_KEYS = ("name", "type", "format")
 
 
 def _borrowed_key_en(row: RefField, ctx: Context) -> RefField | None:
@@ -259,7 +346,7 @@ def _requirement(row: RefField, ctx: Context) -> tuple[str, str]:
         r.name == row.name and r.kind == "legacy" and r.requirement == "required"
         for r in ctx.same_dataset
     )
-    note = "区分 not read (the field list comes from published files): not enforced"
+    note = REQUIREMENT_NOT_READ.get(row.kind, REQUIREMENT_NOT_READ["observed-header"])
     if legacy_required:
         note += "; the legacy 推奨データセット required it"
     return "unknown", note

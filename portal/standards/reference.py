@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,23 @@ class RefField:
     confidence: str
     source: str
     notes: str
+    file: str = ""  # the reference file it was read from
+
+
+@dataclass(frozen=True)
+class FieldFile:
+    """One field list the build reads (reference_map.yaml `field_files`)."""
+
+    name: str  # under standard-datasets/
+    columns: dict[str, str] = field(default_factory=dict)  # its column → fields.csv's name
+    basis: str = ""  # why it is read, for the definitions' notes
+
+
+def field_files() -> list[FieldFile]:
+    return [
+        FieldFile(str(f["file"]), dict(f.get("columns") or {}), str(f.get("basis", "")))
+        for f in reference_map()["field_files"]
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -86,10 +104,19 @@ def version_kind(label: str) -> str:
     raise DefinitionInvalid(detail=f"unknown spec_version label in fields.csv: {label!r}")
 
 
-def read_fields(*paths: Path) -> list[RefField]:
+def read_fields(*paths: Path, columns: Mapping[str, str] | None = None) -> list[RefField]:
+    """The field rows of each file; `columns` renames a file's columns to fields.csv's names
+    (the December 2026 additions call `dataset_slug` `slug`)."""
+    renames = dict(columns or {})
     out = []
     for path in paths:
-        for row in _open_csv(path):
+        for raw in _open_csv(path):
+            row = {renames.get(k, k): v for k, v in raw.items()}
+            if "dataset_slug" not in row:
+                raise DefinitionInvalid(
+                    detail=f"{path.name} has no dataset_slug column (columns: {', '.join(raw)}); "
+                    "name its column in reference_map.yaml field_files"
+                )
             out.append(
                 RefField(
                     slug=row["dataset_slug"],
@@ -106,6 +133,7 @@ def read_fields(*paths: Path) -> list[RefField]:
                     confidence=row["confidence"],
                     source=row["source"],
                     notes=row["notes"],
+                    file=path.name,
                 )
             )
     return out

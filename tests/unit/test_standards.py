@@ -82,7 +82,8 @@ def test_layout_follows_the_preference_current_then_observed_then_legacy(
     assert chosen["public_toilet"] == "current_2026-08-01"
     assert chosen["evacuation_space"].startswith("current_rev_unknown(2021+")
     assert chosen["aed"] == "current (observed header)"  # not the 7-field partial copy
-    assert chosen["hospital"].startswith("legacy_v1")  # nothing current is known
+    # the current layout of one real file (fields-additions-2026-12.csv), not the legacy list
+    assert chosen["hospital"].startswith("current (observed header; code comment")
     assert chosen["event"] == "current (observed header)"  # from the 焼津市 sample header
     for slug, label in chosen.items():
         if any(v.startswith("current_") and "Tokushima" not in v for v in labels.get(slug, ())):
@@ -128,7 +129,7 @@ def test_inferred_requirements_and_formats_are_noted(registry) -> None:
     assert aed.required_fields == []  # 区分 never read for AED: nothing is guessed
     toilet = registry.get("public_toilet")
     assert "名称" not in toilet.meta["field_notes"]  # read from the spec: no note
-    assert registry.get("hospital").basis == "legacy-fallback"
+    assert registry.get("hospital").basis == "observed-file"  # fields-additions-2026-12.csv
 
 
 def test_metadata(registry) -> None:
