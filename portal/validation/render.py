@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from portal.validation.column_map import HOW_WORDS, POSITION
 from portal.validation.report import Report
 
 SHOWN_PER_GROUP = 5  # first findings of a group shown in full; the rest are counted
@@ -34,6 +35,13 @@ def print_text(report: Report, console: Console) -> None:
         f"{report.errors} errors, {report.warnings} warnings",
         highlight=False,
     )
+    for c in matched_columns(report):
+        mark = "[yellow]![/] " if c["how"] == POSITION else ""
+        console.print(
+            f"  {mark}{c['column']}列目 {escape(c['label'])} → {escape(c['field'])}: "
+            f"{c['how_ja']} / {c['how_en']}" + (" (順序違い / out of order)" if c["moved"] else ""),
+            highlight=False,
+        )
     groups = report.findings.ordered_groups()
     if not groups:
         return
@@ -56,6 +64,17 @@ def print_text(report: Report, console: Console) -> None:
     console.print(table)
 
 
+def matched_columns(report: Report) -> list[dict[str, Any]]:
+    """The columns not simply where the standard puts them under its name: how each was
+    matched to its field (a name, a synonym, or its position alone)."""
+    out = []
+    for c in report.detection.get("columns", []):
+        if c["field"] is not None and (c["how"] != "exact" or c["moved"]):
+            en, ja = HOW_WORDS[c["how"]]
+            out.append({**c, "how_en": "matched by " + en, "how_ja": ja + "で対応"})
+    return out
+
+
 @lru_cache(maxsize=1)
 def _template() -> jinja2.Template:
     env = jinja2.Environment(
@@ -76,4 +95,4 @@ def to_html(report: Report) -> str:
         groups.append({**g, "shown": shown, "more_rows": more_rows})
     context = {**data, "n_errors": report.errors, "n_warnings": report.warnings,
                "rows": report.rows, "stats_seconds": data["stats"]["seconds"]}  # fmt: skip
-    return _template().render(r=context, groups=groups)
+    return _template().render(r=context, groups=groups, matched=matched_columns(report))

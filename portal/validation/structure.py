@@ -1,6 +1,7 @@
 """The shape of a table as frictionless sees it: labels, blank rows, short and long rows.
 
-Rules (bench/FRICTIONLESS-SEMANTICS.md §b, §c): columns map by position; a
+Rules (bench/FRICTIONLESS-SEMANTICS.md §b, §c): columns map by position (unless a
+ColumnMap says which column feeds which field: by name first, see column_map.py); a
 schema field without a label is not checked at all; a label without a schema
 field becomes an untyped column named after it; a row is blank when every
 expected cell is a missing value for its field (for the evacuation hazard flags
@@ -18,6 +19,7 @@ from typing import Any
 from frictionless import Schema
 
 from portal.validation.catalogue import Finding
+from portal.validation.column_map import EXACT, POSITION, ColumnMap, positional
 
 Make = Callable[..., Finding]
 REQUIRED_NOTE = 'constraint "required" is "True"'
@@ -40,55 +42,94 @@ class Frame:
     labels: list[str]  # the header cells, stripped as frictionless strips them
     names: list[str]  # the schema's field names
     checked: int  # schema fields that have a label (and so are checked)
-    expected: list[str]  # expected fields: labelled schema fields, then extra labelled columns
+    expected: list[str]  # per column of the file: the field it feeds, or its own (extra) name
     missing: list[frozenset[str]]  # each expected field's missing values
     required: list[bool]
+    columns: ColumnMap  # which column feeds which field, and how that was decided
 
     @classmethod
-    def build(cls, header: list[str], schema: Schema) -> Frame:
+    def build(cls, header: list[str], schema: Schema, columns: ColumnMap | None = None) -> Frame:
+        """Columns by position as frictionless takes them, unless `columns` says otherwise."""
         labels = [h.strip() for h in header]
         names = [f.name for f in schema.fields]
-        checked = min(len(labels), len(names))
-        extra = _dedupe(labels[len(names) :], set(names))
+        if columns is None:
+            sources = positional(len(labels), len(names))
+            hows = tuple(POSITION if s is not None else None for s in sources)
+            columns = ColumnMap(tuple(header), tuple(names), sources, hows)
+        feeds = {s: j for j, s in enumerate(columns.sources) if s is not None}
+        extra = iter(_dedupe([lb for c, lb in enumerate(labels) if c not in feeds], set(names)))
         default = frozenset(schema.missing_values)
-        missing = [
-            frozenset(f.missing_values) if f.has_defined("missing_values") else default
-            for f in schema.fields[:checked]
-        ] + [default] * len(extra)
-        required = [bool(f.constraints.get("required")) for f in schema.fields[:checked]]
+        fields = [schema.fields[feeds[c]] if c in feeds else None for c in range(len(labels))]
         return cls(
             labels,
             names,
-            checked,
-            names[:checked] + extra,
-            missing,
-            required + [False] * len(extra),
+            len(feeds),
+            [f.name if f is not None else next(extra) for f in fields],
+            [
+                frozenset(f.missing_values)
+                if f is not None and f.has_defined("missing_values")
+                else default
+                for f in fields
+            ],  # fmt: skip
+            [f is not None and bool(f.constraints.get("required")) for f in fields],
+            columns,
         )
 
+    @property
+    def plain(self) -> bool:
+        """The file's columns are the schema's, in its order: rows need no rearranging."""
+        return self.columns.in_place and len(self.labels) == len(self.names)
+
+    def labelled(self, index: int) -> bool:
+        """Whether the schema field at `index` has a column in the file (and is checked)."""
+        return self.columns.sources[index] is not None
+
+    def label_of(self, index: int, raw: Sequence[str]) -> str | None:
+        source = self.columns.sources[index]
+        return raw[source] if source is not None and source < len(raw) else None
+
     def label_findings(self, make: Make, raw: list[str]) -> list[Finding]:
-        out = []
-        for i in range(len(self.names), len(self.labels)):
-            out.append(make("extra-label", field_number=i + 1, value=self.labels[i]))
-        for i in range(len(self.labels), len(self.names)):
-            out.append(make("missing-label", field=self.names[i], field_number=i + 1))
-        seen: dict[str, int] = {}
-        for i in range(self.checked):
-            label, name, where = (
-                self.labels[i],
-                self.names[i],
-                {"field": self.names[i], "field_number": i + 1},
-            )
-            if not label:
-                out.append(make("blank-label", **where))
-            elif label in seen:
-                out.append(
-                    make("duplicate-label", value=label, note=f"at position {seen[label]}", **where)
-                )
-            elif label != name:
-                out.append(make("incorrect-label", value=label, fix=name, **where))
-            elif raw[i] != label:
-                out.append(make("surrounding-space", value=raw[i], fix=label, **where))
-            seen.setdefault(label, i + 1)
+        out = self._duplicates(make)
+        duplicate = {f.field_number for f in out}
+        sources, hows = self.columns.sources, self.columns.hows
+        for c, label in enumerate(self.labels):
+            if self.columns.field_of(c) is None and c + 1 not in duplicate:
+                out.append(make("extra-label", field_number=c + 1, value=label))
+        for j, name in enumerate(self.names):
+            source = sources[j]
+            if source is None:
+                out.append(make("missing-label", field=name, field_number=j + 1))
+            elif source + 1 not in duplicate:
+                out += self._label_finding(make, raw, j, source, hows[j])
+        return out
+
+    def _label_finding(
+        self, make: Make, raw: list[str], j: int, source: int, how: str | None
+    ) -> list[Finding]:
+        label, name = self.labels[source], self.names[j]
+        where = {"field": name, "field_number": source + 1}
+        if not label:
+            return [make("blank-label", **where)]
+        if j in self.columns.moved and how == EXACT:
+            return [make("column-order", value=label, position=j + 1, **where)]
+        if label != name:
+            return [make("incorrect-label", value=label, fix=name, **where)]
+        if raw[source] != label:
+            return [make("surrounding-space", value=raw[source], fix=label, **where)]
+        return []
+
+    def _duplicates(self, make: Make) -> list[Finding]:
+        """A name used twice: one finding on each later column, naming the first's position."""
+        out, seen = [], dict[str, int]()
+        for c, label in enumerate(self.labels):
+            if label and label in seen:
+                j = self.columns.field_of(c)
+                out.append(make(
+                    "duplicate-label", value=label, field=self.names[j] if j is not None else None,
+                    field_number=c + 1, note=f"columns {seen[label]} and {c + 1}",
+                    columns_ja=f"{seen[label]}列目と{c + 1}列目",
+                ))  # fmt: skip
+            seen.setdefault(label, c + 1)
         return out
 
     def is_blank(self, row: Sequence[str]) -> bool:
@@ -117,5 +158,5 @@ class Frame:
 
     def schema_cells(self, row: Sequence[str]) -> list[Any]:
         """The row as the schema's columns: labelled ones from the file, the others None."""
-        cells: list[Any] = list(row[: self.checked])
-        return cells + [None] * (len(self.names) - len(cells))
+        width = len(row)
+        return [row[s] if s is not None and s < width else None for s in self.columns.sources]
