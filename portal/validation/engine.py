@@ -30,6 +30,7 @@ from portal.validation.checks import (
     RowContext,
 )
 from portal.validation.checks.base import by_char
+from portal.validation.column_map import ColumnMap
 from portal.validation.columns import (
     Column,
     last_filled,
@@ -59,6 +60,7 @@ class TableValidator:
         directory: Directory,
         publisher: LocalGov | None,
         findings: Findings,
+        columns: ColumnMap | None = None,
     ) -> None:
         self.definition = definition
         self.header = header
@@ -91,7 +93,7 @@ class TableValidator:
             for i, f in enumerate(schema.fields)
         ]
         share_clean_values(self.columns, names)
-        self.frame = Frame.build(header, schema)
+        self.frame = Frame.build(header, schema, columns)  # columns: which feeds which field
         self.every_field_checks = [CELL_CHECKS[n] for n in ruleset.every_field]
         ctx = RowContext(directory=directory, publisher=publisher)
         present = set(definition.field_names)
@@ -104,6 +106,10 @@ class TableValidator:
         self.rows = 0
 
     # Findings
+
+    def _severity(self, issue: Issue) -> str | None:
+        """A rule set's override, else the check's verdict, else (None) the catalogue's."""
+        return self.ruleset.severity.get(issue.code) or issue.severity
 
     def _make(self, code: str, **kwargs: Any) -> Finding:
         severity = self.ruleset.severity.get(code)
@@ -140,7 +146,7 @@ class TableValidator:
         kept_numbers: list[int] = []
         kept: list[Sequence[str | None]] = []
         frame, width = self.frame, self.width
-        plain = frame.checked == width == len(frame.expected)
+        plain = frame.plain
         expected, first_missing = (
             len(frame.expected),
             frame.missing[0] if frame.missing else frozenset(),
@@ -370,21 +376,21 @@ class TableValidator:
         finding = catalogue.make(
             issue.code, row=row, field=field_name, field_number=col.index + 1,
             value=columns[field_name][index], fix=issue.fix, note=issue.note, type=fl_type,
-            severity="error" if fl_type else self.ruleset.severity.get(issue.code), **issue.params,
+            severity="error" if fl_type else self._severity(issue), **issue.params,
         )  # fmt: skip
         pending.setdefault((row, field_name), []).append(finding)
 
     def finish(self) -> None:
         """Column-wide findings: blank columns, and columns that should not be empty."""
         for col in self.columns:
-            label = self.header[col.index] if col.index < len(self.header) else None
+            label = self.frame.label_of(col.index, self.header)
             where = {"field": col.name, "field_number": col.index + 1}
             if label is not None and not label.strip() and not col.has_data:
                 self.findings.add(self._make("blank-column", **where))
             elif (
                 self.rows
                 and not col.has_data
-                and col.index < self.frame.checked
+                and self.frame.labelled(col.index)
                 and col.name in self.ruleset.empty_columns
             ):
                 self.findings.add(self._make("column-empty", **where))
