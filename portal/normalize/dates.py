@@ -13,6 +13,13 @@ Decisions:
   date; any other time of day is not, because it would be dropped silently.
 - A weekday in brackets after a date ("2026年4月2日（木）") is accepted only
   when it is the right weekday: a wrong one means the date itself is in doubt.
+- 4/2/2026 is April 2 in an American export and 4 February in a European one: it is
+  read only when the caller names the order (`order="mdy"` or `"dmy"`); two-digit
+  years (4/2/26) never, their century is a guess.
+- A year alone (令和5年, 平成30年度, 2023年度) is not a date; `year_only` turns it into
+  the first or last day of that year, or of that 年度 (April–March: 平成30年度 is
+  2018-04-01 … 2019-03-31). A 和暦 year is cut to its era (令和元年 starts on 2019-05-01);
+  a 年度 is not (令和元年度 is 2019-04-01 …, named after the era that ended it).
 """
 
 from __future__ import annotations
@@ -224,17 +231,79 @@ def _year_month(text: str) -> DateParse | None:
     return DateParse(iso, "year-month", False) if iso else None
 
 
-def parse_date(text: str, *, excel_serial: bool = False) -> DateParse | None:
+_NUMERIC_DAY_MONTH = re.compile(
+    rf"(?P<a>\d{{1,2}})(?P<sep>[/.-])(?P<b>\d{{1,2}})(?P=sep)(?P<year>\d{{4}}){_MIDNIGHT}"
+)
+ORDERS = ("mdy", "dmy")
+_YEAR_ONLY = re.compile(
+    rf"(?:{_ERA_TOKEN}\s*(?P<eyear>\d{{1,2}}|元)|(?P<year>\d{{4}}))\s*(?P<unit>年度|年)?"
+)
+FISCAL_FIRST_MONTH = 4  # 年度 runs April to March
+
+
+def _day_month_year(text: str, order: str) -> DateParse | None:
+    match = _NUMERIC_DAY_MONTH.fullmatch(text)
+    if match is None:
+        return None
+    a, b = int(match["a"]), int(match["b"])
+    month, day = (a, b) if order == "mdy" else (b, a)
+    found = _safe_date(int(match["year"]), month, day)
+    return DateParse(found.isoformat(), order, True) if found else None
+
+
+def needs_order(text: str) -> bool:
+    """True for 4/2/2026: a day and a month whose order the text does not say."""
+    return _NUMERIC_DAY_MONTH.fullmatch(unicodedata.normalize("NFKC", text).strip()) is not None
+
+
+def parse_year_only(text: str, *, last: bool = False) -> str | None:
+    """The first (or `last`) day of a year written alone, as YYYY-MM-DD, or None.
+
+    令和5年 → 2023-01-01; 平成30年度 → 2018-04-01 (last: 2019-03-31); 2023年度 too. A bare
+    2023 is not read (it may be a count or an Excel serial); 令和5 and R5 are.
+    """
+    match = _YEAR_ONLY.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if match is None or (match["year"] and not match["unit"]):
+        return None
+    era: _Era | None = None
+    if match["era"]:
+        era = _era(match["era"])
+        try:
+            number = 1 if match["eyear"] == "元" else int(match["eyear"])
+            year = wareki_to_year(match["era"], number)
+        except ValueError:
+            return None
+    else:
+        year = int(match["year"])
+    if match["unit"] == "年度":
+        first = dt.date(year, FISCAL_FIRST_MONTH, 1)
+        end = dt.date(year + 1, FISCAL_FIRST_MONTH, 1) - dt.timedelta(days=1)
+        return (end if last else first).isoformat()
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if era is not None:
+        start = max(start, era.first_exact_day)
+        end = min(end, era.last_day or end)
+        if start > end:  # 明治5年: before the Gregorian calendar
+            return None
+    return (end if last else start).isoformat()
+
+
+def parse_date(
+    text: str, *, excel_serial: bool = False, order: str | None = None
+) -> DateParse | None:
     """Recognise a date cell; None when it is empty or not a real date.
 
     `excel_serial=True` reads a bare integer as an Excel day number; pass it
     only for columns known to be dates, since 22196 is also a plain count.
+    `order="mdy"` or `"dmy"` reads 4/2/2026 (April 2, or 4 February).
     """
     text = unicodedata.normalize("NFKC", text).strip()
     if not text:
         return None
     if excel_serial and (serial := _from_excel_serial(text)):
         return serial
+    if order is not None and (ordered := _day_month_year(text, order)):
+        return ordered
     for kind, pattern, build in _DAY_FORMATS:
         match = pattern.fullmatch(text)
         if match is None:

@@ -10,6 +10,15 @@ Decisions:
 - 9時半 means 09:30.
 - A range is returned in the order written; an end before its start is not
   an error here (events can run past midnight or over several days).
+- A range may end in まで (午後2時から午後4時まで). An end without 午前/午後 after a
+  午後 start is afternoon too (午後1時～3時 is 13:00–15:00, as everyone reads it); after a
+  午前 start it is taken as written unless it would come before the start (午前9時～3時:
+  15:00 or a typo?), which is refused.
+- "24時間" (and 終日, 24時間営業/利用可能/開放/対応) is a whole day, 00:00–24:00, but only
+  when the caller asks (`all_day=True`): the standard's time field allows 24:00 as a
+  closing time (RULES §7, field_rules.yaml `time`), and a recipe says so with
+  `{time_start: {all_day: true}}`, so a column where 24時間 means something else is not
+  silently filled.
 """
 
 from __future__ import annotations
@@ -28,6 +37,15 @@ _TIME = re.compile(
 # Spaces before the separator are matched only from the start of their run: tried
 # from every space of a long run, the pattern took time quadratic in the run.
 _RANGE_SEPARATOR = re.compile(r"(?:(?<!\s)\s+)?(?:[~〜\-‐‑‒–—―−ー]|から)\s*")
+_UNTIL = "まで"
+_AMPM = ("午前", "午後")
+# The whole-day spellings read with all_day=True (after NFKC: ２４ is 24).
+_ALL_DAY = frozenset(
+    f"{day}{what}"
+    for day in ("24時間", "終日")
+    for what in ("", "営業", "利用可能", "利用可", "開放", "対応", "使用可能", "使用可")
+)
+ALL_DAY = ("00:00", "24:00")
 
 
 def _clock(hour: int, minute: int) -> str | None:
@@ -56,17 +74,32 @@ def parse_time(text: str) -> str | None:
     return _clock(hour, minute)
 
 
-def parse_time_range(text: str) -> tuple[str, str] | None:
+def parse_time_range(text: str, *, all_day: bool = False) -> tuple[str, str] | None:
     """("HH:MM", "HH:MM") for a single range such as "8時30分　～　17時15分".
 
     None unless the text is exactly one range: "9:00-12:00, 13:00-17:00" or
-    an open "9:00～" cannot be stored as one start and one end.
+    an open "9:00～" cannot be stored as one start and one end. `all_day=True`
+    reads 24時間 / 終日 as ("00:00", "24:00").
     """
     text = unicodedata.normalize("NFKC", text).strip()
-    parts = _RANGE_SEPARATOR.split(text)
+    if all_day and text in _ALL_DAY:
+        return ALL_DAY
+    parts = _RANGE_SEPARATOR.split(text.removesuffix(_UNTIL).rstrip())
     if len(parts) != 2:
         return None
-    start, end = parse_time(parts[0]), parse_time(parts[1])
+    first, last = parts[0].strip(), parts[1].strip()
+    start, end = parse_time(first), parse_time(last)
     if start is None or end is None:
         return None
+    if first.startswith(_AMPM) and not last.startswith(_AMPM) and last != _NOON:
+        return _after(first.startswith("午後"), start, end)
     return start, end
+
+
+def _after(afternoon: bool, start: str, end: str) -> tuple[str, str] | None:
+    """The end of 午後1時～3時 (13:00–15:00) or 午前9時～11時; None for 午前9時～3時."""
+    hour = int(end[:2])
+    if afternoon and hour <= 11:
+        end = f"{hour + 12:02d}{end[2:]}"
+    # 午前9時～3時 (15:00, or a typo for 13時?) and 午後1時～12時 are not guessed.
+    return (start, end) if end >= start else None

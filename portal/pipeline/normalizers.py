@@ -32,7 +32,10 @@ from portal.normalize import (
     to_yes_no,
     widen_kana,
 )
+from portal.normalize.dates import ORDERS, needs_order, parse_year_only
 from portal.pipeline.patterns import substitute
+
+YEAR_ONLY = ("first-day", "last-day")  # what a year alone becomes in a date field
 
 
 class NormalizeError(Exception):
@@ -104,19 +107,45 @@ def kana_widen(value: str, option: Any, ctx: Context) -> str:
 
 @normalizer(
     "date",
-    "a date in YYYY-MM-DD (和暦, 2026/4/2, 2026年4月2日 …)",
+    "a date in YYYY-MM-DD (和暦, 2026/4/2, 2026年4月2日 …); "
+    "{date: {order: mdy}} reads 4/2/2026 as April 2 (dmy: 4 February); "
+    "{date: {year_only: first-day}} writes 令和5年 as 2023-01-01 and 平成30年度 as 2018-04-01 (last-day: the last day)",
     {
         "type": "object",
-        "properties": {"excel_serial": {"type": "boolean"}},
+        "properties": {
+            "excel_serial": {"type": "boolean"},
+            "order": {"enum": list(ORDERS)},
+            "year_only": {"enum": list(YEAR_ONLY)},
+        },
         "additionalProperties": False,
     },
 )
 def date(value: str, option: Any, ctx: Context) -> str:
-    serial = bool(option and option.get("excel_serial"))
-    parsed = parse_date(value, excel_serial=serial)
-    if parsed is None:
-        raise _fail("not a date", "日付として読めません")
-    return parsed.iso
+    given = option or {}
+    parsed = parse_date(
+        value, excel_serial=bool(given.get("excel_serial")), order=given.get("order")
+    )
+    if parsed is not None:
+        return parsed.iso
+    year_only = given.get("year_only")
+    year = parse_year_only(value, last=year_only == "last-day")
+    if year is not None and year_only:
+        return year
+    if year is not None:
+        raise _fail(
+            f"a year alone is not a date (YYYY-MM-DD); with {{date: {{year_only: first-day}}}} "
+            f"it would be {year}",
+            f"年だけでは日付（YYYY-MM-DD）になりません。{{date: {{year_only: first-day}}}} と書けば "
+            f"{year} になります",
+        )
+    if needs_order(value) and not given.get("order"):
+        raise _fail(
+            "month and day order unknown (4/2/2026 is April 2 or 4 February): "
+            "add {date: {order: mdy}} or {date: {order: dmy}}",
+            "月と日の順が分かりません（4/2/2026 は4月2日とも2月4日とも読めます）。"
+            "{date: {order: mdy}}（月/日/年）か {date: {order: dmy}}（日/月/年）を書いてください",
+        )
+    raise _fail("not a date", "日付として読めません")
 
 
 @normalizer("time", "a time in hh:mm (9:00, ９：００, 9時 …)")
@@ -127,26 +156,48 @@ def time(value: str, option: Any, ctx: Context) -> str:
     return parsed
 
 
-def _time_range(value: str, index: int) -> str:
-    span = parse_time_range(value)
-    if span is None:
-        single = parse_time(value)
-        if single is not None and index == 0:
-            return single
+ALL_DAY_OPTION = {
+    "type": "object",
+    "properties": {"all_day": {"type": "boolean"}},
+    "additionalProperties": False,
+}
+
+
+def _time_range(value: str, option: Any, index: int) -> str:
+    all_day = bool(option and option.get("all_day"))
+    span = parse_time_range(value, all_day=all_day)
+    if span is not None:
+        return span[index]
+    single = parse_time(value)
+    if single is not None and index == 0:
+        return single
+    if parse_time_range(value, all_day=True) is not None:
         raise _fail(
-            "no time range (like 9:00～17:00) found", "時間帯（9:00～17:00 など）が見つかりません"
+            "a whole day (24時間): add {time_start: {all_day: true}} (and time_end) to write 00:00–24:00",
+            "終日（24時間）です。00:00～24:00 と書くには {time_start: {all_day: true}}（time_end も）を付けてください",
         )
-    return span[index]
+    raise _fail(
+        "no time range (like 9:00～17:00) found", "時間帯（9:00～17:00 など）が見つかりません"
+    )
 
 
-@normalizer("time_start", "the start of a time range (9時～17時 → 09:00)")
+@normalizer(
+    "time_start",
+    "the start of a time range (9時～17時, 午後2時から午後4時まで → 09:00, 14:00); "
+    "{time_start: {all_day: true}}: 24時間 and 終日 → 00:00",
+    ALL_DAY_OPTION,
+)
 def time_start(value: str, option: Any, ctx: Context) -> str:
-    return _time_range(value, 0)
+    return _time_range(value, option, 0)
 
 
-@normalizer("time_end", "the end of a time range (9時～17時 → 17:00)")
+@normalizer(
+    "time_end",
+    "the end of a time range (9時～17時 → 17:00); {time_end: {all_day: true}}: 24時間 → 24:00",
+    ALL_DAY_OPTION,
+)
 def time_end(value: str, option: Any, ctx: Context) -> str:
-    return _time_range(value, 1)
+    return _time_range(value, option, 1)
 
 
 @normalizer("phone", "a Japanese phone number, half-width with hyphens (054-626-1139)")

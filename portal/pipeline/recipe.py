@@ -24,6 +24,7 @@ from portal.catalogue.metadata import DatasetMetadata, MetadataInvalid
 from portal.errors import Location, PortalError
 from portal.localgov import Directory, is_valid
 from portal.pipeline import patterns, recipe_yaml
+from portal.pipeline.computed import Dedupe
 from portal.pipeline.guards import (
     RecipeProblem,
     allowed_roots,
@@ -32,10 +33,11 @@ from portal.pipeline.guards import (
     resolve_source,
 )
 from portal.pipeline.normalizers import REGISTRY
+from portal.pipeline.recipe_columns import Column, ColumnProblem, build_column, build_dedupe
 from portal.standards import Definition, Registry
 
 SCHEMA_FILE = Path(__file__).with_name("recipe.schema.json")
-OPTIONAL = {"date", "lgcode"}  # normalisers whose option may be left out
+OPTIONAL = {"date", "lgcode", "time_start", "time_end"}  # normalisers whose option may be left out
 
 
 class RecipeInvalid(PortalError):
@@ -46,16 +48,6 @@ class RecipeInvalid(PortalError):
     template_ja = "{detail_ja}"
     hint_en = "fix the recipe (see the README: Recipes) and run again"
     hint_ja = "レシピを修正してから、もう一度実行してください（README「レシピ」参照）"
-
-
-@dataclass
-class Column:
-    field: str
-    sources: list[str]
-    join: str = ""
-    normalize: list[tuple[str, Any]] = dataclasses.field(default_factory=list)
-    fill_down: bool = False
-    on_error: str = "keep"
 
 
 @dataclass
@@ -85,6 +77,7 @@ class Recipe:
     ids: tuple[str, str] | None
     lines: dict[tuple[str, ...], int]  # where each key of the recipe is, for later messages
     metadata: DatasetMetadata = dataclasses.field(default_factory=DatasetMetadata)
+    dedupe: Dedupe | None = None
 
     def line(self, *path: str) -> int | None:
         return self.lines.get(tuple(path))
@@ -187,15 +180,11 @@ def _build(
     src, target = data["source"], data["target"]
     columns = {}
     for name, spec in data["columns"].items():
-        sources = spec.get("from", [])
-        columns[name] = Column(
-            field=name,
-            sources=[sources] if isinstance(sources, str) else list(sources),
-            join=spec.get("join", ""),
-            normalize=[_normalizer(n) for n in spec.get("normalize", [])],
-            fill_down=bool(spec.get("fill_down", False)),
-            on_error=spec.get("on_error", "keep"),
-        )
+        try:
+            columns[name] = build_column(name, spec)
+        except ColumnProblem as problem:
+            where = Location(file=path.name, line=lines.get(problem.path))
+            raise RecipeInvalid(where, detail=problem.en, detail_ja=problem.ja) from None
     filters = []
     for f in data.get("filters", []):
         test = next(
@@ -221,6 +210,7 @@ def _build(
         ids=(ids["field"], ids["template"]) if ids else None,
         lines=lines,
         metadata=_metadata(path, data.get("metadata"), lines),
+        dedupe=build_dedupe(data.get("dedupe")),
     )
 
 
@@ -234,13 +224,6 @@ def _metadata(path: Path, given: Any, lines: dict[tuple[str, ...], int]) -> Data
             file=path.name, line=lines.get(("metadata", first), lines.get(("metadata",)))
         )
         raise MetadataInvalid(where, fields=exc.fields, **exc.params) from None
-
-
-def _normalizer(entry: str | dict[str, Any]) -> tuple[str, Any]:
-    if isinstance(entry, str):
-        return entry, None
-    ((name, option),) = entry.items()
-    return str(name), option
 
 
 def _resolve_source(
@@ -270,11 +253,15 @@ def _check_fields(recipe: Recipe, definition: Definition) -> None:
     named = [("columns", f) for f in recipe.columns] + [("constants", f) for f in recipe.constants]
     if recipe.ids:
         named.append(("ids", recipe.ids[0]))
+    if recipe.dedupe:
+        named += [("dedupe", f) for f in recipe.dedupe.fields]
     for section, name in named:
         if name not in names:
             close = difflib.get_close_matches(name, names, n=3, cutoff=0.4)
             hint = f"; did you mean {', '.join(close)}?" if close else ""
-            path = (section, name) if section != "ids" else ("ids", "field")
+            path = {"ids": ("ids", "field"), "dedupe": ("dedupe", "fields")}.get(
+                section, (section, name)
+            )
             raise recipe.error(path, f"'{name}' is not a field of {definition.key}{hint}",
                                f"「{name}」は {definition.title_ja} の項目ではありません" + (f"（{'、'.join(close)} ですか？）" if close else ""))  # fmt: skip
 
@@ -301,14 +288,32 @@ def _check_normalizers(recipe: Recipe) -> None:
                         f"正規化「{norm}」にはオプションが必要です: {spec.help}",
                     )
                 if option is not None:
-                    try:
-                        jsonschema.validate(option, spec.option)
-                    except jsonschema.ValidationError as exc:
-                        raise recipe.error(
-                            path,
-                            f"option of '{norm}': {exc.message}",
-                            f"正規化「{norm}」のオプションが正しくありません: {exc.message}",
-                        ) from None
+                    _check_option(recipe, path, norm, option, spec.option)
+
+
+def _check_option(
+    recipe: Recipe, path: tuple[str, ...], norm: str, option: Any, schema_: dict[str, Any]
+) -> None:
+    """A normaliser's option against its schema; a misspelt key gets the valid ones."""
+    try:
+        jsonschema.validate(option, schema_)
+    except jsonschema.ValidationError as exc:
+        known = sorted(exc.schema.get("properties", {}))
+        if exc.validator == "additionalProperties" and isinstance(exc.instance, dict):
+            key = sorted(set(exc.instance) - set(known))[0]
+            close = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {close[0]}?)" if close else ""
+            raise recipe.error(path, f"'{key}' is not an option of '{norm}'{hint}; valid: {', '.join(known)}",
+                               f"「{key}」は正規化「{norm}」のオプションではありません。使えるもの: {', '.join(known)}") from None  # fmt: skip
+        # oneOf: the sub-schema that came closest says what is wrong ("'street' is not one of …")
+        message = (
+            jsonschema.exceptions.best_match(exc.context).message if exc.context else exc.message
+        )
+        raise recipe.error(
+            path,
+            f"option of '{norm}': {message}",
+            f"正規化「{norm}」のオプションが正しくありません: {message}",
+        ) from None
 
 
 def _check_bounds(recipe: Recipe) -> None:

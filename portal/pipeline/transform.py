@@ -16,11 +16,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import compress
 
-from portal.layout import normalise_label
 from portal.normalize import is_ditto, strip_spaces
+from portal.pipeline.computed import Computation, Deduplicator
+from portal.pipeline.guards import RecipeProblem
 from portal.pipeline.normalizers import PASSES_EMPTY, REGISTRY, Context, NormalizeError
 from portal.pipeline.patterns import search
-from portal.pipeline.recipe import Column, Filter, Recipe
+from portal.pipeline.recipe import Filter, Recipe
+from portal.pipeline.recipe_columns import Column
+from portal.pipeline.sources import HeaderIndex, SourceRef
 from portal.standards import Definition
 
 Verdict = tuple[str, NormalizeError | None]  # the output value, and why the input could not be read
@@ -78,6 +81,7 @@ class _Field:
     cache: dict[str, str] = field(default_factory=dict)  # source value → output value
     errors: dict[str, NormalizeError] = field(default_factory=dict)  # the values not read
     previous: str = ""  # for fill_down, carried across chunks
+    computation: Computation | None = None  # sum, expr, marked
 
     def learn(self, distinct: set[str], ctx: Context) -> None:
         """Normalise the values not seen yet, each once."""
@@ -104,30 +108,29 @@ class Transformer:
         self.ctx = ctx
         self.width = len(header)
         self.outcome = Outcome()
-        index = _index(header)
-        self.mapped = {
-            name: _Field(col, [self._position(index, name, s, header) for s in col.sources])
-            for name, col in recipe.columns.items()
-        }
-        _share_caches(list(self.mapped.values()))
+        index = HeaderIndex(header)
+        self.mapped = {name: self._field(index, name, col) for name, col in recipe.columns.items()}
+        _share_caches([f for f in self.mapped.values() if f.computation is None])
         self.filters: list[tuple[Filter, int, dict[str, bool]]] = [
-            (f, self._position(index, None, f.column, header), {}) for f in recipe.filters
+            (f, self._position(index, ("filters", str(i), "column"), SourceRef(f.column)), {})
+            for i, f in enumerate(recipe.filters)
         ]
+        self.deduplicator = (
+            Deduplicator(recipe.dedupe, self.fields) if recipe.dedupe is not None else None
+        )
         self.count = 0
 
-    def _position(
-        self, index: dict[str, int], field_name: str | None, source: str, header: Sequence[str]
-    ) -> int:
-        position = index.get(normalise_label(source))
-        if position is None:
-            path = ("columns", field_name, "from") if field_name else ("filters",)
-            shown = ", ".join(h for h in header if h.strip())
-            raise self.recipe.error(
-                path,
-                f"the source has no column '{source}'; its columns are: {shown}",
-                f"元の表に列「{source}」がありません。列: {shown}",
-            )
-        return position
+    def _field(self, index: HeaderIndex, name: str, col: Column) -> _Field:
+        path = ("columns", name, col.kind)
+        positions = [self._position(index, path, ref) for ref in col.refs]
+        computation = Computation(col.compute) if col.compute is not None else None
+        return _Field(col, positions, computation=computation)
+
+    def _position(self, index: HeaderIndex, path: tuple[str, ...], ref: SourceRef) -> int:
+        try:
+            return index.position(ref)
+        except RecipeProblem as problem:
+            raise self.recipe.problem(path, problem) from None
 
     def chunk(self, numbers: Sequence[int], rows: Sequence[list[str]]) -> list[list[str]]:
         """Standard rows (in the standard's field order) for a chunk of source rows."""
@@ -150,6 +153,8 @@ class Transformer:
             out.setdefault(name, [value] * n)
         blank = [""] * n
         standard = [out.get(f, blank) for f in self.fields]
+        if self.deduplicator is not None:
+            self._dedupe(self.deduplicator, standard, numbers, keep)
         if not all(keep):
             standard = [list(compress(column, keep)) for column in standard]
             numbers = list(compress(numbers, keep))
@@ -181,8 +186,13 @@ class Transformer:
         keep: list[bool],
     ) -> Sequence[str]:
         col = mapped.column
-        if len(mapped.positions) == 1:
-            raw: Sequence[str] = columns[mapped.positions[0]] if columns else ()
+        kept: dict[int, str] = {}  # computed values that could not be made: what the cell gets
+        if mapped.computation is not None:
+            raw: Sequence[str] = self._computed(
+                mapped, mapped.computation, numbers, columns, keep, kept
+            )
+        elif len(mapped.positions) == 1:
+            raw = columns[mapped.positions[0]] if columns else ()
         else:
             raw = [
                 col.join.join(parts)
@@ -191,12 +201,42 @@ class Transformer:
         if col.fill_down:
             raw = self._fill_down(mapped, raw)
         if not col.normalize:
-            return raw  # taken as it is
+            return _put_back(raw, kept)  # taken as it is
         distinct = set(raw)
         mapped.learn(distinct, self.ctx)
         if mapped.errors and not distinct.isdisjoint(mapped.errors):
             self._unread(mapped, raw, numbers, keep)
-        return list(map(mapped.cache.__getitem__, raw))
+        return _put_back(list(map(mapped.cache.__getitem__, raw)), kept)
+
+    def _computed(
+        self,
+        mapped: _Field,
+        computation: Computation,
+        numbers: Sequence[int],
+        columns: list[tuple[str, ...]],
+        keep: list[bool],
+        kept: dict[int, str],
+    ) -> list[str]:
+        """A sum, expr or marked column's values; a row whose value could not be made is
+        recorded (as a normaliser's unread value is) and left blank for the normalisers."""
+        parts = [columns[p] for p in mapped.positions] if columns else [()] * len(mapped.positions)
+        values, problems = computation.values(parts)
+        col = mapped.column
+        action = {"keep": "kept", "empty": "emptied", "skip-row": "row skipped"}[col.on_error]
+        for i, problem in problems.items():
+            values[i] = ""
+            if not keep[i]:
+                continue
+            kept[i] = problem.value if col.on_error == "keep" else ""
+            self.outcome.unread.append(
+                Unread(numbers[i], col.field, problem.value, problem.en, problem.ja, action)
+            )
+            if col.on_error == "skip-row":
+                keep[i] = False
+                self.outcome.skipped.append(
+                    Skipped(numbers[i], f"{col.field}: {problem.en}", f"{col.field}: {problem.ja}")
+                )
+        return values
 
     def _fill_down(self, mapped: _Field, raw: Sequence[str]) -> list[str]:
         out = []
@@ -228,6 +268,26 @@ class Transformer:
                         f"{col.field}: {error.reason_ja}",
                     )
                 )
+
+    def _dedupe(
+        self,
+        deduplicator: Deduplicator,
+        standard: list[Sequence[str]],
+        numbers: Sequence[int],
+        keep: list[bool],
+    ) -> None:
+        rows = [list(compress(c, keep)) for c in standard] if not all(keep) else standard
+        kept_numbers = list(compress(numbers, keep))
+        at = [i for i, k in enumerate(keep) if k]  # chunk index of each kept row
+        for j, first in deduplicator.duplicates(rows, kept_numbers):
+            keep[at[j]] = False
+            self.outcome.skipped.append(
+                Skipped(
+                    kept_numbers[j],
+                    f"duplicate of row {first} (same {deduplicator.which_en})",
+                    f"{first}行目と重複（{deduplicator.which_ja}が同じ）",
+                )
+            )
 
     def _ids(self, columns: list[Sequence[str]], numbers: Sequence[int]) -> None:
         if not self.recipe.ids:
@@ -280,11 +340,13 @@ def _apply_total(column: Column, values: list[str], ctx: Context) -> list[str]:
     return values
 
 
-def _index(header: Sequence[str]) -> dict[str, int]:
-    index: dict[str, int] = {}
-    for i, label in enumerate(header):
-        index.setdefault(normalise_label(label), i)
-    return index
+def _put_back(values: Sequence[str], kept: dict[int, str]) -> Sequence[str]:
+    if not kept:
+        return values
+    out = list(values)
+    for i, value in kept.items():
+        out[i] = value
+    return out
 
 
 def _keeps(f: Filter, value: str) -> bool:

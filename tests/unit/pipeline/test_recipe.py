@@ -48,7 +48,7 @@ def test_a_good_recipe_loads(tmp_path: Path) -> None:
     ("old", "new", "line", "words"),
     [
         ("  名称: {from: 名称, normalize: [trim]}", "  名称: {from: 名称, normalise: [trim]}", 10,
-         ["'normalise' is not a key of columns.名称", "valid keys: fill_down, from, join, normalize, on_error"]),
+         ["'normalise' is not a key of columns.名称", "valid keys: blank, expr, fill_down, from, join, marked, normalize, on_error, round, sum"]),
         ("normalize: [trim]}", "normalize: [trimm]}", 10, ["unknown normaliser 'trimm'", "valid: address, coordinate"]),
         ("{address: town}", "{address: street}", 11, ["option of 'address'", "'street' is not one of"]),
         ("  dataset: aed", "  dataset: aedd", 5, ["unknown dataset 'aedd'", "did you mean aed"]),
