@@ -209,11 +209,19 @@ def _rows_evidence(
 
 
 def municipalities_of(
-    profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables
+    profiles: list[Profile],
+    matches: list[Match],
+    directory: Directory,
+    t: Tables,
+    evidence: Evidence = NO_EVIDENCE,
 ) -> Counter[str]:
     """Rows per body (6-digit code, a ward counted as its city) as the rows' strongest
-    evidence names them; more than one key: the rows belong to several municipalities."""
-    found = _rows_evidence(profiles, matches, directory, t)
+    evidence names them; more than one key: the rows belong to several municipalities.
+    `evidence` (as publisher_of takes it) settles names such as 森町 by the title's prefecture."""
+    text_gov, _ = _from_text(directory, evidence)
+    found = _rows_evidence(
+        profiles, matches, directory, t, text_gov.prefecture if text_gov else None
+    )
     return found.counts if found else Counter()
 
 

@@ -48,7 +48,7 @@ def infer(
     matches = match_columns(registry.get(dataset), profiles)
     evidence = Evidence(path.name, sheet, layout.title_texts)
     gov, reason = publisher_of(profiles, matches, directory, t, evidence)
-    return gov, reason, municipalities_of(profiles, matches, directory, t)
+    return gov, reason, municipalities_of(profiles, matches, directory, t, evidence)
 
 
 def write(tmp_path: Path, name: str, text: str) -> Path:
@@ -196,9 +196,10 @@ def test_a_name_in_two_prefectures_needs_the_prefecture(
     path = write(tmp_path, "t.csv", "市町村,名称\n森町,A\n森町,B\n")
     assert infer(path, registry, directory)[0] is None  # 北海道 or 静岡県?
     path = write(tmp_path, "t.csv", "静岡県 AED一覧\n市町村,名称\n森町,A\n森町,B\n")
-    gov, reason, _ = infer(path, registry, directory)
+    gov, reason, counts = infer(path, registry, directory)
     assert gov is not None and gov.lgcode == "224618"
     assert reason.startswith("most common municipality in 市町村 (2 of 2 rows)")
+    assert counts == {"224618": 2}
 
 
 def test_file_name_with_a_date_after_the_code(
