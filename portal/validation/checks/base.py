@@ -23,6 +23,9 @@ class Issue:
     fix: str | None = None
     note: str = ""
     params: dict[str, Any] = field(default_factory=dict)
+    # The check's own verdict on how bad this one is (a point outside the prefecture is an
+    # error, one merely far from the office a warning); None: the catalogue's severity.
+    severity: str | None = None
 
 
 @dataclass

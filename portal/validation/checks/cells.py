@@ -38,6 +38,7 @@ from portal.normalize import (
 from portal.normalize.text import INVISIBLE, PLATFORM_DEPENDENT, invisible_chars, remove_invisible
 from portal.validation import formula_cells
 from portal.validation.checks.base import CellContext, Issue, cell_check
+from portal.validation.checks.free_text import year_only  # also registers weekday and age
 
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 INTEGER = re.compile(r"[+-]?[0-9]+")
@@ -94,6 +95,9 @@ def lgcode(value: str, ctx: CellContext) -> list[Issue]:
 def date(value: str, ctx: CellContext) -> list[Issue]:
     if "type" not in ctx.notes:
         return []
+    year = year_only(value)
+    if year is not None:  # 令和5年, R5, 2023: not a date, whatever a parser makes of it
+        return [Issue("date-year-only", params={"year": str(year)})]
     serial = bool(re.fullmatch(r"\d{4,5}", value.strip()))
     parsed = parse_date(value, excel_serial=serial)
     if parsed is None:

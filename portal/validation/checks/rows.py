@@ -6,10 +6,14 @@ import re
 import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import date
+from itertools import compress
+from operator import ne
 
 from portal.localgov import LocalGov
 from portal.normalize import haversine_km, in_japan, looks_swapped, parse_date
 from portal.validation.checks.base import Columns, Issue, RowCheck
+from portal.validation.checks.kana_reading import KanaReading as KanaReading  # registers it
+from portal.validation.checks.prefecture import Outside, Prefectures
 
 COUNT = re.compile(r"[0-9]{1,18}")  # within 64 bits
 DASH_LIKE = str.maketrans({"－": "-", "ー": "-", "−": "-", "‐": "-", "―": "-", "ｰ": "-"})
@@ -36,6 +40,7 @@ class Coordinates(RowCheck):
     name = "coordinates"
     columns = ("latitude", "longitude")
     optional = ("site_code",)
+    _bounds: Prefectures | None = None
 
     def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
         lat_f, lon_f = self.spec["latitude"], self.spec["longitude"]
@@ -75,15 +80,26 @@ class Coordinates(RowCheck):
             return []
         limit = float(self.spec.get("max_distance_km", 30))
         km = haversine_km(lat, lon, office.lat, office.lng)
-        if km <= limit:
+        # A prefecture's list spans the prefecture: only a point outside it is worth a word.
+        if km <= limit and office.kind != "prefecture":
+            return []
+        outside = self._prefectures().outside(lat, lon, office.prefecture)
+        if outside is None and (km <= limit or office.kind == "prefecture"):
             return []
         params = {
             **shown,
             "distance_km": f"{km:.1f}",
             "max_distance_km": f"{limit:g}",
             "name": office.full_name,
+            **_outside_words(outside, limit),
         }
-        return [(self.spec["latitude"], Issue("coordinates-far", params=params))]
+        issue = Issue("coordinates-far", params=params, severity="error" if outside else None)
+        return [(self.spec["latitude"], issue)]
+
+    def _prefectures(self) -> Prefectures:
+        if self._bounds is None:
+            self._bounds = Prefectures(self.ctx.directory)
+        return self._bounds
 
     def _office(self, site: str | None) -> LocalGov | None:
         if site:
@@ -91,6 +107,18 @@ class Coordinates(RowCheck):
             if body is not None:
                 return body
         return self.ctx.publisher
+
+
+def _outside_words(outside: Outside | None, limit: float) -> dict[str, str]:
+    if outside is None:
+        return {"outside_en": f" (more than {limit:g} km)", "outside_ja": f"（{limit:g}km超）"}
+    near = outside.nearest
+    return {
+        "outside_en": f", outside {outside.prefecture} (the nearest office is "
+        f"{near.full_name}'s, {outside.nearest_km:.1f} km away)",
+        "outside_ja": f"。{outside.prefecture}の外です（最も近い庁舎は{near.full_name}、"
+        f"{outside.nearest_km:.1f}km）",
+    }
 
 
 class LgcodeAddress(RowCheck):
@@ -161,25 +189,29 @@ class Publisher(RowCheck):
 
 
 class Total(RowCheck):
-    """A total equals the sum of its parts (公衆トイレ counts)."""
+    """A total equals the sum of its parts (公衆トイレ counts; 総人口 = 男性 + 女性; see
+    validators/datasets/). Rows where the total or a part is empty or not a count are left
+    to the cell checks."""
 
     name = "total"
     columns = ("total", "parts")
 
     def run(self, rows: Sequence[int], cols: Columns) -> Iterator[tuple[int, str, Issue]]:
         total_f, parts_f = self.spec["total"], list(self.spec["parts"])
-        for i in range(len(rows)):
-            total = _int(cols[total_f][i])
-            parts = [_int(cols[p][i]) for p in parts_f]
-            if total is None or any(p is None for p in parts):
-                continue
-            s = sum(p for p in parts if p is not None)
-            if s != total:
-                yield (
-                    i,
-                    total_f,
-                    Issue("total-mismatch", params={"parts": "+".join(parts_f), "sum": str(s)}),
-                )
+        # Column by column at C speed: each distinct value is read once, a missing count
+        # becomes a sum no total can equal, rows are compared with map.
+        totals = _counts(cols[total_f])
+        sums = list(map(sum, zip(*(_counts(cols[p]) for p in parts_f), strict=True)))
+        shown = "+".join(parts_f)
+        for i in compress(range(len(rows)), map(ne, totals, sums)):
+            if totals[i] >= 0 <= sums[i]:
+                params = {"parts": shown, "sum": str(sums[i])}
+                yield i, total_f, Issue("total-mismatch", params=params)
+
+
+# A count that is missing or unreadable: far below any sum of real counts (each at most 18
+# digits, a few dozen parts), so a sum holding one stays negative.
+NOT_A_COUNT = -(10**30)
 
 
 def _int(text: str | None) -> int | None:
@@ -188,6 +220,11 @@ def _int(text: str | None) -> int | None:
     if not text or not COUNT.fullmatch(text.strip()):
         return None
     return int(text)
+
+
+def _counts(values: Sequence[str | None]) -> list[int]:
+    table = {v: NOT_A_COUNT if (n := _int(v)) is None else n for v in set(values)}
+    return list(map(table.__getitem__, values))
 
 
 class DateOrder(RowCheck):

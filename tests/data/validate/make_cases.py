@@ -245,7 +245,7 @@ CASES: list[tuple[str, str, list[list[str]], list[dict[str, Any]]]] = [
      [e("surrounding-space", 4, "名称", "千里南公園")]),
     ("space-in-number", "public_toilet", table(TOILET, TOILET_BASE, {(0, "女性トイレ総数"): " 2"}),
      [e("surrounding-space", 2, "女性トイレ総数", "2")]),
-    ("platform-chars", "evacuation_space", table(EVAC, EVAC_BASE, {(1, "名称"): "向洋電気㈱"}),
+    ("platform-chars", "evacuation_space", table(EVAC, EVAC_BASE, {(1, "名称"): "向洋電気㈱", (1, "名称_カナ"): "コウヨウデンキ"}),
      [e("platform-dependent-char", 3, "名称", "向洋電気(株)")]),
     ("halfwidth-kana-in-text", "public_toilet", table(TOILET, TOILET_BASE, {(0, "設置位置"): "海岸ﾊﾟｰｷﾝｸﾞの北"}),
      [e("halfwidth-kana", 2, "設置位置", "海岸パーキングの北")]),
