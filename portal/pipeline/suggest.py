@@ -11,6 +11,7 @@ are numbered when no column holds them.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -23,7 +24,7 @@ from portal.localgov import Directory
 from portal.pipeline.choice import Candidate, Context, choose
 from portal.pipeline.matching import Match, detect_layout, match_columns
 from portal.pipeline.profile import Profile, profile_columns, tables
-from portal.pipeline.publisher import constants_for, publisher_of
+from portal.pipeline.publisher import Evidence, constants_for, municipalities_of, publisher_of
 from portal.standards import Definition, Registry
 from portal.standards.detect import compare, known_layouts
 from portal.standards.registry import LEGACY_DIR
@@ -225,6 +226,15 @@ def _notes(
     return notes
 
 
+def _several(bodies: Counter[str], directory: Directory) -> str:
+    """A note: the rows belong to several municipalities (each row's 所在地_全国地方公共団体コード
+    comes from its own address: synonyms.yaml's address_parts)."""
+    named = [f"{code} {gov.full_name if (gov := directory.get(code)) else ''}".strip()
+             for code, _ in bodies.most_common(3)]  # fmt: skip
+    more = ", …" if len(bodies) > 3 else ""
+    return f"the rows belong to {len(bodies)} municipalities ({', '.join(named)}{more})."
+
+
 def suggest(
     path: Path,
     registry: Registry,
@@ -245,7 +255,12 @@ def suggest(
     best = choice.candidates[0]
     definition = registry.get(best.dataset)
     matches = match_columns(definition, profiles, layout[0])
-    gov, reason = publisher_of(profiles, matches, directory, t)
+    gov, reason = publisher_of(profiles, matches, directory, t,
+                               Evidence(path.name, source.sheet, source.titles))  # fmt: skip
+    notes = _notes(registry, definition, source, layout[0])
+    bodies = municipalities_of(profiles, matches, directory, t)
+    if len(bodies) > 1:  # a shelter in the next city: said, not only in the rows' codes
+        notes.append(_several(bodies, directory))
     matched = {m.field for m in matches}
     constants, constant_reasons = constants_for(definition, matched, gov, t)
     used = {s for m in matches for s in m.sources}
@@ -270,7 +285,7 @@ def suggest(
         dataset_title=definition.title_ja,
         ids_field=id_field,
         rows_read=len(source.rows),
-        notes=_notes(registry, definition, source, layout[0]),
+        notes=notes,
         required_fields=definition.required_fields,
         samples={p.name: p.sample() for p in profiles},
         sure=choice.sure,

@@ -3,6 +3,7 @@ and for small made-up tables matched by synonyms and by their values alone."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -31,6 +32,7 @@ FACILITY = SAMPLES_DIR / "public_facility" / "yaizu_facility_legacy.csv"
 TOILET = SAMPLES_DIR / "public_toilet" / "yaizu_toilet.csv"
 SAMPLES = sorted(SAMPLES_DIR.glob("*/*.csv"))
 ADDRESS_SPLIT = {
+    "所在地_全国地方公共団体コード": "lgcode",  # each row's municipality, from its address
     "所在地_都道府県": "prefecture",
     "所在地_市区町村": "city",
     "所在地_町字": "town",
@@ -491,3 +493,36 @@ def test_readme_walkthrough_suggest_then_convert(
     assert code == 1, err
     assert "100 read, 100 written" in out + err and "not valid" in out + err
     assert (tmp_path / "out" / "suita" / "272051_evacuation_space.csv").is_file()
+
+
+def test_rows_of_several_municipalities_get_their_own_code(
+    tmp_path: Path, registry: Registry, directory: Directory
+) -> None:
+    """A shelter list with one shelter in the next city: said, and each row's
+    所在地_全国地方公共団体コード comes from its own address (the converted CSV shows it)."""
+    from portal.pipeline.convert import convert
+
+    path = write_csv(tmp_path, "hinan.csv", "名称,住所,電話番号\n"
+                     "金沢市立泉小学校,石川県金沢市泉野町6-15-1,076-241-2171\n"
+                     "金沢市立長坂台小学校,石川県金沢市長坂台10-1,076-243-3231\n"
+                     "野々市市スポーツセンター,石川県野々市市三納1-1,076-227-6300\n"
+                     "金沢市総合体育館,石川県金沢市泉野出町3-8-1,076-243-1131\n")  # fmt: skip
+    s = suggest(path, registry, directory, dataset="evacuation_space")
+    assert s.lgcode == "172014"
+    assert any(
+        n.startswith("the rows belong to 2 municipalities (172014 石川県金沢市") for n in s.notes
+    )
+    row_code = match(s, "所在地_全国地方公共団体コード")
+    assert (row_code.sources, row_code.normalize) == (["住所"], [{"address": "lgcode"}])
+    recipe = tmp_path / "hinan.yaml"
+    recipe.write_text(s.to_yaml(tmp_path), encoding="utf-8")
+    settings = Settings(datasets_dir=DATASETS_DIR, data_dir=tmp_path / "var")
+    result = convert(recipe, Workspace.of(settings), tmp_path / "out")
+    with result.files["csv"].open(encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [r["所在地_全国地方公共団体コード"] for r in rows] == [
+        "172014",
+        "172014",
+        "172120",
+        "172014",
+    ]
