@@ -7,7 +7,8 @@ questions they all ask (a dataset, its standard, its rows)."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -77,6 +78,9 @@ class Portal:
     _published_hooks: list[PublishedHook] = field(default_factory=list)
     _jobs: Jobs | None = None
     _connectors: dict[str, Connector] | None = None
+    # Inside publishing_batch(): the coverage snapshot waits for the batch's end (None: not
+    # in a batch; False/True: in one, nothing/something published yet).
+    _snapshot_due: bool | None = None
 
     @classmethod
     def open(cls, settings: Settings, catalogue_kind: str | None = None) -> Portal:
@@ -151,7 +155,29 @@ class Portal:
         """Where each published version's converted folder is kept."""
         return self.settings.data_dir / VERSIONS_DIR
 
-    def _snapshot_coverage(self, _published: Published) -> None:
+    @contextmanager
+    def publishing_batch(self) -> Iterator[None]:
+        """Publishes of a batch (`portal publish a b c …`): coverage's trend gets one point
+        at the batch's end rather than one per dataset — each point reads the whole
+        catalogue, so per dataset a national batch cost the square of its size."""
+        self._snapshot_due = False
+        try:
+            yield
+        finally:
+            due, self._snapshot_due = self._snapshot_due, None
+            if due:
+                self._after_batch()
+
+    def _after_batch(self) -> None:
+        try:
+            self._snapshot_coverage(None)
+        except Exception:  # the publishes are done: the snapshot's failure is only logged
+            log.exception("coverage snapshot after a batch of publishes failed")
+
+    def _snapshot_coverage(self, _published: Published | None) -> None:
+        if self._snapshot_due is not None:  # in a batch: once, at its end
+            self._snapshot_due = True
+            return
         from portal.coverage.model import LOCAL, local_coverage, record_snapshot
 
         record_snapshot(self.store, local_coverage(self), LOCAL)

@@ -74,17 +74,18 @@ def publish_command(
     failed = 0
     options = Options(dry_run=dry_run, allow_invalid=allow_invalid, allow_empty=allow_empty)
     lookahead = Lookahead.of(paths, publisher)  # the catalogue read together, not per dataset
-    for path in paths:
-        try:
-            if path.suffix in (".yaml", ".yml"):
-                result = publish_recipe(path, publisher, portal.workspace, options)
-            else:
-                result = publish(path, publisher, options, lookahead)
-        except PortalError as exc:  # one bad dataset must not stop the others
-            failed += 1
-            render_error(exc, st.err, debug=st.settings.debug)
-            continue
-        _print_result(st, result, dry_run)
+    with portal.publishing_batch():
+        for path in paths:
+            try:
+                if path.suffix in (".yaml", ".yml"):
+                    result = publish_recipe(path, publisher, portal.workspace, options)
+                else:
+                    result = publish(path, publisher, options, lookahead)
+            except PortalError as exc:  # one bad dataset must not stop the others
+                failed += 1
+                render_error(exc, st.err, debug=st.settings.debug)
+                continue
+            _print_result(st, result, dry_run)
     summary = f"catalogue: {target.kind} {escape(target.where)}"
     st.out.print(summary + (f"; {failed} not published" if failed else ""), highlight=False)
     raise typer.Exit(1 if failed else 0)

@@ -124,6 +124,21 @@ def test_a_snapshot_writes_only_the_organizations_that_changed(portal: Portal) -
         SETTSU: (1, 17), SUITA: (0, 16), YAIZU: (1, 17)}  # fmt: skip
 
 
+def test_a_batch_of_publishes_makes_one_point(portal: Portal) -> None:
+    """`portal publish a b …`: one point at the batch's end (each point reads the whole
+    catalogue); a publish on its own makes its point at once (the trend test above)."""
+
+    def moments() -> int:
+        return len({p.at for p in model.trend(portal.store)})
+
+    before = moments()
+    with portal.publishing_batch():
+        publish(portal, TEST_DATA / "convert" / "population-two-row-header.yaml")
+        publish(portal, TEST_DATA / "convert" / "aed-with-title.yaml")
+        assert moments() == before  # not yet: at the batch's end
+    assert moments() == before + 1
+
+
 def test_a_failing_snapshot_never_fails_the_publish(
     portal: Portal, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
