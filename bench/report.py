@@ -7,6 +7,11 @@ a script that fails, times out or writes no figures is reported as failed with t
 of its output, and the report is written all the same. The report holds every figure (value,
 unit, baseline and ratio, goal and whether it is met), a "Not met" section with each script's
 note for an unmet goal (the measured figure and what limits it), the machine and the commit.
+
+Every script's run (figures, date, commit, load average) is also kept in bench/figures.json
+(written with the report, never edited by hand): `--only` runs the scripts named and takes the
+others from it, so re-measuring one benchmark after a change does not need the hour of the
+whole set; each script's section says when, on which commit and under which load it ran.
 """
 
 from __future__ import annotations
@@ -43,6 +48,26 @@ class Run:
     figures: list[dict[str, Any]] = field(default_factory=list)
     failure: str = ""  # empty when the script succeeded
     tail: str = ""
+    ran: str = ""  # when (UTC), on which commit and under which load the script ran
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"script": self.script, "seconds": self.seconds, "figures": self.figures,
+                "failure": self.failure, "tail": self.tail, "ran": self.ran}  # fmt: skip
+
+
+def kept_runs(path: Path) -> dict[str, Run]:
+    """The runs bench/figures.json holds (none if it is missing or unreadable)."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {r["script"]: Run(**r) for r in data["runs"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def merged(new: list[Run], kept: dict[str, Run]) -> list[Run]:
+    """The runs just made, and the kept ones of the scripts not run now, in SCRIPTS order."""
+    fresh = {r.script: r for r in new}
+    return [run for name in SCRIPTS if (run := fresh.get(name) or kept.get(name)) is not None]
 
 
 def run_script(name: str, out: Path, timeout: float) -> Run:
@@ -51,6 +76,8 @@ def run_script(name: str, out: Path, timeout: float) -> Run:
     target = out / f"{name}.json"
     command = [sys.executable, "-u", str(BENCH / f"{name}.py"), "--json", str(target)]
     print(f"report: running {name} …", flush=True)
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    ran = f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC, commit {commit()}, load average {load}"
     started = time.perf_counter()
     # A session of its own: on a timeout the script and what it started (portal serve) stop.
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -67,14 +94,14 @@ def run_script(name: str, out: Path, timeout: float) -> Run:
     reader.join()
     seconds, tail = time.perf_counter() - started, "".join(lines[-TAIL_LINES:]).rstrip()
     if status is None:
-        return Run(name, seconds, failure=f"timed out after {timeout:.0f} s", tail=tail)
+        return Run(name, seconds, failure=f"timed out after {timeout:.0f} s", tail=tail, ran=ran)
     if status != 0:
-        return Run(name, seconds, failure=f"exit status {status}", tail=tail)
+        return Run(name, seconds, failure=f"exit status {status}", tail=tail, ran=ran)
     try:
         figures = json.loads(target.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        return Run(name, seconds, failure=f"no figures written ({exc})", tail=tail)
-    return Run(name, seconds, figures=figures)
+        return Run(name, seconds, failure=f"no figures written ({exc})", tail=tail, ran=ran)
+    return Run(name, seconds, figures=figures, ran=ran)
 
 
 def _echo(process: subprocess.Popen[str], name: str, lines: list[str]) -> None:
@@ -99,7 +126,7 @@ def machine() -> dict[str, str]:
         "CPU": model,
         "Cores": str(os.cpu_count()),
         "Memory": f"{kib / 1024 / 1024:.1f} GiB" if kib else "unknown",
-        "Load average at start (1, 5, 15 min)": load,
+        "Load average when the report was written (1, 5, 15 min)": load,
         "Python": f"{platform.python_version()} ({platform.python_implementation()})",
         "OS": f"{os_name}, {platform.system()} {platform.release()} {platform.machine()}",
     }
@@ -146,7 +173,8 @@ def verdict(figure: dict[str, Any]) -> str:
 
 
 def figure_rows(run: Run) -> list[str]:
-    rows = [f"### {run.script} ({run.seconds:.0f} s)", "",
+    when = [f"Ran {run.ran}.", ""] if run.ran else []
+    rows = [f"### {run.script} ({run.seconds:.0f} s)", "", *when,
             "| Figure | Value | Unit | Baseline | Ratio | Goal | Met |", "|---|---:|---|---|---:|---|:-:|"]  # fmt: skip
     for f in run.figures:
         ratio = f"{f['ratio']:.2f}×" if isinstance(f.get("ratio"), (int, float)) else ""
@@ -216,6 +244,8 @@ def main() -> int:
     parser.add_argument("--only", help="comma-separated scripts to run (default: all)")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds per script")
     parser.add_argument("--out", type=Path, default=BENCH / "REPORT.md")
+    parser.add_argument("--figures", type=Path, default=BENCH / "figures.json",
+                        help="every script's last run, read for --only and rewritten")  # fmt: skip
     args = parser.parse_args()
     wanted = args.only.split(",") if args.only else list(SCRIPTS)
     unknown = [name for name in wanted if name not in SCRIPTS]
@@ -225,10 +255,13 @@ def main() -> int:
     skipped = [name for name in wanted if name not in present]
     started, host = datetime.now(UTC), machine()
     with tempfile.TemporaryDirectory(prefix="portal-bench-") as tmp:
-        runs = [run_script(name, Path(tmp), args.timeout) for name in present]
+        new = [run_script(name, Path(tmp), args.timeout) for name in present]
+    runs = merged(new, kept_runs(args.figures) if args.only else {})
+    args.figures.write_text(json.dumps({"runs": [r.to_dict() for r in runs]}, ensure_ascii=False,
+                                       indent=1) + "\n", encoding="utf-8")  # fmt: skip
     args.out.write_text(render(runs, skipped, host, started), encoding="utf-8")
-    print(f"report: wrote {args.out}")
-    return 1 if any(r.failure for r in runs) else 0
+    print(f"report: wrote {args.out} and {args.figures}")
+    return 1 if any(r.failure for r in new) else 0
 
 
 if __name__ == "__main__":
