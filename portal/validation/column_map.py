@@ -5,8 +5,9 @@ another order, or under other names, had its population counts checked as 調査
 ("an Excel date serial number"). Here a column is matched by its name first — the exact
 name, the name but for width and punctuation, a legacy 推奨 name, a known synonym
 (portal.pipeline.matching's tables, read-only) — and only a field no name found takes the
-column at its own position, if that column is still free. Every finding about a column
-matched by position alone says so (validate.py); the report lists how each was matched.
+column at its own position, if that column is still free and the columns matched by name
+around it are in their places. Every finding about a column matched by position alone says
+so (validate.py); the report lists how each column was matched.
 """
 
 from __future__ import annotations
@@ -111,19 +112,33 @@ def match_header(header: Sequence[str], names: Sequence[str]) -> ColumnMap:
     for how, wanted, key in stages:
         keys = [key(label) if label else "" for label in labels]
         for j, name in enumerate(names):
-            if sources[j] is not None:
-                continue
-            for other in wanted(name):
-                free = _free_column(keys, key(other), sources)
-                if free is not None:
-                    sources[j], hows[j] = free, how
-                    break
+            if sources[j] is None:
+                found = _first_free(keys, [key(other) for other in wanted(name)], sources)
+                sources[j], hows[j] = found, how if found is not None else None
+    by_name = {s: s == j for j, s in enumerate(sources) if s is not None}  # column: in place?
     for j in range(min(len(names), len(labels))):
-        if sources[j] is None and j not in sources:
+        if sources[j] is None and j not in by_name and _anchored(j, by_name):
             sources[j], hows[j] = j, POSITION
     return ColumnMap(tuple(header), tuple(names), tuple(sources), tuple(hows))
 
 
-def _free_column(keys: Sequence[str], wanted: str, taken: Sequence[int | None]) -> int | None:
-    """The first column with that key not yet feeding a field (a repeated name: the next)."""
-    return next((c for c, k in enumerate(keys) if k == wanted and wanted and c not in taken), None)
+def _anchored(column: int, in_place: dict[int, bool]) -> bool:
+    """Whether the position of a column says anything: the nearest columns matched by name on
+    either side (or the edge of the table) are where the standard puts them. In a file whose
+    columns are moved, the field at a column's position is a guess (a second 電話番号 is not
+    所在地_都道府県 because it stands where that field would)."""
+    left = max((c for c in in_place if c < column), default=None)
+    right = min((c for c in in_place if c > column), default=None)
+    return all(in_place[c] for c in (left, right) if c is not None)
+
+
+def _first_free(
+    keys: Sequence[str], wanted: Sequence[str], taken: Sequence[int | None]
+) -> int | None:
+    """The first column with a wanted key (in the order they are wanted) not yet feeding a
+    field (of a repeated name, the next)."""
+    for key in wanted:
+        free = next((c for c, k in enumerate(keys) if k == key and key and c not in taken), None)
+        if free is not None:
+            return free
+    return None

@@ -78,15 +78,15 @@ def test_forced_dataset(capsys) -> None:
     )
     body = json.loads(out)
     assert code == 1 and body["dataset"] == "aed"
-    # The legacy names are matched by name (住所 is 所在地_連結表記 wherever it stands); what only
-    # its position says (都道府県名 in 地方公共団体名's place) is reported as such.
+    # The legacy names are matched by name (住所 is 所在地_連結表記 wherever it stands); 都道府県名
+    # stands where 地方公共団体名 would, but the columns around it are moved: no field by position.
     columns = {c["label"]: c for c in body["detection"]["columns"]}
     assert (columns["住所"]["field"], columns["住所"]["how"]) == ("所在地_連結表記", "legacy")
-    assert (columns["都道府県名"]["field"], columns["都道府県名"]["how"]) == ("地方公共団体名", "position")
+    assert columns["都道府県名"]["field"] is None
     assert body["detection"]["unmatched"] == ["都道府県名", "市区町村名"]
-    said = [e for e in body["errors"] if e["field"] == "地方公共団体名"]
-    assert said and all("position alone" in e["message_en"] and "位置だけ" in e["message_ja"]
-                        for e in said)  # fmt: skip
+    assert "地方公共団体名" in body["detection"]["missing"]
+    assert not any(e["field"] == "所在地_連結表記" and e["code"] == "missing-label"
+                   for e in body["errors"])  # fmt: skip
 
 
 def test_unknown_dataset_exits_2(capsys) -> None:
