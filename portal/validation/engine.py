@@ -39,6 +39,7 @@ from portal.validation.columns import (
     share_clean_values,
     suspects,
 )
+from portal.validation.duplicates import DuplicateRows
 from portal.validation.frictionless_verdicts import CONSTRAINT_CODES, frictionless_verdict
 from portal.validation.report import Findings
 from portal.validation.rulesets import RuleSet
@@ -104,6 +105,7 @@ class TableValidator:
                 self.row_checks.append(check)
         self.by_name = {c.name: c for c in self.columns}
         self.rows = 0
+        self.duplicates = DuplicateRows()
 
     # Findings
 
@@ -126,6 +128,10 @@ class TableValidator:
     def check_chunk(self, numbers: Sequence[int], rows: Sequence[list[str]]) -> None:
         pending: dict[tuple[int, str], list[Finding]] = {}
         kept_numbers, kept = self._structure(numbers, rows, pending)
+        for number, first in self.duplicates.check(kept_numbers, kept):
+            pending.setdefault((number, ""), []).append(
+                self._make("duplicate-row", row=number, first=first)
+            )
         if kept:
             columns = list(zip(*kept, strict=True))
             for col in self.columns:
