@@ -104,6 +104,14 @@ def _readers(directory: Directory, prefecture: str | None) -> dict[str, Reader]:
         except PortalError:
             return None
 
+    def bare_code(cells: Sequence[str]) -> str | None:  # a column not named as codes
+        # 12000 (a fee) would be 120006 千葉県: only a 6-digit code names a prefecture here.
+        named = code(cells)
+        gov = directory.get(named) if named else None
+        if gov is None or (gov.kind == "prefecture" and len(clean_code(cells[0])) < 6):
+            return None
+        return named
+
     def gsi_id(cells: Sequence[str]) -> str | None:  # E27205… → 27205 → 272051
         m = _GSI_ID.fullmatch(cells[0])
         return code([m[1]]) if m else None
@@ -117,7 +125,7 @@ def _readers(directory: Directory, prefecture: str | None) -> dict[str, Reader]:
         gov = directory.get(parts.lgcode) if parts and parts.lgcode else None
         return as_city(gov, directory).lgcode if gov else None
 
-    return {"code": code, "gsi_id": gsi_id, "name": name, "place": place}
+    return {"code": code, "bare_code": bare_code, "gsi_id": gsi_id, "name": name, "place": place}
 
 
 def _columns(profiles: list[Profile], matches: list[Match], t: Tables) -> dict[str, list[str]]:
@@ -150,6 +158,14 @@ def _columns(profiles: list[Profile], matches: list[Match], t: Tables) -> dict[s
     }  # fmt: skip
 
 
+def _code_like(profile: Profile) -> bool:
+    """A column of any name that may hold codes (a 番号 column of 22212): 5- or 6-digit values
+    that repeat — a file's codes are a few bodies', amounts and serial numbers vary."""
+    counts = profile.counts
+    digits = all(_FIVE_OR_SIX_DIGITS.fullmatch(clean_code(v)) for v in counts)
+    return bool(counts) and digits and len(counts) <= max(1, counts.total() // 2)
+
+
 def _sources(
     profiles: list[Profile], matches: list[Match], directory: Directory, t: Tables,
     prefecture: str | None,
@@ -164,9 +180,8 @@ def _sources(
                         "E{five}… → {five} → {code}") for c in cols["gsi_ids"])  # fmt: skip
     yield from (_Source([c], read["code"], code_reason, NAMED_CODE_SHARE, True)
                 for c in cols["named_codes"])  # fmt: skip
-    yield from (_Source([p.name], read["code"], code_reason, UNNAMED_CODE_SHARE, True)
-                for p in profiles if p.counts and all(  # a 番号 column of 22212
-                    _FIVE_OR_SIX_DIGITS.fullmatch(clean_code(v)) for v in p.counts))  # fmt: skip
+    yield from (_Source([p.name], read["bare_code"], code_reason, UNNAMED_CODE_SHARE, True)
+                for p in profiles if _code_like(p))  # fmt: skip
     pairs = [[p, m] for p in cols["prefectures"][:1] for m in cols["municipalities"] if p != m]
     yield from (_Source(c, read["name"], "most common municipality in {what}")
                 for c in pairs or [[m] for m in cols["municipalities"]])  # fmt: skip

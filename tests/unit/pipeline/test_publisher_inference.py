@@ -219,3 +219,13 @@ def test_title_naming_a_town_as_a_place_keeps_the_city(
     path = write(tmp_path, "t.csv", "焼津市 栄町地区 AED一覧\n名称,緯度\nA,34.8\n")
     gov, _, _ = infer(path, registry, directory)
     assert gov is not None and gov.lgcode == "222127"
+
+
+def test_round_amounts_are_not_prefecture_codes(
+    tmp_path: Path, registry: Registry, directory: Directory
+) -> None:
+    # 10000 → 100005 群馬県, 12000 → 120006 千葉県: a fee column is no code column.
+    fees = "大会議室,10000\n中会議室,12000\n小会議室,15000\nホール,20000\n和室,13000\n"
+    path = write(tmp_path, "t.csv", f"名称,使用料\n{fees}")
+    gov, _, counts = infer(path, registry, directory, "public_facility")
+    assert gov is None and counts == {}
