@@ -55,7 +55,8 @@ MARGIN = 0.1
 NAMED_IN = {"title": 0.3, "sheet": 0.3, "file": 0.2, "columns": 0.15, "values": 0.15}
 WORDS_MAX = 0.5
 VALUE_SHARE = 0.3  # share of a names column's values with a dataset's words to count
-CANDIDATES_SHOWN = 5  # a person compares a handful, not the whole registry
+CANDIDATES_SHOWN = 5  # a person compares a handful, not the whole registry …
+CANDIDATES_MAX = 10  # … unless more over the floor are within MARGIN of the best: none is ruled out
 FIT_SHOWN = 6  # matched columns named in a candidate's evidence
 _MARKS_KINDS = {"yes-no", "flag-1-blank"}  # ○ or 1 by values alone: no evidence of kind
 _ASCII_WORD = re.compile(r"[A-Za-z][A-Za-z0-9 \-]*")
@@ -287,7 +288,9 @@ def choose(registry: Registry, header: Sequence[str], profiles: Sequence[Profile
     sure = not doubts and best >= CONFIDENCE_FLOOR and best - second >= MARGIN
     if not sure and not doubts:
         doubts.append(_say_unsure(ranked[0], second))
-    return Choice([c for c in ranked[:CANDIDATES_SHOWN] if c.score > 0] or ranked[:1], sure, doubts)
+    close = sum(1 for c in ranked if best - c.score < MARGIN) if best >= CONFIDENCE_FLOOR else 0
+    shown = ranked[: min(CANDIDATES_MAX, max(CANDIDATES_SHOWN, close))]
+    return Choice([c for c in shown if c.score > 0] or ranked[:1], sure, doubts)
 
 
 def _say_unsure(best: Candidate, second: float) -> tuple[str, str]:
