@@ -27,6 +27,15 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("date", None, "2026/4/2", "2026-04-02"),
     ("date", None, "1954-11", "1954-11"),  # no day: kept as year-month
     ("date", {"excel_serial": True}, "22196", "1960-10-07"),
+    ("date", {"order": "mdy"}, "4/2/2026", "2026-04-02"),
+    ("date", {"order": "dmy"}, "4/2/2026", "2026-02-04"),
+    ("date", {"order": "mdy"}, "12/31/2025", "2025-12-31"),
+    ("date", {"order": "mdy"}, "2026/4/2", "2026-04-02"),  # an ISO-like date needs no order
+    ("date", {"year_only": "first-day"}, "令和5年", "2023-01-01"),
+    ("date", {"year_only": "first-day"}, "平成30年度", "2018-04-01"),
+    ("date", {"year_only": "last-day"}, "平成30年度", "2019-03-31"),
+    ("date", {"year_only": "first-day"}, "令和元年", "2019-05-01"),  # 令和 began on May 1
+    ("date", {"year_only": "first-day"}, "令和6年4月1日", "2024-04-01"),
     ("time", None, "９：００", "09:00"),
     ("time", None, "9時", "09:00"),
     ("time", None, "午後5時30分", "17:30"),
@@ -35,6 +44,13 @@ CASES: list[tuple[str, Any, str, str]] = [
     ("time_start", None, "8：00～18：00", "08:00"),
     ("time_end", None, "8時30分　～　17時15分", "17:15"),
     ("time_end", None, "8:30～１7:15", "17:15"),
+    ("time_start", None, "午後2時から午後4時まで", "14:00"),
+    ("time_end", None, "午後2時から午後4時まで", "16:00"),
+    ("time_end", None, "午後1時～3時", "15:00"),
+    ("time_start", None, "9時半～17時", "09:30"),
+    ("time_start", {"all_day": True}, "24時間", "00:00"),
+    ("time_end", {"all_day": True}, "２４時間", "24:00"),
+    ("time_end", {"all_day": True}, "9:00-17:00", "17:00"),
     ("phone", None, "(0265)22-2077", "0265-22-2077"),
     ("phone", None, "0778－21－2019", "0778-21-2019"),
     ("phone", None, "(054)629-3520 ", "054-629-3520"),
@@ -73,6 +89,12 @@ FAILS: list[tuple[str, Any, str]] = [
     ("date", None, "未定"),
     ("time", None, "午前中"),
     ("time_start", None, "24時間"),
+    ("time_end", None, "午前9時～3時"),  # 15:00, or a typo for 13時: not guessed
+    ("date", None, "4/2/2026"),  # April 2 or 4 February
+    ("date", {"order": "mdy"}, "13/2/2026"),
+    ("date", {"order": "mdy"}, "4/2/26"),  # the century is a guess
+    ("date", None, "令和5年"),  # a year is not a date unless the recipe says which day
+    ("date", {"year_only": "first-day"}, "平成32年度"),  # 平成 ended in its 31st year
     ("phone", None, "内線のみ"),
     ("postcode", None, "272-002"),
     ("lgcode", None, "吹田市"),
@@ -96,6 +118,22 @@ def test_normalizer_says_why_it_cannot(name: str, option: Any, given: str) -> No
     with pytest.raises(NormalizeError) as err:
         REGISTRY[name].fn(given, option, CTX)
     assert err.value.reason_en and err.value.reason_ja
+
+
+@pytest.mark.parametrize(
+    ("name", "given", "words"),
+    [
+        ("date", "4/2/2026", "add {date: {order: mdy}} or {date: {order: dmy}}"),
+        ("date", "令和5年", "with {date: {year_only: first-day}} it would be 2023-01-01"),
+        ("date", "平成30年度", "it would be 2018-04-01"),
+        ("time_start", "24時間", "add {time_start: {all_day: true}}"),
+        ("time_end", "終日", "to write 00:00–24:00"),
+    ],
+)
+def test_a_value_the_recipe_could_read_says_how(name: str, given: str, words: str) -> None:
+    with pytest.raises(NormalizeError) as err:
+        REGISTRY[name].fn(given, None, CTX)
+    assert words in err.value.reason_en and "{" in err.value.reason_ja
 
 
 def test_every_normalizer_is_tested() -> None:
