@@ -52,10 +52,11 @@ __all__ = ["Evidence", "constants_for", "municipalities_of", "publisher_of"]
 # list holds a few facilities across the border (a shelter in the next city: 1 row in 20); a
 # joint (広域) list splits more evenly. At 0.6 a two-body list needs 3 rows in 5 for one.
 PUBLISHER_MAJORITY = 0.6
-# Share of a column's filled values that must be codes of existing bodies: a column named as
-# a code column may hold a few blanks-as-dashes or damaged codes; a column of another name
-# (番号) counts only when it is nearly all codes (2 % of random 5-digit numbers are codes).
-NAMED_CODE_SHARE = 0.5
+# Share of a column's filled values that must name existing bodies: a column named as a code
+# or municipality column may hold a few dashes, damaged codes or other words (本庁, 県外); a
+# column of another name (番号) counts only when it is nearly all codes (2 % of random
+# 5-digit numbers are codes).
+NAMED_SHARE = 0.5
 UNNAMED_CODE_SHARE = 0.9
 _FIVE_OR_SIX_DIGITS = re.compile(r"\d{5,6}")
 _GSI_ID = re.compile(r"[A-Za-z]?(\d{5})\d*")
@@ -133,10 +134,16 @@ def _columns(profiles: list[Profile], matches: list[Match], t: Tables) -> dict[s
     voc = vocabulary()
     matched = {m.field: m.sources for m in matches}
 
+    # A whole address feeds 所在地_都道府県 and 所在地_市区町村 too: it is no name column.
+    full = [f for f, a in t.address_parts.items() if a == "full"]
+    addresses = {p.name for p in profiles if p.kind == "address"}
+    addresses |= {matched[f][0] for f in full if len(matched.get(f, [])) == 1}
+
     def by_field(attrs: set[str], parts: frozenset[str] = frozenset()) -> list[str]:
         fields = [f for f, a in t.publisher_fields.items() if a in attrs]
         fields += [f for f, a in t.address_parts.items() if a in parts]
-        return [matched[f][0] for f in fields if len(matched.get(f, [])) == 1]
+        found = [matched[f][0] for f in fields if len(matched.get(f, [])) == 1]
+        return [c for c in found if c not in addresses]
 
     def by_name(words: frozenset[str]) -> list[str]:
         return [p.name for p in profiles if column_key(p.name) in words]
@@ -178,12 +185,12 @@ def _sources(
                 for c in cols["matched_codes"] + cols["valid_codes"])  # fmt: skip
     yield from (_Source([c], read["gsi_id"], "{what} starts with the 5-digit code: "
                         "E{five}… → {five} → {code}") for c in cols["gsi_ids"])  # fmt: skip
-    yield from (_Source([c], read["code"], code_reason, NAMED_CODE_SHARE, True)
+    yield from (_Source([c], read["code"], code_reason, NAMED_SHARE, True)
                 for c in cols["named_codes"])  # fmt: skip
     yield from (_Source([p.name], read["bare_code"], code_reason, UNNAMED_CODE_SHARE, True)
                 for p in profiles if _code_like(p))  # fmt: skip
     pairs = [[p, m] for p in cols["prefectures"][:1] for m in cols["municipalities"] if p != m]
-    yield from (_Source(c, read["name"], "most common municipality in {what}")
+    yield from (_Source(c, read["name"], "most common municipality in {what}", NAMED_SHARE)
                 for c in pairs or [[m] for m in cols["municipalities"]])  # fmt: skip
     joined = [m.sources for m in matches if m.field == "所在地_連結表記"]
     yield from (_Source(c, read["place"], "most common municipality at the start of {what}, "

@@ -229,3 +229,24 @@ def test_round_amounts_are_not_prefecture_codes(
     path = write(tmp_path, "t.csv", f"名称,使用料\n{fees}")
     gov, _, counts = infer(path, registry, directory, "public_facility")
     assert gov is None and counts == {}
+
+
+def test_a_name_column_that_mostly_names_nobody_gives_way_to_the_addresses(
+    tmp_path: Path, registry: Registry, directory: Directory
+) -> None:
+    rows = "".join(f"S{i},静岡県藤枝市岡出山{i}-1,-\n" for i in range(1, 5))
+    path = write(tmp_path, "t.csv", f"名称,住所,市町村\n{rows}S9,静岡県藤枝市前島2-9-1,焼津市\n")
+    gov, reason, _ = infer(path, registry, directory, "evacuation_space")
+    assert gov is not None and gov.lgcode == "222143"
+    assert reason.startswith("most common municipality at the start of 住所")
+
+
+def test_an_address_column_is_no_prefecture_column(
+    tmp_path: Path, registry: Registry, directory: Directory
+) -> None:
+    # 住所 feeds 所在地_都道府県 through the split; 府中市 is settled by the title's 東京都.
+    rows = "A,宮西町2-24,府中市\nB,府中町1-1,府中市\n"
+    path = write(tmp_path, "t.csv", f"東京都 AED一覧\n名称,住所,市町村\n{rows}")
+    gov, reason, _ = infer(path, registry, directory)
+    assert gov is not None and gov.full_name == "東京都府中市"
+    assert reason.startswith("most common municipality in 市町村 (2 of 2 rows)")
