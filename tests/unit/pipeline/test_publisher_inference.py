@@ -108,6 +108,8 @@ def test_file_name_and_title_row(registry: Registry, directory: Directory) -> No
     assert rows == {}
     _, reason, _ = infer(FAMILY / "yaizu_title_row.csv", registry, directory)
     assert reason == "the title row 「焼津市 AED設置箇所一覧」 names it; no column names it"
+    _, reason, _ = infer(FAMILY / "aed_settichi.xlsx", registry, directory)
+    assert reason == "the sheet name 牧之原市AED設置場所 names it; no column names it"
 
 
 def test_rows_of_three_municipalities_name_no_publisher(
