@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,11 @@ __all__ = ["Candidate", "Match", "Suggestion", "suggest"]
 SAMPLE_ROWS = 500
 UNKNOWN_LGCODE = "000000"  # the schema needs 6 digits; `portal convert` refuses this one
 REVIEW_BELOW = 0.8
+MARKED_FILE = Path(__file__).with_name("marked.yaml")
+# A list field from ○ columns named like its items: the names and the marks agree, but
+# which columns are items is a reading of their names: check the list.
+MARKED = 0.7
+MARKS_SHARE = 0.9  # of a column's filled cells that must be marks (○, ×, 有 …)
 
 
 @dataclass
@@ -64,6 +70,7 @@ class Suggestion:
     sure: bool = True
     candidates: list[Candidate] = field(default_factory=list)  # best first, with evidence
     doubts: list[tuple[str, str]] = field(default_factory=list)  # (en, ja): say them aloud
+    marked: list[str] = field(default_factory=list)  # fields written as `marked:` (○ columns)
 
     def to_recipe(self, recipe_dir: Path) -> dict[str, Any]:
         """The recipe as data (valid against recipe.schema.json); paths relative to recipe_dir."""
@@ -81,7 +88,7 @@ class Suggestion:
         }
         if self.constants:
             recipe["constants"] = dict(self.constants)
-        recipe["columns"] = {m.field: _column(m) for m in self.matches}
+        recipe["columns"] = {m.field: _column(m, m.field in self.marked) for m in self.matches}
         if self.ids_field:
             recipe["ids"] = {"field": self.ids_field, "template": "{n}"}
         return recipe
@@ -144,7 +151,9 @@ class Suggestion:
         return out
 
 
-def _column(m: Match) -> dict[str, Any]:
+def _column(m: Match, marked: bool = False) -> dict[str, Any]:
+    if marked:
+        return {"marked": {"columns": list(m.sources)}}
     column: dict[str, Any] = {"from": m.sources[0] if len(m.sources) == 1 else list(m.sources)}
     if len(m.sources) > 1 and m.join:
         column["join"] = m.join
@@ -204,6 +213,30 @@ def _read(path: Path, sheet: str | int | None, known: set[str]) -> _Source:
 # Which dataset: portal/pipeline/choice.py
 
 
+@lru_cache(maxsize=1)
+def _marked_words() -> dict[str, list[str]]:
+    loaded: dict[str, list[str]] = yaml.safe_load(MARKED_FILE.read_text(encoding="utf-8"))
+    return loaded
+
+
+def _marked(definition: Definition, profiles: list[Profile], matches: list[Match]) -> list[Match]:
+    """A list field (marked.yaml) without a column, from the unused ○ columns named like
+    its items (実施サービス from 訪問介護 ○, 通所介護 ○ …)."""
+    used = {s for m in matches for s in m.sources}
+    found = {m.field for m in matches}
+    out = []
+    for name, words in _marked_words().items():
+        if name not in definition.field_names or name in found:
+            continue
+        columns = [p.name for p in profiles if p.name not in used and p.filled
+                   and p.share("yes-no") >= MARKS_SHARE and any(w in p.name for w in words)]  # fmt: skip
+        if columns:
+            reason = f"columns marked ○ named like its items: {', '.join(columns)}"
+            out.append(Match(name, columns, MARKED, reason, []))
+            used.update(columns)
+    return out
+
+
 def _ids_field(definition: Definition, matches: list[Match], profiles: list[Profile]) -> str | None:
     """The ID field to number: none matched, or its column is empty in every row read
     (`ids` only fills empty cells, so numbering cannot overwrite an ID)."""
@@ -255,6 +288,8 @@ def suggest(
     best = choice.candidates[0]
     definition = registry.get(best.dataset)
     matches = match_columns(definition, profiles, layout[0])
+    marked = _marked(definition, profiles, matches)
+    matches = sorted([*matches, *marked], key=lambda m: definition.field_names.index(m.field))
     gov, reason = publisher_of(profiles, matches, directory, t,
                                Evidence(path.name, source.sheet, source.titles))  # fmt: skip
     notes = _notes(registry, definition, source, layout[0])
@@ -291,4 +326,5 @@ def suggest(
         sure=choice.sure,
         candidates=choice.candidates,
         doubts=choice.doubts,
+        marked=[m.field for m in marked],
     )

@@ -90,7 +90,7 @@ def mapping(text: str, registry: Registry, suggestion: dict[str, Any]) -> Mappin
     fields = []
     for name in definition.field_names:
         spec = columns.get(name) or {}
-        sources = spec.get("from", [])
+        sources = spec.get("from") or spec.get("sum") or _marked_columns(spec)
         fields.append(FieldMapping(
             field=name, required=name in definition.required_fields,
             sources=[sources] if isinstance(sources, str) else list(sources),
@@ -106,6 +106,12 @@ def mapping(text: str, registry: Registry, suggestion: dict[str, Any]) -> Mappin
     return Mapping(dataset=definition.key, dataset_title=definition.title_ja,
                    lgcode=str(target.get("lgcode", "")), fields=fields, source_columns=header,
                    unused_columns=[c for c in header if c not in used])  # fmt: skip
+
+
+def _marked_columns(spec: dict[str, Any]) -> list[str]:
+    """The columns of a `marked:` field (実施サービス from 訪問介護 ○ …), shown as its sources."""
+    columns = (spec.get("marked") or {}).get("columns") or []
+    return [str(c) for c in columns]  # a list, or a mapping column → label (its keys)
 
 
 def _step(entry: str | dict[str, Any]) -> Normaliser:

@@ -83,3 +83,12 @@ def test_a_file_that_says_what_it_is_is_a_draft_with_its_evidence(client: TestCl
     assert "column names" in evidence and "訪問介護" in evidence
     assert "デイサービス" in evidence or "ケアセンター" in evidence
     assert up["doubts"] == []
+    # The ○ columns are the services: the mapping form shows them as 実施サービス's sources.
+    fields = {f["field"]: f for f in up["mapping"]["fields"]}
+    assert fields["実施サービス"]["sources"] == [
+        "訪問介護",
+        "通所介護",
+        "短期入所生活介護",
+        "居宅介護支援",
+    ]
+    assert up["mapping"]["unused_columns"] == []

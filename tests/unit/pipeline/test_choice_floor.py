@@ -5,6 +5,7 @@ kind of table the reference has no dataset for. And `portal recipe suggest` sayi
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -160,3 +161,23 @@ def test_cli_with_dataset_writes_and_says_what_the_reference_lacks(
         "the reference defines no standard dataset for designated evacuation shelters"
         in err.replace("\n", " ")
     )
+
+
+def test_service_marks_become_the_list_of_services(tmp_path: Path, registry: Registry,
+                                                   directory: Directory) -> None:  # fmt: skip
+    """The ○ columns of a care list are the 実施サービス: the converted CSV lists them."""
+    from portal.pipeline.convert import convert
+    from portal.settings import Settings
+    from portal.workspace import Workspace
+
+    s = chosen("kanazawa_kaigo_jigyosho.csv", registry, directory)
+    recipe = tmp_path / "kaigo.yaml"
+    recipe.write_text(s.to_yaml(tmp_path), encoding="utf-8")
+    assert "実施サービス: {marked: {columns: [訪問介護, 通所介護, 短期入所生活介護, 居宅介護支援]}}" in (
+        recipe.read_text(encoding="utf-8"))  # fmt: skip
+    settings = Settings(datasets_dir=DATASETS_DIR, data_dir=tmp_path / "var")
+    result = convert(recipe, Workspace.of(settings), tmp_path / "out")
+    with result.files["csv"].open(encoding="utf-8-sig") as fh:
+        services = [row["実施サービス"] for row in csv.DictReader(fh)]
+    assert services[:3] == ["訪問介護;通所介護;居宅介護支援", "通所介護", "訪問介護;居宅介護支援"]
+    assert s.unused_columns == []
