@@ -6,7 +6,7 @@ import gc
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import islice
@@ -233,10 +233,25 @@ def _implausible(
 ) -> list[Finding]:
     """`mapping-implausible`: the mapping does not look like the dataset (a wrong dataset)."""
     # str(): a source may be a reference to the second of two same-named columns (電話番号#2)
-    mapping = {name: [str(s) for s in column.sources] for name, column in recipe.columns.items()}
+    mapping = {
+        name: [str(s) for s in column.sources]
+        for name, column in recipe.columns.items()
+        if not _address_code(column.normalize)
+    }
     profiles = profile_columns(header, sample, ctx.directory)
     used = [str(f.column) for f in recipe.filters]
     return plausible.check(mapping, profiles, definition, used)
+
+
+def _address_code(normalize: Sequence[tuple[str, Any]]) -> bool:
+    """Whether the field is the code of the address's municipality ({address: lgcode}): its
+    values are codes made from the address column, so judging that column's values against
+    the field's kind (codes) would call a right mapping implausible."""
+    return any(
+        name == "address"
+        and (option == "lgcode" or isinstance(option, dict) and option.get("part") == "lgcode")
+        for name, option in normalize
+    )
 
 
 def _rejected(outcome: Outcome) -> ConversionRejected:
