@@ -5,7 +5,8 @@ Evidence, strongest first (the first that names a body is the rows' evidence):
 1. A code column: the columns matched to a publisher code field, a column of valid codes,
    国土地理院's 共通ID (E27205… → 27205 → 272051), a column named as a code
    (publisher.yaml `code_columns`: ｺｰﾄﾞ, cityCode …; half its values codes), and a column of
-   any name (番号) whose values are nearly all 5- or 6-digit codes of existing bodies. A
+   any name (番号) whose values are nearly all 5- or 6-digit codes of existing bodies and
+   repeat (a 5-digit value there never names a prefecture: 12000 is a fee, not 千葉県). A
    5-digit code is repaired with its check digit (22212 → 222127).
 2. Name columns: a municipality name column (市区町村名, 市町, cityName, 地方公共団体名 …),
    with the prefecture name column beside it (都道府県名, prefName) settling names found in
@@ -17,11 +18,14 @@ Evidence, strongest first (the first that names a body is the rows' evidence):
 
 Conflicts: a code column beats names, names beat addresses (a code is written on purpose;
 a name column is the clerk's own words; an address may be a facility across the border).
-The body holding PUBLISHER_MAJORITY of the rows that name one is the publisher; a file or
-title naming another body is reported in the reason, not followed. When the rows belong to
-several municipalities and none holds most: their prefecture if the file or title names
-it (a prefecture's list of its municipalities' facilities), else the body the file or title
-names, else nobody — the reason lists the municipalities and the clerk fills target.lgcode.
+Then, in this order:
+- rows in several municipalities of one prefecture that the file or title names: the
+  prefecture (a prefecture's list of facilities in its municipalities);
+- the body holding PUBLISHER_MAJORITY of the rows that name one; a file or title naming
+  another body is reported in the reason, not followed;
+- no body holds most rows: the body the file or title names, else nobody — the reason lists
+  the municipalities (and their prefecture's code) and the clerk fills target.lgcode.
+A column named as a code or name column counts when NAMED_SHARE of its values name a body.
 
 A designated city's ward counts as its city: 堺市's GSI file gives 271403 堺市, not 271411
 堺市堺区, because the city publishes (the file is per city, 共通ID E27140…) and a ward is

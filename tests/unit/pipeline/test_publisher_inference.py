@@ -252,3 +252,19 @@ def test_an_address_column_is_no_prefecture_column(
     gov, reason, _ = infer(path, registry, directory)
     assert gov is not None and gov.full_name == "東京都府中市"
     assert reason.startswith("most common municipality in 市町村 (2 of 2 rows)")
+
+
+def test_a_prefectures_list_even_when_one_city_holds_most_rows(
+    tmp_path: Path, registry: Registry, directory: Directory
+) -> None:
+    rows = (
+        "".join(f"S{i},静岡市葵区追手町{i}-6\n" for i in range(1, 5)) + "H,浜松市中区中央1-12-1\n"
+    )
+    path = write(tmp_path, "t.csv", f"静岡県 県有施設一覧\n名称,住所\n{rows}")
+    gov, reason, counts = infer(path, registry, directory, "public_facility")
+    assert gov is not None and gov.full_name == "静岡県"
+    assert counts == {"221007": 4, "221309": 1}
+    assert reason == (
+        "the title row 「静岡県 県有施設一覧」 names it; rows belong to 2 municipalities "
+        "(静岡市 4, 浜松市 1), all in it"
+    )
