@@ -264,7 +264,9 @@ class KanaReading(RowCheck):
             return None
         for j in (i - 1, i + 1, first_with.get(folded, i)):
             other = names[j] if 0 <= j < len(names) else None
-            theirs = self._cost(other, kana) if other and j != i and other != name else None
+            # A name inside the other (車庫 / 車庫・詰所) is the same place named more or less fully.
+            related = not other or j == i or other in name or name in other
+            theirs = None if related else self._cost(other or "", kana)
             if other and theirs is not None and theirs[0] == 0:
                 return {
                     "reason_en": f"it reads '{other}' in row {rows[j]}",

@@ -41,7 +41,8 @@ class Prefectures:
     """Bounds per prefecture, computed on first use from one directory."""
 
     def __init__(self, directory: Directory) -> None:
-        self.offices = [b for b in directory if b.lat or b.lng]
+        # Municipalities' and wards' offices: a prefecture's own stands in its capital.
+        self.offices = [b for b in directory if (b.lat or b.lng) and b.kind != "prefecture"]
         self.bounds: dict[str, float] = {}
 
     def bound_km(self, prefecture: str) -> float:

@@ -202,7 +202,8 @@ class Total(RowCheck):
         # becomes a sum no total can equal, rows are compared with map.
         totals = _counts(cols[total_f])
         sums = list(map(sum, zip(*(_counts(cols[p]) for p in parts_f), strict=True)))
-        shown = "+".join(parts_f)
+        # Many parts (18 age groups) are shown as the first and the last.
+        shown = "+".join(parts_f) if len(parts_f) <= 4 else f"{parts_f[0]}+…+{parts_f[-1]}"
         for i in compress(range(len(rows)), map(ne, totals, sums)):
             if totals[i] >= 0 <= sums[i]:
                 params = {"parts": shown, "sum": str(sums[i])}
