@@ -33,7 +33,15 @@ from portal.standards import Definition, Registry
 from portal.standards.detect import compare, known_layouts
 from portal.standards.registry import LEGACY_DIR
 
-__all__ = ["CONFIDENCE_FLOOR", "MARGIN", "Candidate", "Choice", "Context", "choose"]
+__all__ = [
+    "CONFIDENCE_FLOOR",
+    "MARGIN",
+    "Candidate",
+    "Choice",
+    "Context",
+    "choose",
+    "datasets_named",
+]
 
 WORDS_FILE = Path(__file__).with_name("choice.yaml")
 
@@ -232,6 +240,20 @@ def _named_by(c: Candidate, words: _Words, context: Context,
                   f"{p.name} の値 {len(texts)} 件中 {len(hits)} 件がこの種類の名前（{hits[0]}）")  # fmt: skip
             break
     return min(WORDS_MAX, sum(weights.values()))
+
+
+def datasets_named(registry: Registry, context: Context) -> dict[str, list[tuple[str, str]]]:
+    """The current datasets the file's title rows, sheet name or file name name, each with
+    where (en, ja): for a conversion into another dataset to be doubted (a sheet called
+    「AED設置施設」 converted into public_wireless_lan)."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for d in registry.all():
+        if d.fields and not d.key.startswith(f"{LEGACY_DIR}/"):
+            c = Candidate(d.key, d.title_ja, 0.0)
+            _named_by(c, _Words(_words_of(d).names, [], []), context, ())
+            if c.evidence:
+                out[d.key] = list(zip(c.evidence, c.evidence_ja, strict=True))
+    return out
 
 
 def _undefined(context: Context, layout: str | None) -> tuple[str, dict[str, Any], str, str] | None:

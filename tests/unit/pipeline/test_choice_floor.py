@@ -12,7 +12,7 @@ import pytest
 
 from portal.localgov import Directory
 from portal.localgov import load as load_directory
-from portal.pipeline.choice import CONFIDENCE_FLOOR, MARGIN
+from portal.pipeline.choice import CONFIDENCE_FLOOR, MARGIN, Context, datasets_named
 from portal.pipeline.suggest import Suggestion, suggest
 from portal.standards import Registry
 from tests.conftest import DATASETS_DIR
@@ -181,3 +181,16 @@ def test_service_marks_become_the_list_of_services(tmp_path: Path, registry: Reg
         services = [row["実施サービス"] for row in csv.DictReader(fh)]
     assert services[:3] == ["訪問介護;通所介護;居宅介護支援", "通所介護", "訪問介護;居宅介護支援"]
     assert s.unused_columns == []
+
+
+def test_datasets_named_by_the_file_itself(registry: Registry) -> None:
+    """What the title rows, sheet and file name say the file is (for a conversion into
+    another dataset to be doubted)."""
+    named = datasets_named(
+        registry, Context("gifu_shisetsu.xlsx", "AED設置施設", ("岐阜市 施設一覧",))
+    )
+    assert list(named) == ["aed"]
+    assert named["aed"] == [
+        ("sheet name 「AED設置施設」 names AED", "シート名「AED設置施設」に「AED」")
+    ]
+    assert datasets_named(registry, Context("maebashi_list.csv")) == {}
