@@ -102,9 +102,12 @@ def load_case(expected_path: Path) -> Case:
         p for p in expected_path.parent.glob(f"{stem}.*")
         if p != expected_path and p.suffix.lower() in {".csv", ".xlsx", ".xls", ".tsv", ".txt"}
     ]  # fmt: skip
-    loaded = yaml.safe_load(expected_path.read_text(encoding="utf-8")) or {}
+    try:
+        loaded = yaml.safe_load(expected_path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:  # one broken file must not hide the others' results
+        loaded = {"__error__": " ".join(str(exc).split())}
     if not isinstance(loaded, dict):
-        loaded = {"__error__": "not a mapping"}
+        loaded = {"__error__": "not a YAML mapping"}
     return Case(data[0] if len(data) == 1 else expected_path.with_suffix(""), expected_path, loaded)
 
 
@@ -113,7 +116,7 @@ def format_problems(case: Case) -> list[str]:
     e, where = case.expected, case.expected_path.name
     problems = []
     if "__error__" in e:
-        return [f"{where}: the file is not a YAML mapping"]
+        return [f"{where}: {e['__error__']}"]
     if not case.path.is_file():
         problems.append(f"{where}: no single data file {case.name}.csv|.xlsx beside it")
     problems += [f"{where}: unknown key {k!r} (see tests/data/messy/README.md)"

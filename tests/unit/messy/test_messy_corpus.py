@@ -18,7 +18,7 @@ from portal.standards import Registry
 from portal.workspace import Workspace
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR
 from tests.unit.messy.messy_checks import PRECISION_FLOOR, RECALL_FLOOR, Verdict, judge
-from tests.unit.messy.messy_corpus import Case, Runner, discover, format_problems
+from tests.unit.messy.messy_corpus import Case, Runner, discover, format_problems, load_case
 from tests.unit.messy.messy_figures import corpus_problems, table
 
 CASES = discover()
@@ -72,3 +72,11 @@ def test_a_file_that_names_no_data_file_is_reported(tmp_path: Path) -> None:
     problems = format_problems(case)
     assert any("no single data file" in p for p in problems)
     assert any("unknown key 'maping'" in p for p in problems)
+
+
+def test_an_expected_file_that_is_not_yaml_is_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "broken.csv").write_text("名称\nA\n", encoding="utf-8")
+    expected = tmp_path / "broken.expected.yaml"
+    expected.write_text("quirk: a: b: c\ndataset: aed\n", encoding="utf-8")
+    problems = format_problems(load_case(expected))
+    assert len(problems) == 1 and "mapping values are not allowed" in problems[0]
