@@ -87,7 +87,9 @@ def find_header(head: Sequence[Sequence[str]], known: Iterable[str] = ()) -> Fou
 def _by_known_names(head: Sequence[Sequence[str]], known: set[str]) -> int | None:
     if not known:
         return None
-    scores = [sum(1 for c in row if c and normalise_label(c) in known) for row in head]
+    # Distinct names: the second row of a two-row header repeats 計・男・女 under every age
+    # band and must not outscore the first row's 町丁名, 世帯数, 総数.
+    scores = [len({n for c in row if c and (n := normalise_label(c)) in known}) for row in head]
     top = max(scores)
     return scores.index(top) if top >= 3 else None
 

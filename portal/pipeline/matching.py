@@ -115,6 +115,11 @@ def _layout_names(t: Tables, layout: str | None) -> tuple[str, Callable[[str], l
     return spec["label"], lambda name: reverse.get(name, [])
 
 
+def _unitless_key(label: str) -> str:
+    """loose_key without a unit in brackets at the end (世帯数（世帯）, 面積(㎡))."""
+    return loose_key(statistics.without_unit(label))
+
+
 def _trusted_keys(definition: Definition, t: Tables) -> dict[str, list[str]]:
     """field → [its key_en], unless the key's words contradict the field's name (the
     reference's extraction gives westernStyleFemaleToilet to 男女共用トイレ総数)."""
@@ -226,6 +231,7 @@ def _run_stages(
     before = set(m.found)
     m.by_name(lambda f: t.synonyms.get(f, []), loose_key, SYNONYM, "synonym {}")
     m.by_name(lambda f: t.english.get(f, []), loose_key, ENGLISH, "English name {}")
+    m.by_name(lambda f: [f, *t.synonyms.get(f, [])], _unitless_key, SYNONYM, "name with a unit {}")
     _check_values(m, set(m.found) - before)
     _by_values(m, layout)
     _drop_long_table_counts(m)

@@ -95,6 +95,13 @@ def _band(text: str) -> tuple[str | None, bool, str]:
     return None, False, text
 
 
+def without_unit(label: str) -> str:
+    """A column name without its unit in brackets at the end (世帯数（世帯） → 世帯数)."""
+    text = unicodedata.normalize("NFKC", label).strip()
+    found = vocabulary().unit.search(text.casefold())
+    return text[: found.start()] if found and found.start() > 0 else label
+
+
 def read_label(label: str, v: Vocabulary | None = None) -> Reading | None:
     """The (age band, sex) a column name says, or None when it says anything else."""
     v = v or vocabulary()
@@ -107,8 +114,9 @@ def read_label(label: str, v: Vocabulary | None = None) -> Reading | None:
         if at < 0:
             continue
         pieces = (rest[:at] + "|" + rest[at + len(word) :]).split("|")
-        # 総数男 (the 総数 section's male column) is male: a total word may stand beside a sex.
-        if all(filler.fullmatch(p) or (sex != TOTAL and p in totals) for p in pieces):
+        # 総数男 (the 総数 section's male column) is male, 総数計 its total: a total word may
+        # stand beside the sex word.
+        if all(filler.fullmatch(p) or p in totals for p in pieces):
             return Reading(band, sex, single)
     return None
 
@@ -163,3 +171,43 @@ def long_table_column(columns: Iterable[_Column]) -> str | None:
         if filled and sum(map(is_age_band, filled)) >= LONG_TABLE_SHARE * len(filled):
             return column.name
     return None
+
+
+def notes(columns: Sequence[_Column], fields: Sequence[str], used: set[str]) -> list[str]:
+    """What a statistics table holds that suggest cannot map, in plain words (for the
+    recipe's header and the terminal). Empty unless the dataset has population counts."""
+    v = vocabulary()
+    if v.whole_area[TOTAL] not in fields:
+        return []
+    out: list[str] = []
+    long = long_table_column(columns)
+    if long is not None:
+        out.append(
+            f"the rows are age bands (column {long}): the standard has one row per area with the "
+            "bands as columns (0-4歳の男性 …), so no count was mapped; turn the table round first"
+        )
+    readings = [(c.name, read_label(c.name, v)) for c in columns if c.name not in used]
+    totals = [name for name, r in readings if r and r.band and r.sex == TOTAL]
+    if totals and long is None:
+        out.append(
+            f"age-band totals ({_some(totals)}) have no field (the standard has male and female "
+            "per band): left unused"
+        )
+    other = [name for name, r in readings if r and r.band and r.sex != TOTAL]
+    if other and long is None:
+        out.append(
+            f"age columns {_some(other)} are not the standard's 5-year bands (0-4歳 … 85歳以上): "
+            "add them up into the band they belong to with a recipe `sum:` column"
+        )
+    for column in columns:
+        filled = [x for x in column.values if x]
+        if filled and sum(map(is_year_only, filled)) >= YEAR_ONLY_SHARE * len(filled):
+            out.append(
+                f"column {column.name} holds years without a day ({filled[0]}): a date field "
+                "needs year, month and day — give the survey's reference date as a constant"
+            )
+    return out
+
+
+def _some(names: Sequence[str], shown: int = 3) -> str:
+    return ", ".join(names[:shown]) + (f" … ({len(names)} columns)" if len(names) > shown else "")
