@@ -126,7 +126,7 @@ def _fold(text: str) -> str:
 
 
 def found_in(text: str, words: Sequence[str]) -> list[str]:
-    """The words that occur in `text` (an ASCII word as a whole word only)."""
+    """The words that occur in `text` (an ASCII word only where a word starts)."""
     folded = _fold(text)
     ascii_text = re.sub(r"[_\-.]", " ", folded).replace(" ", " ")
     out = []
@@ -134,7 +134,8 @@ def found_in(text: str, words: Sequence[str]) -> list[str]:
         if word.startswith("re:"):
             hit = re.search(word[3:], folded) is not None
         elif _ASCII_WORD.fullmatch(word):
-            pattern = r"(?<![a-z])" + re.escape(_fold(word).replace("-", " ")) + r"(?![a-z])"
+            # At a word's start only: romaji compounds (hoikuen, kaigohoken) hold the word.
+            pattern = r"(?<![a-z])" + re.escape(_fold(word).replace("-", " "))
             hit = re.search(pattern, ascii_text) is not None
         else:
             hit = _fold(word) in folded

@@ -194,3 +194,9 @@ def test_datasets_named_by_the_file_itself(registry: Registry) -> None:
         ("sheet name 「AED設置施設」 names AED", "シート名「AED設置施設」に「AED」")
     ]
     assert datasets_named(registry, Context("maebashi_list.csv")) == {}
+
+
+def test_romaji_words_in_file_names(registry: Registry) -> None:
+    assert list(datasets_named(registry, Context("R6_hoikuen_ichiran.xlsx"))) == ["preschool"]
+    assert list(datasets_named(registry, Context("kaigohoken_jigyosho.csv"))) == ["care_service"]
+    assert datasets_named(registry, Context("shared_list.csv")) == {}  # no "aed" inside a word
