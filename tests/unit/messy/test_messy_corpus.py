@@ -18,7 +18,7 @@ from portal.standards import Registry
 from portal.workspace import Workspace
 from tests.conftest import DATASETS_DIR, REFERENCE_DIR
 from tests.unit.messy.messy_checks import PRECISION_FLOOR, RECALL_FLOOR, Verdict, judge
-from tests.unit.messy.messy_corpus import Case, Runner, discover, format_problems, load_case
+from tests.unit.messy.messy_corpus import MESSY, Case, Runner, discover, format_problems, load_case
 from tests.unit.messy.messy_figures import corpus_problems, table
 
 CASES = discover()
@@ -30,7 +30,10 @@ def runner(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Runner]:
     settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
                         data_dir=scratch / "var")  # fmt: skip
     workspace = Workspace.of(settings, Registry(DATASETS_DIR), load_directory())
-    yield Runner(workspace, scratch)
+    with pytest.MonkeyPatch.context() as patch:
+        # The 町字 lists a city drops in (町字マスター CSV): the addresses family's 三島市 list.
+        patch.setenv("PORTAL_TOWNS_DIR", str(MESSY / "addresses" / "towns"))
+        yield Runner(workspace, scratch)
 
 
 _verdicts: dict[str, Verdict] = {}
