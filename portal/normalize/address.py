@@ -114,7 +114,9 @@ _NAME_RUN = re.compile(rf"[^{_DIGIT}\s\u3000（(［\[「、，,;；]*")
 # From the start of a run of numerals only: tried from each numeral of a long run
 # (一一一…) the search took time quadratic in the run.
 _KANJI_CHOME = re.compile(rf"(?<![{_KANJI_NUM}])[{_KANJI_NUM}]+丁目")
-_TOWN_PART = re.compile(rf"[{_DIGIT}]+(丁目|丁(?=[{_DIGIT}\s\u3000{_DASH_CHARS}]|$)|条|線|地割)")
+_TOWN_PART = re.compile(
+    rf"[{_DIGIT}]+(丁目|丁(?=[{_DIGIT}\s\u3000{_DASH_CHARS}]|$)|条|線|地割|番町)"
+)
 _SPACED_CHOME = re.compile(rf"[\s\u3000]+([{_DIGIT}{_KANJI_NUM}]+丁目)")
 _LIST_SEPARATOR = re.compile(rf"^[^{_DIGIT}（(]*[、，,;；]")
 # Words that qualify a place without numbering it: they end the 町字.

@@ -69,6 +69,8 @@ def test_doubled_chome_was_lost_before() -> None:
         # kanji numerals that are part of a name stay in it
         ("東京都千代田区四番町5-1", "四番町", "5-1", ""),
         ("静岡県焼津市三ケ名1550", "三ケ名", "1550", ""),
+        # a 町名 numbered in digits: "1番町" is the name's, not a block
+        ("新潟県新潟市中央区学校町通1番町602番地1 本館1階", "学校町通1番町", "602番地1", "本館1階"),
     ],
 )
 def test_kanji_lot_numbers(text: str, town: str, block: str, building: str) -> None:
