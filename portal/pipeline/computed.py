@@ -60,6 +60,8 @@ def read_number(text: str) -> Decimal | None:
 
 
 def format_number(value: Decimal, places: int | None) -> str:
+    if places is None and value.as_tuple().exponent == 0 and not value.is_signed():
+        return str(value)  # the common case: a whole, non-negative sum
     if places is not None:
         value = value.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP)
     elif value != value.to_integral_value():
@@ -119,30 +121,39 @@ class Computation:
     ) -> tuple[list[str], dict[int, Problem]]:
         out: list[str] = []
         problems: dict[int, Problem] = {}
-        names = [str(r) for r in spec.refs]
-        zero = Decimal(0) if spec.blank == "zero" else None
-        for i, cells in enumerate(zip(*parts, strict=True)):
-            if not any(c.strip() for c in cells):
-                out.append("")  # a row with no numbers at all: nothing to compute, no problem
-                continue
-            numbers: list[Decimal] = []
-            problem = None
-            for name, cell in zip(names, cells, strict=True):
-                number = self._number(cell)
-                if number is None and not cell.strip() and zero is not None:
-                    number = zero
-                if number is None:
-                    problem = problem or _not_a_number(name, cell)
-                numbers.append(number or Decimal(0))
-            if problem is None:
-                try:
-                    out.append(format_number(spec.expression.evaluate(numbers), spec.places))
+        evaluate, places = spec.expression.evaluate, spec.places
+        # column by column first: each distinct cell is read once, as in transform.py
+        numbers = [list(map(self._number, part)) for part in parts]
+        for i, row in enumerate(zip(*numbers, strict=True)):
+            if None in row:
+                problem = self._problem(spec, [part[i] for part in parts], row)
+                if problem is None:
+                    out.append("")  # a row with no numbers at all: nothing to compute
                     continue
-                except ArithmeticError:  # 0 in a divisor
-                    problem = Problem("", "division by zero", "0 で割ることになります")
-            problems[i] = problem
-            out.append(problem.value)
+                row = tuple(Decimal(0) if n is None else n for n in row)
+                if problem.en:
+                    problems[i] = problem
+                    out.append(problem.value)
+                    continue
+            try:
+                out.append(format_number(evaluate(row), places))
+            except ArithmeticError:  # 0 in a divisor
+                problems[i] = Problem("", "division by zero", "0 で割ることになります")
+                out.append("")
         return out, problems
+
+    @staticmethod
+    def _problem(
+        spec: Arithmetic, cells: list[str], row: tuple[Decimal | None, ...]
+    ) -> Problem | None:
+        """Why a row with an unreadable part has no value; None for a row of blanks, and an
+        empty Problem when the blanks count as zero (the value can be made)."""
+        if not any(c.strip() for c in cells):
+            return None
+        for ref, cell, number in zip(spec.refs, cells, row, strict=True):
+            if number is None and (cell.strip() or spec.blank != "zero"):
+                return _not_a_number(str(ref), cell)
+        return Problem("", "", "")
 
     def _number(self, cell: str) -> Decimal | None:
         if cell not in self.cache:

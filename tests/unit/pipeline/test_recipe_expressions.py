@@ -159,6 +159,7 @@ def test_a_misspelt_column_in_a_sum_names_its_line_and_a_close_name(
         ("  総人口: {sum: [男, 女], blank: 0}\n", 11, "'0' is not allowed; valid: unread, zero"),
         ("  調査年月日: {from: 男, normalize: [{date: {ordr: mdy}}]}\n", 11, "'ordr' is not an option of 'date' (did you mean order?); valid: excel_serial, order, year_only"),
         ("  調査年月日: {from: 男, normalize: [{date: {order: ymd}}]}\n", 11, "'ymd' is not one of ['mdy', 'dmy']"),
+        ("  総人口: {from: 男}\nfilters:\n  - {column: 地区メイ, equals: x}\n", 13, "the source has no column '地区メイ'; Did you mean 地区名?"),
         ("  総人口: {from: 男}\ndedupe: {fields: [地域メイ]}\n", 12, "'地域メイ' is not a field of population_by_area_age; did you mean 地域名"),
     ],
 )  # fmt: skip
