@@ -146,8 +146,10 @@ def _schema_error(
         en = f"{dotted}: '{error.instance}' does not fit: {error.schema['description']}"
         ja = f"{dotted} の書き方が正しくありません（「{error.instance}」）: {error.schema['description']}"
     else:
-        en = f"{dotted}: {error.message}"
-        ja = f"{dotted} の書き方が正しくありません: {error.message}"
+        # a wrong type (sum: 男 instead of a list): the key's own description says what fits
+        told = f" ({error.schema['description']})" if "description" in error.schema else ""
+        en = f"{dotted}: {error.message}{told}"
+        ja = f"{dotted} の書き方が正しくありません: {error.message}{told}"
     return RecipeInvalid(Location(file=path.name, line=lines.get(where)), detail=en, detail_ja=ja)
 
 

@@ -156,6 +156,7 @@ def test_a_misspelt_column_in_a_sum_names_its_line_and_a_close_name(
         ("  総人口: {normalize: [integer]}\n", 11, "say where the value comes from"),
         ("  総人口:\n    from: 男\n    round: 1\n", 13, "'round' applies to sum and expr only"),
         ("  総人口: {sum: [男, 女], fill_down: true}\n", 11, "'fill_down' applies to from only"),
+        ("  総人口: {sum: 男}\n", 11, "sum: '男' is not of type 'array' (The sum of these source columns (総人口: {sum: [男, 女]})"),
         ("  総人口: {sum: [男, 女], blank: 0}\n", 11, "'0' is not allowed; valid: unread, zero"),
         ("  調査年月日: {from: 男, normalize: [{date: {ordr: mdy}}]}\n", 11, "'ordr' is not an option of 'date' (did you mean order?); valid: excel_serial, order, year_only"),
         ("  調査年月日: {from: 男, normalize: [{date: {order: ymd}}]}\n", 11, "'ymd' is not one of ['mdy', 'dmy']"),
