@@ -164,8 +164,15 @@ def _judge_convert(v: Verdict, case: Case, run: Run) -> None:
 
 
 def _judge_validate(v: Verdict, case: Case, report: Report | None) -> None:
-    if report is not None:
-        _judge_findings(v, "validate", report, case.expected["validate"])
+    if report is None:
+        return
+    spec = case.expected["validate"]
+    if "valid" in spec and report.valid != bool(spec["valid"]):
+        errors = sorted({f.code for f in report.findings.kept() if f.is_error})
+        v.problems.append(
+            f"validate: expected valid={spec['valid']}, got {report.valid} ({errors})"
+        )
+    _judge_findings(v, "validate", report, spec)
 
 
 def _judge_defects(v: Verdict, case: Case, run: Run) -> None:

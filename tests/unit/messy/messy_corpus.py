@@ -30,7 +30,7 @@ CHOOSE = "choose"
 TOP_KEYS = {"quirk", "dataset", "candidates", "publisher", "mapping", "mapping_exact", "unmapped",
             "sheet", "convert", "validate", "defects"}  # fmt: skip
 CONVERT_KEYS = {"valid", "findings", "absent", "recipe", "error"}
-VALIDATE_KEYS = {"dataset", "findings", "absent"}
+VALIDATE_KEYS = {"dataset", "valid", "findings", "absent"}
 # A code no conversion can use: a wrong-dataset conversion of a file that names no publisher
 # still needs a real one, or convert refuses the placeholder 000000 and the check proves nothing.
 FALLBACK_LGCODE = "131016"  # 東京都千代田区
