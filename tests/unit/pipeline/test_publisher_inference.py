@@ -78,26 +78,26 @@ def test_publisher_as_the_file_names_it(
 def test_five_digit_code_in_a_column_called_bangou(
     registry: Registry, directory: Directory
 ) -> None:
-    gov, reason, rows = infer(FAMILY / "higashiosaka_bangou.csv", registry, directory)
+    gov, reason, rows = infer(FAMILY / "higashiosaka_aed_bangou.csv", registry, directory)
     assert gov is not None and gov.full_name == "大阪府東大阪市"
     assert reason == "most common code in 番号 (7 of 7 rows, damaged codes repaired)"
     assert rows == {"272272": 7}
 
 
 def test_halfwidth_kana_code_column(registry: Registry, directory: Directory) -> None:
-    gov, reason, _ = infer(FAMILY / "fujieda_hankaku_code.csv", registry, directory)
+    gov, reason, _ = infer(FAMILY / "fujieda_aed_hankaku_code.csv", registry, directory)
     assert gov is not None and gov.lgcode == "222143"
     assert reason.startswith("most common code in ｺｰﾄﾞ (6 of 6 rows")
 
 
 def test_name_columns(registry: Registry, directory: Directory) -> None:
-    gov, reason, _ = infer(FAMILY / "fuchu_prefname_cityname.csv", registry, directory)
+    gov, reason, _ = infer(FAMILY / "fuchu_aed_prefname_cityname.csv", registry, directory)
     assert gov is not None and gov.full_name == "東京都府中市"  # not 広島県府中市
     assert reason == "most common municipality in prefName + cityName (6 of 6 rows)"
-    gov, reason, _ = infer(FAMILY / "mori_todoufuken_shikuchoson.csv", registry, directory)
+    gov, reason, _ = infer(FAMILY / "mori_aed_todoufuken_shikuchoson.csv", registry, directory)
     assert gov is not None and gov.full_name == "静岡県森町"  # not 北海道森町
     assert reason == "most common municipality in 都道府県名 + 市区町村名 (5 of 5 rows)"
-    gov, reason, _ = infer(FAMILY / "shimada_shicho.csv", registry, directory)
+    gov, reason, _ = infer(FAMILY / "shimada_aed_shicho.csv", registry, directory)
     assert gov is not None and gov.lgcode == "222097"
     assert reason == "most common municipality in 市町 (6 of 6 rows)"
 
