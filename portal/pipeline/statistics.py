@@ -149,8 +149,12 @@ def match_by_reading(columns: Sequence[str], fields: Sequence[str]) -> dict[str,
 
 
 def is_age_band(value: str) -> bool:
-    """A cell naming an age band (0～4歳, 85歳以上, 5-9): the rows of a long table."""
-    band, _, rest = _band(_text(value))
+    """A cell naming an age band (0～4歳, 85歳以上): the rows of a long table. 歳 must be
+    written: 1-15 is as likely a 番地 as an age band."""
+    text = _text(value)
+    if "歳" not in text:
+        return False
+    band, _, rest = _band(text)
     return band is not None and vocabulary().filler.fullmatch(rest.replace("|", "")) is not None
 
 

@@ -101,6 +101,21 @@ def test_a_table_whose_rows_are_age_bands_maps_no_count(
     assert not {"総人口", "男性", "女性"} & set(sources(s))  # 男 of 0～4歳 is no area's 男性
 
 
+def test_block_numbers_are_no_age_bands(
+    tmp_path: Path, registry: Registry, directory: Directory
+) -> None:
+    # 1-15 in 所在地_番地以下 looks like an age band without 歳: the counts must stay mapped.
+    path = tmp_path / "toilet.csv"
+    path.write_text(
+        "名称,所在地_番地以下,男性トイレ総数,女性トイレ総数\n"
+        "中央公園トイレ,1-15,2,3\n駅前トイレ,2-70,1,2\n八幡山公園トイレ,1-20,2,2\n",
+        encoding="utf-8",
+    )
+    found = sources(suggest(path, registry, directory, dataset="public_toilet"))
+    assert found["男性トイレ総数"] == ["男性トイレ総数"]
+    assert found["女性トイレ総数"] == ["女性トイレ総数"]
+
+
 def test_units_in_brackets_do_not_hide_a_name(
     tmp_path: Path, registry: Registry, directory: Directory
 ) -> None:
