@@ -45,6 +45,7 @@ KEY_EN, ENGLISH, STATISTICS = 0.9, 0.85, 0.9
 ADDRESS_PART, BUILDING = 0.8, 0.6  # the split is by form (no 町字 registry): check it
 VALUE, VALUE_AMBIGUOUS, NAME_VALUES = 0.7, 0.4, 0.5
 DISAGREE = 0.6  # factor when a synonym's values are not of the field's kind
+CODES_SHARE = 0.8  # an "ID" column this much made of municipality codes is a code column
 
 _PUNCT = re.compile(r"[_・･.,\-()\[\]【】「」『』〔〕<>:/'\"]")
 
@@ -173,6 +174,25 @@ def _check_values(m: _Matcher, names: Iterable[str]) -> None:
             match.reason += f"; but values do not look like {words}"
 
 
+def _codes_not_ids(m: _Matcher, names: Iterable[str]) -> None:
+    """A column a synonym gave to ID (番号) whose values repeat and are municipality codes
+    (27227 on every row) is the publisher's code: an ID is unique per row."""
+    for name in [n for n in names if m.kinds.get(n) == "id"]:
+        profile = m.profiles[m.found[name].sources[0]]
+        repeats = len(profile.counts) < profile.filled
+        if not repeats or profile.share(_LENIENT["lgcode"]) < CODES_SHARE:
+            continue
+        target = next((f for f in m.t.value_preferred["lgcode"] if m.kinds.get(f) == "lgcode"
+                       and f not in m.found), None)  # fmt: skip
+        del m.found[name]
+        if target is None:
+            m.used.discard(profile.name)
+            continue
+        sample = profile.sample(_LENIENT["lgcode"])
+        m.found[target] = Match(target, [profile.name], VALUE, "values repeat and look like "
+                                f"local government codes ({sample}…), not IDs", [])  # fmt: skip
+
+
 def _by_values(m: _Matcher, layout: str | None) -> None:
     # A known layout's columns that no name matched are left out on purpose (the GSI
     # shelter file's 指定緊急避難場所との住所同一 is a 1/blank flag but no hazard).
@@ -233,6 +253,7 @@ def _run_stages(
     m.by_name(lambda f: t.english.get(f, []), loose_key, ENGLISH, "English name {}")
     m.by_name(lambda f: [f, *t.synonyms.get(f, [])], _unitless_key, SYNONYM, "name with a unit {}")
     _check_values(m, set(m.found) - before)
+    _codes_not_ids(m, set(m.found) - before)
     _by_values(m, layout)
     _drop_long_table_counts(m)
     return m
