@@ -335,6 +335,12 @@ def _as_asked(registry: Registry, definition: Definition, header: Sequence[str],
     doubts = []
     if (lacking := _undefined(context, layout[0])) is not None:
         doubts.append(_say_undefined(lacking, registry, {}))
+    named = datasets_named(registry, context)
+    if named and definition.slug not in named:  # the file says it is something else
+        en = "; ".join(f"{where[0]} ({key})" for key, said in named.items() for where in said)
+        ja = "、".join(f"{where[1]}（{key}）" for key, said in named.items() for where in said)
+        doubts.append((f"the file says it is another dataset: {en}; not {definition.key}",
+                       f"ファイル自身は別のデータセットだと示しています: {ja}。{definition.title_ja} ではありません"))  # fmt: skip
     if score < CONFIDENCE_FLOOR:
         doubts.append((f"the columns fit {definition.key} only {score:.2f} (under {CONFIDENCE_FLOOR:.2f}): "
                        "check every line of the recipe",

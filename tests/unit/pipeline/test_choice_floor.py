@@ -200,3 +200,13 @@ def test_romaji_words_in_file_names(registry: Registry) -> None:
     assert list(datasets_named(registry, Context("R6_hoikuen_ichiran.xlsx"))) == ["preschool"]
     assert list(datasets_named(registry, Context("kaigohoken_jigyosho.csv"))) == ["care_service"]
     assert datasets_named(registry, Context("shared_list.csv")) == {}  # no "aed" inside a word
+
+
+def test_a_dataset_given_that_the_file_contradicts_is_said(
+    registry: Registry, directory: Directory
+) -> None:
+    s = chosen("gifu_shisetsu.xlsx", registry, directory, dataset="public_wireless_lan")
+    assert s.sure and s.dataset == "public_wireless_lan"  # a person's choice stands …
+    assert ("the file says it is another dataset: sheet name 「AED設置施設」 names AED (aed); "
+            "not public_wireless_lan") in [en for en, _ in s.doubts]  # fmt: skip
+    assert chosen("gifu_shisetsu.xlsx", registry, directory, dataset="aed").doubts == []
