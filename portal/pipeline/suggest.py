@@ -22,6 +22,7 @@ import yaml
 
 from portal.formats.layout_reader import data_rows, read_table
 from portal.localgov import Directory
+from portal.pipeline import statistics
 from portal.pipeline.choice import Candidate, Context, choose
 from portal.pipeline.matching import Match, detect_layout, match_columns
 from portal.pipeline.profile import Profile, profile_columns, tables
@@ -299,6 +300,7 @@ def suggest(
     matched = {m.field for m in matches}
     constants, constant_reasons = constants_for(definition, matched, gov, t)
     used = {s for m in matches for s in m.sources}
+    notes += statistics.notes(profiles, definition.field_names, used)  # what could not be mapped
     id_field = _ids_field(definition, matches, profiles)
     return Suggestion(
         source=path,
