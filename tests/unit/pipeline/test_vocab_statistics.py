@@ -149,3 +149,19 @@ def test_what_cannot_be_mapped_is_said(registry: Registry) -> None:
     assert "男85～89 are not the standard's 5-year bands" in said and "`sum:`" in said
     assert "age-band totals (0～4歳計) have no field" in said
     assert notes(columns, registry.get("aed").field_names, used=set()) == []
+
+
+def test_suggest_says_what_it_left_unmapped(
+    tmp_path: Path, registry: Registry, directory: Directory
+) -> None:
+    path = tmp_path / "fine.csv"
+    path.write_text(
+        "町名,男女計,男,女,男80～84,男85～89,男90以上,女80～84,女85～89,女90以上\n"
+        "大手1丁目,300,140,160,5,3,1,7,5,3\n大手2丁目,280,130,150,4,2,1,6,4,2\n",
+        encoding="utf-8",
+    )
+    s = suggest(path, registry, directory, dataset=POPULATION)
+    assert sources(s)["80-84歳の男性"] == ["男80～84"]
+    assert "85歳以上の男性" not in sources(s)  # a sum of two columns: said, not guessed
+    said = " ".join(s.notes)
+    assert "男85～89, 男90以上, 女85～89 … (4 columns) are not the standard's 5-year bands" in said
