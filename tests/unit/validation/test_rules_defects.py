@@ -128,3 +128,15 @@ def test_no_false_alarms_on_real_files(name: str, settings: Settings) -> None:
     report = run(SAMPLES_DIR / name, settings)
     new = {"kana-mismatch", "duplicate-row", "weekday-free-text", "age-free-text"}
     assert [f for f in report.findings.kept() if f.code in new] == []
+
+
+def test_a_prefectures_list_is_judged_by_the_prefecture_alone(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # The same AEDs published by 福岡県 itself: a point 70 km from the prefectural office is
+    # still inside its prefecture (no finding); 大阪市役所's point is outside it (error).
+    text = (FAMILY / "kurume_aed.csv").read_text(encoding="utf-8").replace("402036", "400009")
+    path = tmp_path / "fukuoka_aed.csv"
+    path.write_text(text, encoding="utf-8")
+    (osaka,) = findings(run(path, settings, "aed"), "coordinates-far")
+    assert (osaka.row, osaka.severity) == (3, "error") and "福岡県の外" in osaka.message_ja
