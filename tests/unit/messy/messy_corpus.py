@@ -7,7 +7,7 @@ problems it saw as plain sentences, so a failing case says everything that went 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -50,7 +50,8 @@ class Case:
 
     @property
     def family(self) -> str:
-        return self.path.parent.relative_to(MESSY).as_posix()
+        folder = self.path.parent
+        return folder.relative_to(MESSY).as_posix() if folder.is_relative_to(MESSY) else folder.name
 
     @property
     def name(self) -> str:
@@ -219,7 +220,7 @@ class Runner:
             s = run.mapped or run.suggestion
             assert s is not None
             if case.publisher and not s.lgcode:  # the publisher check reports this; convert on
-                s.lgcode = case.publisher
+                s = replace(s, lgcode=case.publisher)  # a copy: the suggestion is judged as made
             recipe = self._recipe_for(case, s, "suggested")
         try:
             result = convert(recipe, self.workspace, self.scratch / case.id / "out")

@@ -80,3 +80,27 @@ def test_a_wrong_dataset_conversion_reported_valid_fails_the_file_and_the_corpus
         "wrong-dataset conversions reported valid: ['standard/made_up → preschool']"
     ]
     assert by_family([v])["ALL"].wrong_valid == 1
+
+
+def test_converting_with_the_expected_publisher_leaves_the_suggestion_as_made(
+    tmp_path: Path,
+) -> None:
+    from portal.localgov import load as load_directory
+    from portal.settings import Settings
+    from portal.standards import Registry
+    from portal.workspace import Workspace
+    from tests.conftest import DATASETS_DIR, REFERENCE_DIR
+    from tests.unit.messy.messy_corpus import Runner
+
+    data = tmp_path / "aed.csv"
+    data.write_text("名称,緯度,経度\n市役所,34.86,138.32\n", encoding="utf-8")
+    made = case(dataset="aed", publisher="222127", convert={"valid": True})
+    made = Case(data, tmp_path / "aed.expected.yaml", made.expected)
+    settings = Settings(datasets_dir=DATASETS_DIR, reference_dir=REFERENCE_DIR,
+                        data_dir=tmp_path / "var")  # fmt: skip
+    runner = Runner(Workspace.of(settings, Registry(DATASETS_DIR), load_directory()), tmp_path)
+    run = Run(suggestion=suggestion("aed", {"名称": ["名称"]}, lgcode=None))
+    run.mapped = run.suggestion
+    runner._convert(made, run, made.expected["convert"])
+    assert run.suggestion is not None and run.suggestion.lgcode is None
+    assert judge(made, run).publisher == "wrong"
