@@ -57,9 +57,9 @@ MIN_SHARE = 0.4
 # A kana that an adjacent row's name reads exactly (the kana column shifted, or copied from
 # the row above) is that row's, once the alignment with its own name leaves this many over.
 NEIGHBOUR_MIN_COST = 2
-# Distinct name/kana pairs judged per table (a few milliseconds each): facility lists are
-# far shorter; past it the check says nothing rather than slow a big file down.
-PAIRS_LIMIT = 20_000
+# Distinct name/kana pairs judged per table (2-6 ms each, so at most ~20 s): facility lists
+# are far shorter; past it the check says nothing rather than slow a big file down.
+PAIRS_LIMIT = 5_000
 
 
 def fold(text: str) -> str:
