@@ -23,7 +23,7 @@ from portal.pipeline.normalizers import Context
 from portal.pipeline.profile import profile_columns
 from portal.pipeline.transform import Outcome, Transformer, rows_of
 from portal.pipeline.writers import DatasetWriter
-from portal.standards import Definition
+from portal.standards import Definition, Registry
 from portal.validation import Report, StreamValidator
 from portal.validation.catalogue import Finding
 from portal.validation.render import to_html, to_json
@@ -144,7 +144,8 @@ def convert(
         files = writer.finish(_package_extra(recipe, table.info))
         info = table.info
     report = checker.finish()
-    report.findings.extend(_implausible(recipe, definition, layout.names, sample, ctx))
+    found = _implausible(recipe, (definition, registry), layout.names, sample, ctx)
+    report.findings.extend(found)
     conversion = Conversion(
         recipe, definition, info, layout, transformer.outcome, files, report, 0.0
     )
@@ -226,12 +227,13 @@ def _write(
 
 def _implausible(
     recipe: recipes.Recipe,
-    definition: Definition,
+    target: tuple[Definition, Registry],
     header: list[str],
     sample: list[list[str]],
     ctx: Context,
 ) -> list[Finding]:
     """`mapping-implausible`: the mapping does not look like the dataset (a wrong dataset)."""
+    definition, registry = target
     # str(): a source may be a reference to the second of two same-named columns (電話番号#2)
     mapping = {
         name: [str(s) for s in column.sources]
@@ -240,7 +242,7 @@ def _implausible(
     }
     profiles = profile_columns(header, sample, ctx.directory)
     used = [str(f.column) for f in recipe.filters]
-    return plausible.check(mapping, profiles, definition, used)
+    return plausible.check(mapping, profiles, definition, used, registry.all())
 
 
 def _address_code(normalize: Sequence[tuple[str, Any]]) -> bool:

@@ -10,7 +10,9 @@ and gives an error when the table cannot be that dataset:
 - hardly any of the dataset's fields are filled from the source;
 - a code or coordinate field is fed a column whose values are not of that kind;
 - a yes/no field is fed a column whose name has nothing to do with the field (its values,
-  ○ or 有, are the same in every dataset, so they cannot say which question it answers).
+  ○ or 有, are the same in every dataset, so they cannot say which question it answers);
+- another dataset's fields name every column this conversion explains, and more (an AED list
+  as public Wi-Fi: AED's 設置位置 names a column that Wi-Fi has no field for).
 
 Pure: the recipe's mapping, the profiles of the source columns (portal/pipeline/profile.py)
 and the definition in, findings out. The words are data: plausible.yaml beside this file.
@@ -32,6 +34,7 @@ from portal.pipeline.profile import Profile, tables
 from portal.standards import Definition
 from portal.validation import catalogue
 from portal.validation.catalogue import Finding
+from portal.validation.column_map import match_names
 
 WORDS_FILE = Path(__file__).with_name("plausible.yaml")
 CODE = "mapping-implausible"
@@ -43,9 +46,10 @@ CODE = "mapping-implausible"
 UNUSED_MAX = 0.5
 # … and at least this many: in a table of three columns, two of its own are not "most".
 UNUSED_MIN = 3
-# "Few fields filled": a table of a standard dataset gives at least a name, where it is and
-# one thing about it; the smallest bundled conversion fills 4 fields from its source. One or
-# two fields filled (a population table's 地域名 as a wireless spot's 名称) is no such table.
+# "Few fields filled": a table of a standard dataset gives at least three things about what it
+# lists (not_content fields — the publisher's code and name, ID, 備考 — left out); the smallest
+# bundled conversions fill exactly 3 (名称, 緯度, 経度; an AED list's 名称 and its hours). One or
+# two (a population table's 地域名 as a wireless spot's 名称) is no such table.
 FIELDS_MIN = 3
 # A code, coordinate or yes/no field whose column has fewer than this share of values of
 # its kind was fed the wrong column: real data has a few bad values (the validator reports
@@ -63,6 +67,7 @@ class _Words:
     value_checks: dict[str, list[str]]
     name_must_relate: frozenset[str]
     kind_words: dict[str, tuple[str, str]]
+    not_content: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -74,6 +79,7 @@ def _words(path: Path = WORDS_FILE) -> _Words:
         value_checks={k: list(v) for k, v in data["value_checks"].items()},
         name_must_relate=frozenset(data["name_must_relate"]),
         kind_words={k: (v[0], v[1]) for k, v in data["kind_words"].items()},
+        not_content=frozenset(data["not_content"]),
     )
 
 
@@ -82,9 +88,11 @@ def check(
     profiles: Sequence[Profile],
     definition: Definition,
     used: Collection[str] = (),
+    others: Iterable[Definition] = (),
 ) -> list[Finding]:
     """`mapping-implausible` findings for a recipe's mapping (field → source columns) given
-    what the source columns held; `used` names columns read otherwise (filters)."""
+    what the source columns held; `used` names columns read otherwise (filters); `others` are
+    the datasets the file could be instead (the registry's)."""
     held = {p.name: p for p in profiles if p.filled}
     taken = {_column_name(s) for sources in mapping.values() for s in sources}
     taken.update(_column_name(u) for u in used)
@@ -97,7 +105,43 @@ def check(
         finding = _misfit(field, kinds.get(field) or "", column, definition)
         if finding is not None:
             findings.append(finding)
-    return findings
+    return findings + _better_fit(list(held), taken, definition, others)
+
+
+def _better_fit(
+    held: Sequence[str],
+    taken: Collection[str],
+    definition: Definition,
+    others: Iterable[Definition],
+) -> list[Finding]:
+    """Another dataset whose field names name every column this conversion explains (uses, or
+    could use by name) and more columns besides: the file is more likely that dataset. Names
+    only — values (a list of names, a column of ○) fit many datasets alike."""
+    explained = named_columns(held, definition) | (set(taken) & set(held))
+    best: tuple[Definition, list[str]] | None = None
+    for other in others:
+        if other.slug == definition.slug or not other.fields:
+            continue  # its own legacy layout: the names it has are what the conversion is for
+        named = named_columns(held, other)
+        more = [c for c in held if c in named and c not in explained]
+        if more and explained <= named and (best is None or len(more) > len(best[1])):
+            best = (other, more)
+    if best is None:
+        return []
+    other, more = best
+    names = _listed(more)
+    return [_finding(
+        f"the columns fit {other.title_ja} ({other.key}) better: its fields name every column "
+        f"this conversion uses and also {names}, which {definition.title_ja} has no field for",
+        f"列は{other.title_ja}（{other.key}）のほうがよく合います。この変換が使う列すべてに加えて、"
+        f"{definition.title_ja}に項目のない{names}にも、{other.title_ja}には名前の合う項目があります",
+    )]  # fmt: skip
+
+
+def named_columns(header: Sequence[str], definition: Definition) -> set[str]:
+    """The columns whose names are (exactly, loosely, as a legacy name or a synonym) a field's."""
+    sources, _ = match_names(header, definition.field_names)
+    return {header[s] for s in sources if s is not None}
 
 
 def _column_name(source: str) -> str:
@@ -118,14 +162,15 @@ def _unused(held: Mapping[str, Profile], taken: Collection[str]) -> list[Finding
 
 
 def _few(filled: Sequence[str], definition: Definition) -> list[Finding]:
+    filled = [f for f in filled if f not in _words().not_content]
     if len(filled) >= FIELDS_MIN:
         return []
-    total = len(definition.fields)
+    total = len([f for f in definition.field_names if f not in _words().not_content])
     names = _listed(filled) or "—"
     return [_finding(
-        f"only {len(filled)} of the dataset's {total} fields are filled from the file ({names}); "
-        "the others stay empty",
-        f"データセットの{total}項目のうち、ファイルから値が入るのは{len(filled)}項目だけです（{names}）。"
+        f"the file fills only {len(filled)} of the dataset's {total} fields about what it lists "
+        f"({names}); the others stay empty",
+        f"データセットの内容の{total}項目のうち、ファイルから値が入るのは{len(filled)}項目だけです（{names}）。"
         "ほかは空欄になります",
     )]  # fmt: skip
 

@@ -95,6 +95,19 @@ def positional(width: int, fields: int) -> tuple[int | None, ...]:
 
 def match_header(header: Sequence[str], names: Sequence[str]) -> ColumnMap:
     """Each field's column: by name (exact, loose, legacy, synonym), then by position."""
+    sources, hows = match_names(header, names)
+    by_name = {s: s == j for j, s in enumerate(sources) if s is not None}  # column: in place?
+    for j in range(min(len(names), len(header))):
+        if sources[j] is None and j not in by_name and _anchored(j, by_name):
+            sources[j], hows[j] = j, POSITION
+    return ColumnMap(tuple(header), tuple(names), tuple(sources), tuple(hows))
+
+
+def match_names(
+    header: Sequence[str], names: Sequence[str]
+) -> tuple[list[int | None], list[str | None]]:
+    """Each field's column found by its name alone (exact, loose, legacy, synonym) and how;
+    a field no name finds has None."""
     # Imported here: portal.pipeline (its package imports the converter) imports portal.validation.
     from portal.pipeline.matching import loose_key
     from portal.pipeline.profile import tables
@@ -109,17 +122,19 @@ def match_header(header: Sequence[str], names: Sequence[str]) -> ColumnMap:
         (LEGACY, lambda f: t.legacy.get(f, []), normalise_label),
         (SYNONYM, lambda f: t.synonyms.get(f, []), loose_key),
     ]
+    taken: set[int] = set()
     for how, wanted, key in stages:
-        keys = [key(label) if label else "" for label in labels]
+        columns: dict[str, list[int]] = {}
+        for c, label in enumerate(labels):
+            if label:
+                columns.setdefault(key(label), []).append(c)
         for j, name in enumerate(names):
             if sources[j] is None:
-                found = _first_free(keys, [key(other) for other in wanted(name)], sources)
-                sources[j], hows[j] = found, how if found is not None else None
-    by_name = {s: s == j for j, s in enumerate(sources) if s is not None}  # column: in place?
-    for j in range(min(len(names), len(labels))):
-        if sources[j] is None and j not in by_name and _anchored(j, by_name):
-            sources[j], hows[j] = j, POSITION
-    return ColumnMap(tuple(header), tuple(names), tuple(sources), tuple(hows))
+                found = _first_free(columns, [key(other) for other in wanted(name)], taken)
+                if found is not None:
+                    sources[j], hows[j] = found, how
+                    taken.add(found)
+    return sources, hows
 
 
 def _anchored(column: int, in_place: dict[int, bool]) -> bool:
@@ -133,12 +148,12 @@ def _anchored(column: int, in_place: dict[int, bool]) -> bool:
 
 
 def _first_free(
-    keys: Sequence[str], wanted: Sequence[str], taken: Sequence[int | None]
+    columns: dict[str, list[int]], wanted: Sequence[str], taken: set[int]
 ) -> int | None:
     """The first column with a wanted key (in the order they are wanted) not yet feeding a
     field (of a repeated name, the next)."""
     for key in wanted:
-        free = next((c for c, k in enumerate(keys) if k == key and key and c not in taken), None)
+        free = next((c for c in columns.get(key, ()) if c not in taken), None)
         if free is not None:
             return free
     return None

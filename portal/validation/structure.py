@@ -19,7 +19,7 @@ from typing import Any
 from frictionless import Schema
 
 from portal.validation.catalogue import Finding
-from portal.validation.column_map import EXACT, POSITION, ColumnMap, positional
+from portal.validation.column_map import POSITION, ColumnMap, positional
 
 Make = Callable[..., Finding]
 REQUIRED_NOTE = 'constraint "required" is "True"'
@@ -110,13 +110,14 @@ class Frame:
         where = {"field": name, "field_number": source + 1}
         if not label:
             return [make("blank-label", **where)]
-        if j in self.columns.moved and how == EXACT:
-            return [make("column-order", value=label, position=j + 1, **where)]
+        out = []
         if label != name:
-            return [make("incorrect-label", value=label, fix=name, **where)]
-        if raw[source] != label:
-            return [make("surrounding-space", value=raw[source], fix=label, **where)]
-        return []
+            out.append(make("incorrect-label", value=label, fix=name, **where))
+        elif raw[source] != label:
+            out.append(make("surrounding-space", value=raw[source], fix=label, **where))
+        if j in self.columns.moved:
+            out.append(make("column-order", value=label, position=j + 1, **where))
+        return out
 
     def _duplicates(self, make: Make) -> list[Finding]:
         """A name used twice: one finding on each later column, naming the first's position."""
