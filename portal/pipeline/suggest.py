@@ -21,7 +21,7 @@ from typing import Any
 import yaml
 
 from portal.formats.layout_reader import data_rows, read_table
-from portal.localgov import Directory
+from portal.localgov import Directory, LocalGov
 from portal.pipeline import statistics
 from portal.pipeline.choice import Candidate, Context, choose
 from portal.pipeline.matching import Match, detect_layout, match_columns
@@ -269,6 +269,17 @@ def _several(bodies: Counter[str], directory: Directory) -> str:
     return f"the rows belong to {len(bodies)} municipalities ({', '.join(named)}{more})."
 
 
+def _publisher(path: Path, source: _Source, profiles: list[Profile], matches: list[Match],
+               directory: Directory, notes: list[str]) -> tuple[LocalGov | None, str]:  # fmt: skip
+    """publisher.py's publisher from every signal; rows of several municipalities noted."""
+    t = tables()
+    evidence = Evidence(path.name, source.sheet, source.titles)
+    bodies = municipalities_of(profiles, matches, directory, t)
+    if len(bodies) > 1:  # a shelter in the next city: said, not only in the rows' codes
+        notes.append(_several(bodies, directory))
+    return publisher_of(profiles, matches, directory, t, evidence)
+
+
 def suggest(
     path: Path,
     registry: Registry,
@@ -291,12 +302,8 @@ def suggest(
     matches = match_columns(definition, profiles, layout[0])
     marked = _marked(definition, profiles, matches)
     matches = sorted([*matches, *marked], key=lambda m: definition.field_names.index(m.field))
-    gov, reason = publisher_of(profiles, matches, directory, t,
-                               Evidence(path.name, source.sheet, source.titles))  # fmt: skip
     notes = _notes(registry, definition, source, layout[0])
-    bodies = municipalities_of(profiles, matches, directory, t)
-    if len(bodies) > 1:  # a shelter in the next city: said, not only in the rows' codes
-        notes.append(_several(bodies, directory))
+    gov, reason = _publisher(path, source, profiles, matches, directory, notes)
     matched = {m.field for m in matches}
     constants, constant_reasons = constants_for(definition, matched, gov, t)
     used = {s for m in matches for s in m.sources}
