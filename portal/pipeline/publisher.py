@@ -257,7 +257,7 @@ def _from_text(directory: Directory, evidence: Evidence) -> tuple[LocalGov | Non
     if evidence.file_name:
         gov, code = index.in_file_name(evidence.file_name)
         if gov is not None:
-            return gov, f"the file name {evidence.file_name} starts with its code {code}"
+            return gov, f"the file name {evidence.file_name} holds its code {code}"
     texts = [(f"the title row 「{t}」", t) for t in evidence.title_texts]
     texts.append((f"the file name {evidence.file_name}", Path(evidence.file_name).stem))
     texts.append((f"the sheet name {evidence.sheet}", evidence.sheet or ""))

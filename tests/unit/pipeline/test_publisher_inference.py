@@ -104,7 +104,7 @@ def test_name_columns(registry: Registry, directory: Directory) -> None:
 
 def test_file_name_and_title_row(registry: Registry, directory: Directory) -> None:
     _, reason, rows = infer(FAMILY / "222127_aed.csv", registry, directory)
-    assert reason == "the file name 222127_aed.csv starts with its code 222127; no column names it"
+    assert reason == "the file name 222127_aed.csv holds its code 222127; no column names it"
     assert rows == {}
     _, reason, _ = infer(FAMILY / "yaizu_title_row.csv", registry, directory)
     assert reason == "the title row 「焼津市 AED設置箇所一覧」 names it; no column names it"
