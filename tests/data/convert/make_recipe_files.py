@@ -70,7 +70,9 @@ def population_by_nationality() -> None:
         ["003", "岸部中一丁目", "612", "不明", "5", "4", "533"],
         ["004", "岸部南一丁目", "430", "441", "", "2", "380"],
     ])  # fmt: skip
-    recipe("population-by-nationality", """\
+    recipe(
+        "population-by-nationality",
+        """\
 version: 1
 title: 吹田市 町丁別人口（日本人・外国人別）
 source:
@@ -89,7 +91,8 @@ columns:
   男性: {sum: [日本人男, 外国人男]}
   女性: {sum: [日本人女, 外国人女]}
   世帯数: {from: 世帯数, normalize: [integer]}
-""")
+""",
+    )
     day = {"調査年月日": "2026-04-01"}
     expected("population-by-nationality", "population_by_area_age", {**SUITA, **day}, [
         {"地域コード": "001", "地域名": "岸部北一丁目", "総人口": "2428", "男性": "1215", "女性": "1213", "世帯数": "1032"},
@@ -108,7 +111,9 @@ def care_marked_services() -> None:
         ["1270100045", "福祉用具のみなみ", "", "", "", "○"],
         ["1270100052", "ヘルパーステーション行徳", "○", "△", "", ""],
     ])  # fmt: skip
-    recipe("care-marked-services", """\
+    recipe(
+        "care-marked-services",
+        """\
 version: 1
 title: 市川市 介護サービス事業所（サービス別の○印）
 source:
@@ -129,7 +134,8 @@ columns:
 ids:
   field: ID
   template: "{n}"
-""")
+""",
+    )
     expected("care-marked-services", "care_service", ICHIKAWA, [
         {"ID": "1", "事業所番号": "1270100011", "介護サービス事業所名称": "ケアセンターいちかわ", "実施サービス": "訪問介護;通所介護"},
         {"ID": "2", "事業所番号": "1270100029", "介護サービス事業所名称": "デイサービスやわた", "実施サービス": "通所介護"},
@@ -149,7 +155,9 @@ def event_free_times() -> None:
         ["ふるさと講座", "2026/8/1", "9時から17時まで"],
         ["みなと朝市", "2026/8/2", "6:00-9:00"],
     ])  # fmt: skip
-    recipe("event-free-times", """\
+    recipe(
+        "event-free-times",
+        """\
 version: 1
 title: 焼津市 行事予定（時間は文章で）
 source:
@@ -169,7 +177,8 @@ columns:
 ids:
   field: ID
   template: "{n}"
-""")
+""",
+    )
     rows = [("おはなし会", "2026-06-06", "14:00", "16:00", "午後2時から午後4時まで"),
             ("市民清掃デー", "2026-06-07", "09:00", "17:00", "午前9時～午後5時"),
             ("親子料理教室", "2026-06-13", "09:30", "12:00", "9時半～12時"),
@@ -189,7 +198,9 @@ def event_us_dates() -> None:
         ["英語でおはなし会", "7/4/2026", "7/4/2026"],
         ["ALTと学ぶ夏休み教室", "7/27/2026", "8/7/2026"],
     ])  # fmt: skip
-    recipe("event-us-dates", """\
+    recipe(
+        "event-us-dates",
+        """\
 version: 1
 title: 焼津市 国際交流イベント（英語版システムの書き出し）
 source:
@@ -207,7 +218,8 @@ columns:
 ids:
   field: ID
   template: "{n}"
-""")
+""",
+    )
     expected("event-us-dates", "event", YAIZU, [
         {"ID": "1", "イベント名": "国際交流フェスタ", "開始日": "2026-06-07", "終了日": "2026-06-07"},
         {"ID": "2", "イベント名": "英語でおはなし会", "開始日": "2026-07-04", "終了日": "2026-07-04"},
@@ -222,7 +234,9 @@ def population_year_only() -> None:
         ["令和6年度", "千里山東二丁目", "1,876", "902"],
         ["令和元年度", "千里山西一丁目", "1,544", "731"],
     ])  # fmt: skip
-    recipe("population-year-only", """\
+    recipe(
+        "population-year-only",
+        """\
 version: 1
 title: 吹田市 町別人口（年度ごと）
 source:
@@ -238,7 +252,8 @@ columns:
   地域名: {from: 町名}
   総人口: {from: 人口総数, normalize: [integer]}
   世帯数: {from: 世帯数, normalize: [integer]}
-""")
+""",
+    )
     expected("population-year-only", "population_by_area_age", SUITA, [
         {"調査年月日": "2024-04-01", "地域名": "千里山東一丁目", "総人口": "2105", "世帯数": "998"},
         {"調査年月日": "2024-04-01", "地域名": "千里山東二丁目", "総人口": "1876", "世帯数": "902"},
@@ -253,7 +268,9 @@ def aed_two_phones() -> None:
         ["岡部支所", "054-667-3111", "", "1階ロビー"],
         ["市民体育館", "054-641-0001", "054-641-0009", "事務室前"],
     ])  # fmt: skip
-    recipe("aed-two-phones", """\
+    recipe(
+        "aed-two-phones",
+        """\
 version: 1
 title: 藤枝市 AED（代表電話と夜間電話）
 source:
@@ -272,7 +289,8 @@ columns:
 ids:
   field: ID
   template: "{n}"
-""")
+""",
+    )
     note = "連絡先備考（その他、SNSなど）"
     expected("aed-two-phones", "aed", FUJIEDA, [
         {"ID": "1", "名称": "藤枝市役所", "電話番号": "054-643-3111", note: "054-643-3119", "設置位置": "1階正面玄関"},
@@ -290,7 +308,9 @@ def aed_repeated_rows() -> None:
         ["総合体育館", "2階アリーナ", "054-623-0001"],
         ["市民会館", "ホール入口", "054-623-0020"],
     ])  # fmt: skip
-    recipe("aed-repeated-rows", """\
+    recipe(
+        "aed-repeated-rows",
+        """\
 version: 1
 title: 焼津市 AED（行が重複した台帳）
 source:
@@ -310,7 +330,8 @@ dedupe:
 ids:
   field: ID
   template: "{row}"
-""")
+""",
+    )
     expected("aed-repeated-rows", "aed", YAIZU, [
         {"ID": "2", "名称": "総合体育館", "設置位置": "1階事務室前", "電話番号": "054-623-0001"},
         {"ID": "3", "名称": "市民会館", "設置位置": "ホール入口", "電話番号": "054-623-0002"},
@@ -325,7 +346,9 @@ def aed_all_day() -> None:
         ["市役所本館", "8時30分～17時15分"],
         ["消防防災センター", "終日"],
     ])  # fmt: skip
-    recipe("aed-all-day", """\
+    recipe(
+        "aed-all-day",
+        """\
 version: 1
 title: 焼津市 AED（24時間利用できる場所）
 source:
@@ -343,7 +366,8 @@ columns:
 ids:
   field: ID
   template: "{n}"
-""")
+""",
+    )
     expected("aed-all-day", "aed", YAIZU, [
         {"ID": "1", "名称": "焼津駅前交番", "開始時間": "00:00", "終了時間": "24:00"},
         {"ID": "2", "名称": "市役所本館", "開始時間": "08:30", "終了時間": "17:15"},
