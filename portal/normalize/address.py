@@ -62,7 +62,7 @@ Decisions (a municipal data clerk's reading of the published files):
   `unplaced`, each piece with the part it stood before, and `full` puts it back
   where it was, so 所在地_連結表記 always holds the whole address and the
   validator can report the piece. Unplaced: a second 丁目 after the 町字's
-  ("駅北5丁目5丁目2-11": "5丁目"), a postcode written first ("〒425-0028"), and a
+  ("駅北5丁目5丁目2-11": "5丁目"), a dash after the 丁目 ("駅北5丁目-2-11"), a postcode written first ("〒425-0028"), and a
   remainder after the 番地 that starts with a dash or a numbering word ("-",
   "番地", "丁目": numbers, not a building's name).
 - 番地 written in kanji after a 町字 without 丁目 ("小川三千八百八番地",
@@ -131,6 +131,8 @@ _KANJI_LOT = re.compile(rf"(?<![{_KANJI_NUM}]){_KNUM}(?:番地|番の?(?={_KNUM}
 _DOUBLED_CHOME = re.compile(
     rf"[\s\u3000]*[{_DIGIT}{_KANJI_NUM}]+丁目?(?=[{_DIGIT}{_KANJI_NUM}{_DASH_CHARS}\s\u3000]|$)"
 )
+# A dash between a 丁目 and its block: "駅北5丁目-2-11".
+_DASH_BEFORE_BLOCK = re.compile(rf"[\s\u3000]*[{_DASH_CHARS}]+(?=[\s\u3000]*[{_DIGIT}])")
 # What comes first in a remainder that is numbering, not a building's name.
 _NUMBERING_REST = re.compile(rf"[{_DASH_CHARS}]+|丁目|番地|番|号")
 # A postcode written before the address: "〒425-0028 ".
@@ -381,6 +383,9 @@ def _split_rest(text: str) -> _Rest:
     while out.town.endswith(("丁目", "丁")) and (again := _DOUBLED_CHOME.match(text, pos)):
         out.unplaced.append(Unplaced(strip_spaces(again.group()), "block"))
         pos = again.end()
+    if out.town.endswith(("丁目", "丁")) and (dash := _DASH_BEFORE_BLOCK.match(text, pos)):
+        out.unplaced.append(Unplaced(strip_spaces(dash.group()), "block"))  # "5丁目-2-11"
+        pos = dash.end()
     start = pos + len(text[pos:]) - len(text[pos:].lstrip(" \u3000"))
     number, end = _block(text, start, out.town)
     if number:

@@ -37,6 +37,18 @@ from portal.validation.checks.base import (
 )
 from portal.validation.checks.rows import address_key
 
+# What any text the split cannot place needs around it: a second 丁; a
+# postcode; a dash not before a digit; a numbering word or dash after a space or after another
+# numbering word; a 丁 after a block of two numbers; a numbering word or dash after a 丁目;
+# a dash after a kanji numeral. A full address that matches none (most
+# do) and equals its parts is not split again: a split costs as much as a row's other checks.
+_DASH = "-－ー‐‑‒–—―−ｰ"
+_NUMERAL = "0-9０-９〇一二三四五六七八九十百千"
+MAY_HOLD_UNPLACED = re.compile(
+    rf"丁.*丁|丁目?[\s　]*(?:[{_DASH}]|番|号)|〒|^[0-9０-９]|[{_DASH}](?![0-9０-９])"
+    rf"|[\s　](?:丁目|番地|番|号|[{_DASH}])|(?:番地|番|号)(?:丁目|番地|番|号|[{_DASH}])"
+    rf"|[{_DASH}番地号の][{_NUMERAL}]+[\s　]*丁|[〇一二三四五六七八九十百千][\s　]*[{_DASH}]"
+)
 CHOAZI_ID = re.compile(r"\d{7}")  # 4 digits of the 大字・町, 3 of the 丁目 or 小字
 CHOAZI_ID_HYPHENATED = re.compile(r"(\d{4})-(\d{3})")  # the 2026 toilet sheet's 0008-001
 
@@ -105,6 +117,8 @@ class AddressParts(RowCheck):
         if parts[0] and not whole.startswith(address_key(parts[0])):
             parts = parts[1:]  # the full address was written without its prefecture
         placed = address_key("".join(parts) + building)
+        if whole == placed and not MAY_HOLD_UNPLACED.search(full):
+            return None
         split = _split(full, self.ctx.directory, self.ctx.publisher)
         unplaced = split.unplaced_text if split else ""
         if unplaced:  # placed somewhere it does not belong, or nowhere: either way, say so

@@ -34,6 +34,8 @@ def split(text: str) -> AddressParts:
             "駅北ビル",
             ("５丁目",),
         ),
+        # a dash between the 丁目 and the block
+        ("静岡県焼津市駅北5丁目-2-11", "駅北5丁目", "2-11", "", ("-",)),
         # numbering left after the block is no building's name
         ("静岡県焼津市駅北5丁目2-11-", "駅北5丁目", "2-11", "", ("-",)),
         ("静岡県焼津市駅北5丁目2-11 －3", "駅北5丁目", "2-11", "", ("－3",)),

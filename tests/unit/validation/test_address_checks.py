@@ -7,12 +7,18 @@ import csv
 import json
 from pathlib import Path
 
+import hypothesis
+import hypothesis.strategies
 import pytest
 
+from portal.localgov import load
+from portal.normalize.address import split_address
 from portal.settings import Settings
 from portal.validation import Options, Report, validate
+from portal.validation.checks.address import MAY_HOLD_UNPLACED
 from portal.workspace import Workspace
 
+DIRECTORY = load()
 TOWNS_HEADER = (
     "lg_code,machiaza_id,machiaza_type,pref,county,city,ward,oaza_cho,chome,koaza,"
     "rsdt_addr_flg,efct_date,ablt_date"
@@ -192,3 +198,21 @@ def test_no_list_no_town_check(
     monkeypatch.setenv("PORTAL_TOWNS_DIR", str(tmp_path / "none"))
     rows = [address("静岡県焼津市駅比5丁目2-11", "静岡県", "焼津市", "駅比5丁目", "2-11")]
     assert found(run(tmp_path, settings, rows), "town-unknown") == []
+
+
+ADDRESS_CHARS = list(
+    "0123456789０１２３４５６７８９-－ー‐丁目番地号の一二三十百千大字小川町北ビル 　〒、（）"
+)
+
+
+@hypothesis.settings(max_examples=1000, deadline=None)
+@hypothesis.given(
+    hypothesis.strategies.text(hypothesis.strategies.sampled_from(ADDRESS_CHARS), max_size=16)
+)
+def test_the_screen_lets_every_unplaced_text_through(rest: str) -> None:
+    # A consistent row is split again only when the screen matches: it must match every
+    # address the split leaves text of.
+    text = "静岡県焼津市" + rest
+    parts = split_address(text, DIRECTORY, default_prefecture="静岡県", default_city="焼津市")
+    if parts is not None and parts.unplaced:
+        assert MAY_HOLD_UNPLACED.search(text)
