@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from pykakasi.kanji import Itaiji, Kanwa  # the dictionary of the pinned pykakasi (2.3)
+from pykakasi.kanji import Itaiji  # the variants table of the pinned pykakasi (2.3)
 
+from portal.validation.checks import kanwa
 from portal.validation.checks.base import Columns, Issue, RowCheck, RowContext
 
 # A kanji read with no listed reading takes 1 to this many kana: on'yomi are at most 3
@@ -108,11 +109,10 @@ def tokens(name: str) -> list[Token]:
 @lru_cache(maxsize=4096)
 def _readings_from(text: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
     """(kanji used, folded readings) for each dictionary word `text` starts with."""
-    table = Kanwa().load(text[0]) or {}
     out = []
-    for word, entries in table.items():
+    for word, readings in kanwa.words(text[0]).items():
         if text.startswith(word) and all(is_kanji(c) for c in word):
-            out.append((len(word), tuple(_variants(fold(y)) for y, _ in entries)))
+            out.append((len(word), tuple(_variants(fold(y)) for y in readings)))
     flat = [(n, tuple(v for group in groups for v in group)) for n, groups in out]
     return tuple(flat)
 
