@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from portal.localgov import load
 from portal.normalize import (
-    address,
+    address_rest,
     corporate_number_problem,
     fix_katakana,
     format_coordinate,
@@ -307,7 +307,7 @@ def test_list_separators_as_before(text: str) -> None:
 OLD_PATTERNS = [
     (text_module._EDGE_SPACE, re.compile(r"^[\s\u200b\ufeff]+|[\s\u200b\ufeff]+$")),
     (times._RANGE_SEPARATOR, re.compile(r"\s*(?:[~〜\-‐‑‒–—―−ー]|から)\s*")),
-    (address._KANJI_CHOME, re.compile(r"[〇一二三四五六七八九十百千]+丁目")),
+    (address_rest._KANJI_CHOME, re.compile(r"[〇一二三四五六七八九十百千]+丁目")),
 ]
 
 
