@@ -34,7 +34,7 @@ from portal.pipeline.profile import Profile, tables
 from portal.standards import Definition
 from portal.validation import catalogue
 from portal.validation.catalogue import Finding
-from portal.validation.column_map import match_names
+from portal.validation.column_map import english_keys, match_names
 
 WORDS_FILE = Path(__file__).with_name("plausible.yaml")
 CODE = "mapping-implausible"
@@ -140,7 +140,7 @@ def _better_fit(
 
 def named_columns(header: Sequence[str], definition: Definition) -> set[str]:
     """The columns whose names are (exactly, loosely, as a legacy name or a synonym) a field's."""
-    sources, _ = match_names(header, definition.field_names)
+    sources, _ = match_names(header, definition.field_names, english_keys(definition.fields))
     return {header[s] for s in sources if s is not None}
 
 

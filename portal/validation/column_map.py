@@ -3,8 +3,8 @@
 frictionless takes the columns by position: a file whose columns are the standard's in
 another order, or under other names, had its population counts checked as 調査年月日
 ("an Excel date serial number"). Here a column is matched by its name first — the exact
-name, the name but for width and punctuation, a legacy 推奨 name, a known synonym
-(portal.pipeline.matching's tables, read-only) — and only a field no name found takes the
+name, the name but for width and punctuation, a legacy 推奨 name, a known synonym, an
+English name (portal.pipeline.matching's tables, read-only) — and only a field no name found takes the
 column at its own position, if that column is still free and the columns matched by name
 around it are in their places. Every finding about a column matched by position alone says
 so (validate.py); the report lists how each column was matched.
@@ -13,7 +13,7 @@ so (validate.py); the report lists how each column was matched.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -21,12 +21,14 @@ from typing import Any
 from portal.layout import normalise_label
 
 # How a column was matched, best first, with the words the report uses (en, ja).
-EXACT, LOOSE, LEGACY, SYNONYM, POSITION = "exact", "name", "legacy", "synonym", "position"
+EXACT, LOOSE, LEGACY, SYNONYM = "exact", "name", "legacy", "synonym"
+ENGLISH, POSITION = "english", "position"
 HOW_WORDS = {
     EXACT: ("its name", "列名"),
     LOOSE: ("its name but for width and punctuation", "列名（全角半角・記号の違いのみ）"),
     LEGACY: ("a legacy 推奨 name", "旧推奨データセットの列名"),
     SYNONYM: ("a known other name", "よく使われる別名"),
+    ENGLISH: ("an English name", "英語の列名"),
     POSITION: ("its position only", "位置のみ"),
 }
 
@@ -93,9 +95,12 @@ def positional(width: int, fields: int) -> tuple[int | None, ...]:
     return tuple(j if j < width else None for j in range(fields))
 
 
-def match_header(header: Sequence[str], names: Sequence[str]) -> ColumnMap:
-    """Each field's column: by name (exact, loose, legacy, synonym), then by position."""
-    sources, hows = match_names(header, names)
+def match_header(
+    header: Sequence[str], names: Sequence[str], english: Mapping[str, Sequence[str]] | None = None
+) -> ColumnMap:
+    """Each field's column: by name (exact, loose, legacy, synonym, English), then by position;
+    `english` may add names per field (the standard's English keys)."""
+    sources, hows = match_names(header, names, english)
     by_name = {s: s == j for j, s in enumerate(sources) if s is not None}  # column: in place?
     for j in range(min(len(names), len(header))):
         if sources[j] is None and j not in by_name and _anchored(j, by_name):
@@ -104,10 +109,10 @@ def match_header(header: Sequence[str], names: Sequence[str]) -> ColumnMap:
 
 
 def match_names(
-    header: Sequence[str], names: Sequence[str]
+    header: Sequence[str], names: Sequence[str], english: Mapping[str, Sequence[str]] | None = None
 ) -> tuple[list[int | None], list[str | None]]:
-    """Each field's column found by its name alone (exact, loose, legacy, synonym) and how;
-    a field no name finds has None."""
+    """Each field's column found by its name alone (exact, loose, legacy, synonym, English:
+    portal/mapping/english.yaml and `english`) and how; a field no name finds has None."""
     # Imported here: portal.pipeline (its package imports the converter) imports portal.validation.
     from portal.pipeline.matching import loose_key
     from portal.pipeline.profile import tables
@@ -121,6 +126,7 @@ def match_names(
         (LOOSE, lambda f: [f], loose_key),
         (LEGACY, lambda f: t.legacy.get(f, []), normalise_label),
         (SYNONYM, lambda f: t.synonyms.get(f, []), loose_key),
+        (ENGLISH, lambda f: [*(english or {}).get(f, []), *t.english.get(f, [])], loose_key),
     ]
     taken: set[int] = set()
     for how, wanted, key in stages:
@@ -157,3 +163,8 @@ def _first_free(
         if free is not None:
             return free
     return None
+
+
+def english_keys(fields: Iterable[Mapping[str, object]]) -> dict[str, list[str]]:
+    """The standard's English key of each field that has one (datasets/<slug>/schema.json)."""
+    return {str(f["name"]): [str(f["key_en"])] for f in fields if f.get("key_en")}

@@ -18,7 +18,7 @@ from portal.standards import Definition, Registry
 from portal.standards.detect import Detection, compare, detect
 from portal.validation import catalogue, rulesets
 from portal.validation.catalogue import Finding
-from portal.validation.column_map import POSITION, ColumnMap, match_header
+from portal.validation.column_map import POSITION, ColumnMap, english_keys, match_header
 from portal.validation.engine import TableValidator
 from portal.validation.report import Findings, Report
 from portal.workspace import Workspace
@@ -159,7 +159,7 @@ def _validate_rows(
             )
         )
     directory = workspace.directory
-    columns = match_header(layout.header, definition.field_names)
+    columns = match_header(layout.header, definition.field_names, english_keys(definition.fields))
     _describe_columns(report, columns)
     publisher = _publisher(directory, options.lgcode, columns, body)
     ruleset = rulesets.load(
