@@ -3,7 +3,8 @@ could not place, 町字 against the municipality's known ones, and the 町字ID'
 
 - address-parts: the parts (都道府県, 市区町村, 町字, 番地以下) and 建物名等(方書) joined are the
   full address (所在地_連結表記), compared with width, spaces, dash look-alikes and ヶ/ケ folded.
-  A full address written without its prefecture is compared without it. A dataset without a
+  A full address written without its prefecture is compared without it, and one without the
+  building that 方書 holds is accepted (legacy 住所 + 方書 files convert that way). A dataset without a
   方書 column may carry the building in the full address alone. What the split of the full
   address cannot place (a doubled 丁目, a postcode, a stray dash), or text of the full
   address no part holds, is `address-unplaced`; parts that say something else are
@@ -123,8 +124,8 @@ class AddressParts(RowCheck):
         unplaced = split.unplaced_text if split else ""
         if unplaced:  # placed somewhere it does not belong, or nowhere: either way, say so
             return Issue("address-unplaced", params={"unplaced": unplaced})
-        if whole == placed:
-            return None
+        if whole == placed or building and whole == address_key("".join(parts)):
+            return None  # a building in 方書 only is still published: nothing is lost
         if whole.startswith(placed):
             tail = whole[len(placed) :]
             if not has_building and split is not None and split.building:

@@ -109,6 +109,15 @@ def test_consistent_addresses_pass(tmp_path: Path, settings: Settings) -> None:
             "静岡県焼津市駅北５丁目２－１１", "静岡県", "焼津市", "駅北5丁目", "2-11"
         ),  # widths
         address("焼津市小川3808", "静岡県", "焼津市", "小川", "3808"),  # no prefecture written
+        # the building in 方書 only (a legacy 住所 + 方書 file converted): nothing is lost
+        address(
+            "静岡県焼津市西小川2-7-9",
+            "静岡県",
+            "焼津市",
+            "西小川",
+            "2-7-9",
+            building="高橋プラザ1階",
+        ),
         address(
             "静岡県焼津市大字小川字新地三八〇八番地",
             "静岡県",
