@@ -117,8 +117,12 @@ def _vocabulary(path: Path = WORDS_FILE) -> dict[str, Any]:
 def _words_of(definition: Definition) -> _Words:
     given = _vocabulary()["datasets"].get(definition.slug, {})
     title = re.sub(r"\s*\(.*\)$", "", definition.title_ja).removesuffix("一覧")
-    return _Words([*given.get("names", []), title], given.get("columns", []),
-                  given.get("values", []))  # fmt: skip
+    names = [*given.get("names", []), title]
+    # The standard's key too, as a file named for it writes it (aizuwakamatsu_public_facility).
+    key = definition.slug.replace("_", " ")
+    if key.casefold() not in {_fold(n) for n in names}:
+        names.append(key)
+    return _Words(names, given.get("columns", []), given.get("values", []))
 
 
 def _fold(text: str) -> str:

@@ -18,6 +18,8 @@ from portal.formats import SourceInfo
 from portal.formats.layout_reader import HeaderRowBeyond, Layout, TableRead, data_rows, read_table
 from portal.pipeline import plausible
 from portal.pipeline import recipe as recipes
+from portal.pipeline.choice import Context as Said
+from portal.pipeline.choice import datasets_named
 from portal.pipeline.guards import RecipeProblem, check_stem
 from portal.pipeline.normalizers import Context
 from portal.pipeline.profile import profile_columns
@@ -145,6 +147,9 @@ def convert(
         info = table.info
     report = checker.finish()
     found = _implausible(recipe, (definition, registry), layout.names, sample, ctx)
+    found += plausible.named_otherwise(
+        datasets_named(registry, _said(recipe, info, layout)), definition
+    )
     report.findings.extend(found)
     conversion = Conversion(
         recipe, definition, info, layout, transformer.outcome, files, report, 0.0
@@ -243,6 +248,12 @@ def _implausible(
     profiles = profile_columns(header, sample, ctx.directory)
     used = [str(f.column) for f in recipe.filters]
     return plausible.check(mapping, profiles, definition, used, registry.all())
+
+
+def _said(recipe: recipes.Recipe, info: SourceInfo, layout: Layout) -> Said:
+    """What the file says about itself besides its columns: name, sheet, title rows."""
+    sheet = info.sheet if info.format != "csv" else None
+    return Said(recipe.source.name, sheet, tuple(layout.title_texts))
 
 
 def _address_code(normalize: Sequence[tuple[str, Any]]) -> bool:

@@ -42,6 +42,7 @@ EXACT, LOOSE, LAYOUT, LEGACY, JOINED, SYNONYM = 1.0, 0.9, 0.95, 0.95, 0.9, 0.85
 # The standard's own English key is as sure as its Japanese name written loosely; an
 # English spelling as a synonym; a statistics name read as band and sex names the field.
 KEY_EN, ENGLISH, STATISTICS = 0.9, 0.85, 0.9
+EXACT_REASON, LOOSE_REASON = "exact name", "same name but for punctuation"
 ADDRESS_PART, BUILDING = 0.8, 0.6  # the split is by form (no 町字 registry): check it
 VALUE, VALUE_AMBIGUOUS, NAME_VALUES = 0.7, 0.4, 0.5
 DISAGREE = 0.6  # factor when a synonym's values are not of the field's kind
@@ -239,8 +240,8 @@ def _run_stages(
 ) -> _Matcher:
     t = tables()
     m = _Matcher(definition, profiles, t)
-    m.by_name(lambda f: [f], normalise_label, EXACT, "exact name")
-    m.by_name(lambda f: [f], loose_key, LOOSE, "same name but for punctuation")
+    m.by_name(lambda f: [f], normalise_label, EXACT, EXACT_REASON)
+    m.by_name(lambda f: [f], loose_key, LOOSE, LOOSE_REASON)
     m.by_name(lambda f: m.key_en.get(f, []), loose_key, KEY_EN, "the standard's English key {}")
     label, layout_names = _layout_names(t, layout)
     m.by_name(layout_names, normalise_label, LAYOUT, label + " layout name {}")
@@ -300,8 +301,29 @@ def match_columns(
     """Every field a column was found for, in the standard's field order."""
     m = _run_stages(definition, profiles, layout)
     _split_address(m)
+    _building_in_full(m)
     _normalizers(m)
     return [m.found[f] for f in m.order if f in m.found]
+
+
+def _building_in_full(m: _Matcher) -> None:
+    """The standard's 所在地_連結表記 is the whole address, "prefecture through building"
+    (fields.csv: …青葉町一丁目○-○　○○ビル1階): a table with the building in a column of its
+    own (the legacy 住所 + 方書) gives it both, joined by a full-width space as in the
+    standard's example; 建物名等(方書) keeps the building alone."""
+    parts = m.t.address_parts
+    full = next((f for f, part in parts.items() if part == "full" and f in m.found), None)
+    building = next((f for f, part in parts.items() if part == "building" and f in m.found), None)
+    if full is None or building is None:
+        return
+    whole, own = m.found[full], m.found[building]
+    if whole.reason in (EXACT_REASON, LOOSE_REASON):
+        return  # the standard's own column (所在地_連結表記): it holds the building already
+    if len(whole.sources) != 1 or len(own.sources) != 1 or own.sources == whole.sources:
+        return  # the building split from the address column itself: already in it
+    whole.sources = [whole.sources[0], own.sources[0]]
+    whole.join = "\u3000"
+    whole.reason += f" + {own.sources[0]} (the building: the standard's full address holds it)"
 
 
 def header_score(

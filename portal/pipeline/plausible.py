@@ -247,5 +247,18 @@ def _listed(names: Iterable[str]) -> str:
     return shown + (f" … (+{len(names) - SHOWN})" if len(names) > SHOWN else "")
 
 
+def named_otherwise(
+    named: Mapping[str, Sequence[tuple[str, str]]], definition: Definition
+) -> list[Finding]:
+    """The file's title rows, sheet or file name name other datasets and not this one
+    (choice.datasets_named): a plain facility list (名称, 住所, 電話番号) fits many datasets
+    by its columns, and only what the file calls itself tells them apart."""
+    if not named or definition.slug in named:
+        return []
+    where = [pair for pairs in named.values() for pair in pairs]
+    return [_finding("; ".join(en for en, _ in where) + f", not {definition.title_en}",
+                     "、".join(ja for _, ja in where) + f"（{definition.title_ja}ではありません）")]  # fmt: skip
+
+
 def _finding(en: str, ja: str, field: str | None = None, column: str | None = None) -> Finding:
     return catalogue.make(CODE, field=field, value=column, detail_en=en, detail_ja=ja)

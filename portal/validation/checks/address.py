@@ -115,6 +115,8 @@ class AddressParts(RowCheck):
         self, full: str, parts: tuple[str, ...], building: str, has_building: bool
     ) -> Issue | None:
         whole = address_key(full)
+        if not all(parts):  # some parts left empty (a real 医療機関一覧 fills 市区町村 only)
+            return self._judge_partial(full, whole, parts + (building,))
         if parts[0] and not whole.startswith(address_key(parts[0])):
             parts = parts[1:]  # the full address was written without its prefecture
         placed = address_key("".join(parts) + building)
@@ -133,6 +135,25 @@ class AddressParts(RowCheck):
             return Issue("address-unplaced", params={"unplaced": tail})
         joined = "".join(parts) + ("\u3000" + building if building else "")
         return Issue("address-parts-mismatch", params={"joined": joined})
+
+    def _judge_partial(self, full: str, whole: str, given: tuple[str, ...]) -> Issue | None:
+        """Parts given only in part: each one given is in the full address, in order (an empty
+        part contradicts nothing); text the split cannot place is still said."""
+        at = 0
+        for part in (p for p in given if p):
+            found = whole.find(address_key(part), at)
+            if found < 0:
+                joined = "".join(p for p in given if p)
+                return Issue("address-parts-mismatch", params={"joined": joined})
+            at = found + len(address_key(part))
+        split = (
+            _split(full, self.ctx.directory, self.ctx.publisher)
+            if MAY_HOLD_UNPLACED.search(full)
+            else None
+        )
+        if split is not None and split.unplaced_text:
+            return Issue("address-unplaced", params={"unplaced": split.unplaced_text})
+        return None
 
 
 class AddressTown(RowCheck):

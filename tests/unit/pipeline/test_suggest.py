@@ -66,9 +66,11 @@ def write_csv(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def assert_address_split(s: Suggestion, column: str) -> None:
+def assert_address_split(s: Suggestion, column: str, building: str | None = None) -> None:
     full = match(s, "所在地_連結表記")
-    assert (full.sources, full.normalize) == ([column], [{"address": "full"}])
+    whole = [column, building] if building else [column]
+    assert (full.sources, full.normalize) == (whole, [{"address": "full"}])
+    assert full.join == ("\u3000" if building else "")
     for field, part in ADDRESS_SPLIT.items():
         m = match(s, field)
         assert (m.sources, m.normalize) == ([column], [{"address": part}]), field
@@ -76,12 +78,13 @@ def assert_address_split(s: Suggestion, column: str) -> None:
 
 
 def legacy_mapping(code_column: str, same: list[str]) -> dict[str, list[str]]:
-    """What a legacy 推奨 file maps to: the renamed fields, the address block, the rest as is."""
+    """What a legacy 推奨 file maps to: the renamed fields, the address block (the standard's
+    full address holds the building: 住所 + 方書), the rest as is."""
     return {
         "全国地方公共団体コード": [code_column],
         "ID": ["NO"],
         "地方公共団体名": ["都道府県名", "市区町村名"],
-        "所在地_連結表記": ["住所"],
+        "所在地_連結表記": ["住所", "方書"],
         **{f: ["住所"] for f in ADDRESS_SPLIT},
         "建物名等(方書)": ["方書"],
         **{f: [f] for f in same},
@@ -155,7 +158,7 @@ def test_legacy_aed_becomes_the_current_aed(aed: Suggestion) -> None:
     assert match(aed, "ID").reason == "legacy 推奨 name NO"
     assert match(aed, "地方公共団体名").join == ""
     assert match(aed, "建物名等(方書)").normalize == ["trim"]  # its own column, not the address
-    assert_address_split(aed, "住所")
+    assert_address_split(aed, "住所", "方書")
     kinds = {f: match(aed, f).normalize for f in ["全国地方公共団体コード", "名称_カナ", "電話番号",
              "法人番号", "開始時間", "小児対応設備の有無", "URL", "設置位置"]}  # fmt: skip
     assert kinds == {
@@ -194,7 +197,7 @@ def test_legacy_preschool_with_dash_lookalikes(registry: Registry, directory: Di
     assert match(s, "認可等年月日").normalize == ["date"]
     assert match(s, "FAX番号").normalize == ["phone"]
     assert match(s, "一時預かりの有無").normalize == ["yes_no"]
-    assert_address_split(s, "住所")
+    assert_address_split(s, "住所", "方書")
     assert s.unused_columns == []
     assert s.lgcode == "222127"
 
@@ -208,7 +211,7 @@ def test_legacy_public_facility(registry: Registry, directory: Directory) -> Non
     expected["利用可能時間特記事項"] = ["利用可能日時特記事項"]  # renamed in the current version
     assert sources(s) == expected
     # 住所 has no prefecture (焼津市本町5-6-1): {address: full} adds the publisher's.
-    assert_address_split(s, "住所")
+    assert_address_split(s, "住所", "方書")
     assert s.unused_columns == ["バリアフリー情報"]  # no single current field takes it
     assert s.lgcode == "222127"
     assert any("legacy 推奨" in note for note in s.notes)
@@ -272,12 +275,13 @@ def test_every_sample_gets_a_current_target(
     assert s.dataset == path.parent.name.replace("evacuation_shelter", "evacuation_space")
     assert not any(k.startswith("legacy/") for k, _ in [(s.dataset, 0), *s.alternatives])
     assert s.lgcode is not None
-    # One field per column, except the address column feeding the address block.
+    # One field per column, except the address column feeding the address block and a
+    # building column feeding the full address besides its own field.
     used: dict[str, int] = {}
     for m in s.matches:
         for column in m.sources:
             used[column] = used.get(column, 0) + 1
-    address = {match(s, "所在地_連結表記").sources[0]} if "所在地_連結表記" in sources(s) else set()
+    address = set(match(s, "所在地_連結表記").sources) if "所在地_連結表記" in sources(s) else set()
     assert all(n == 1 for column, n in used.items() if column not in address)
 
 
