@@ -113,14 +113,28 @@ def match_names(
 ) -> tuple[list[int | None], list[str | None]]:
     """Each field's column found by its name alone (exact, loose, legacy, synonym, English:
     portal/mapping/english.yaml and `english`) and how; a field no name finds has None."""
+    labels = [h.strip() for h in header]
+    sources: list[int | None] = [None] * len(names)
+    hows: list[str | None] = [None] * len(names)
+    exact: dict[str, list[int]] = {}
+    for c, label in enumerate(labels):
+        exact.setdefault(normalise_label(label), []).append(c)
+    for j, name in enumerate(names):
+        under = exact.get(normalise_label(name))
+        if under and len(under) == 1:
+            sources[j], hows[j] = under[0], EXACT
+    named = [c for c, label in enumerate(labels) if label]
+    if sorted(s for s in sources if s is not None) == named:
+        # Every column under a field's own name (a standard file, and every converted one):
+        # no column is left for the other stages, so the name tables, the converter's package
+        # and its YAML (~1 s at first use) are not needed.
+        return sources, hows
+    sources, hows = [None] * len(names), [None] * len(names)
     # Imported here: portal.pipeline (its package imports the converter) imports portal.validation.
     from portal.pipeline.matching import loose_key
     from portal.pipeline.profile import tables
 
     t = tables()
-    labels = [h.strip() for h in header]
-    sources: list[int | None] = [None] * len(names)
-    hows: list[str | None] = [None] * len(names)
     stages: list[tuple[str, Callable[[str], Iterable[str]], Callable[[str], str]]] = [
         (EXACT, lambda f: [f], normalise_label),
         (LOOSE, lambda f: [f], loose_key),

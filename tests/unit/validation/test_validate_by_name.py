@@ -5,6 +5,9 @@ alone without saying so (issue 13). Files: tests/data/messy/honest/."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -92,3 +95,21 @@ def test_the_standard_layout_is_read_as_before(workspace: Workspace) -> None:
     columns = report.detection["columns"]
     assert all(c["how"] == "exact" and not c["moved"] for c in columns) and report.valid
     assert "→" not in _text(report)  # no column to explain
+
+
+def test_a_file_under_the_standards_names_needs_no_name_tables(tmp_path: Path) -> None:
+    """Every field under its own name (a standard file, every converted one): validating it
+    loads neither the converter's package nor its name tables (~1 s at first use)."""
+    source = tmp_path / "aed.csv"
+    source.write_text("全国地方公共団体コード,ID,名称\n222127,1,市役所\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from portal.settings import Settings\n"
+        "from portal.validation import Options, validate\n"
+        "from portal.workspace import Workspace\n"
+        f"validate(Path({str(source)!r}), Workspace.of(Settings()), Options(dataset='aed'))\n"
+        "print('portal.pipeline' in sys.modules)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
