@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from portal.layout import normalise_label
@@ -67,6 +68,7 @@ class Match:
     join: str = ""
 
 
+@lru_cache(maxsize=16_384)  # column and field names recur across stages, datasets and files
 def loose_key(label: str) -> str:
     """A name with width, case, spaces and punctuation ignored (名称（カナ） = 名称_カナ)."""
     return _PUNCT.sub("", normalise_label(label).casefold())
@@ -117,6 +119,7 @@ def _layout_names(t: Tables, layout: str | None) -> tuple[str, Callable[[str], l
     return spec["label"], lambda name: reverse.get(name, [])
 
 
+@lru_cache(maxsize=16_384)
 def _unitless_key(label: str) -> str:
     """loose_key without a unit in brackets at the end (世帯数（世帯）, 面積(㎡))."""
     return loose_key(statistics.without_unit(label))
