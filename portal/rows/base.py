@@ -129,9 +129,11 @@ class RowsStore(ABC):
         """Each statement's rows, read together; None if the table they read does not exist
         (nothing of that standard is loaded yet)."""
 
-    def text_filter(self, table: str, fields: list[str], text: str) -> tuple[str, list[Any]] | None:
-        """A clause narrowing a free-text query (`q`) through an index, or None: the query's
-        own LIKE clauses decide which rows match either way."""
+    def text_filter(self, table: str, fields: list[str], text: str,
+                    column: str | None = None) -> tuple[str, list[Any]] | None:  # fmt: skip
+        """A clause narrowing a text match through an index — `text` in any of the text
+        `fields` (`q`), or in `column` alone (a `like` filter) — or None: the query's own LIKE
+        clauses decide which rows match either way."""
         return None
 
     # Loading

@@ -140,7 +140,9 @@ class PostgresRowsStore(RowsStore):
                 conn.exec_driver_sql(statement)
             pg_text.ensure(conn, table, definition)
 
-    def text_filter(self, table: str, fields: list[str], text: str) -> Clause | None:
+    def text_filter(self, table: str, fields: list[str], text: str,
+                    column: str | None = None) -> Clause | None:  # fmt: skip
+        # One index over every text field: a match in `column` is a match in them all.
         return self._prefilter.clause(self._index_exists, table, fields, text)
 
     def _index_exists(self, name: str) -> bool:

@@ -208,19 +208,33 @@ def _where(q: Query, store: RowsStore) -> tuple[list[str], list[Any]]:
             )
         elif op == "like":
             clause, values = sql.contains(name, kind, value)
+            if kind == "string" and (narrowed := _narrowed(store, q, value, name)):
+                clauses.append(narrowed[0])
+                params += narrowed[1]
         else:
             clause, values = sql.compare(name, kind, OPS[op], filter_value(name, kind, op, value))
         clauses.append(clause)
         params += values
     if q.q:
-        searched = [n for n in q.fields if q.types.get(n) == "string"]
-        if narrowed := store.text_filter(table_name(q.key), searched, q.q):
+        searched = _text_fields(q)
+        if narrowed := _narrowed(store, q, q.q):
             clauses.append(narrowed[0])
             params += narrowed[1]
         text = [sql.contains(n, "string", q.q) for n in searched]
         clauses.append("(" + " OR ".join(clause for clause, _ in text) + ")")
         params += [p for _, values in text for p in values]
     return clauses, params
+
+
+def _text_fields(q: Query) -> list[str]:
+    return [n for n in q.fields if q.types.get(n) == "string"]
+
+
+def _narrowed(
+    store: RowsStore, q: Query, text: str, column: str | None = None
+) -> tuple[str, list[Any]] | None:
+    """The text index's narrowing of a text match (`q`, or a `like` filter on `column`)."""
+    return store.text_filter(table_name(q.key), _text_fields(q), text, column)
 
 
 def _near(q: Query, sql: Sql, table: str) -> tuple[str, list[Any]]:

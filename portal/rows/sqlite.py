@@ -89,9 +89,10 @@ class SqliteRowsStore(RowsStore):
                     return None
                 raise
 
-    def text_filter(self, table: str, fields: list[str], text: str) -> Clause | None:
+    def text_filter(self, table: str, fields: list[str], text: str,
+                    column: str | None = None) -> Clause | None:  # fmt: skip
         with self.db() as db:
-            return text_index.prefilter(db, table, text)
+            return text_index.prefilter(db, table, text, column)
 
     def _swap(self, definition: Definition, name: str, lgcode: str, staged: Path,
               content_hash: str) -> int | None:  # fmt: skip

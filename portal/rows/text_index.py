@@ -75,13 +75,18 @@ def remove(db: sqlite3.Connection, table: str, dataset: str) -> None:
                f"SELECT 'delete', _id, {columns} FROM {quote(table)} WHERE _dataset=?", (dataset,))  # fmt: skip
 
 
-def prefilter(db: sqlite3.Connection, table: str, text: str) -> tuple[str, list[str]] | None:
-    """A clause narrowing a free-text query to the rows the index finds, or None when the
-    index cannot help (too short, LIKE wildcards, no index in this store)."""
+def prefilter(db: sqlite3.Connection, table: str, text: str,
+              column: str | None = None) -> tuple[str, list[str]] | None:  # fmt: skip
+    """A clause narrowing a text match to the rows the index finds — in any field, or in
+    `column` alone (FTS5's column filter) — or None when the index cannot help (too short,
+    LIKE wildcards, no index in this store, a column it does not hold)."""
     if len(text) < MIN_CHARS or "%" in text or "_" in text:
         return None
-    if db.execute("SELECT 1 FROM sqlite_master WHERE name=?", (table + SUFFIX,)).fetchone() is None:
+    fields = _columns(db, table)
+    if fields is None or (column is not None and column not in fields):
         return None
     index = quote(table + SUFFIX)
     phrase = '"' + text.replace('"', '""') + '"'
+    if column is not None:
+        phrase = f"{quote(column)} : {phrase}"
     return f"_id IN (SELECT rowid FROM {index} WHERE {index} MATCH ?)", [phrase]

@@ -127,3 +127,14 @@ def test_both_back_ends_answer_free_text_as_the_scan(rows_store: RowsStore, tmp_
     assert rows_store.text_filter(table_name(TEXT.key), fields, "焼津") is None
     for text in QUERIES:
         assert ids(rows_store, q=text) == ids(scan, q=text), text
+
+
+def test_a_like_filter_on_one_field_is_narrowed_to_that_field(tmp_path: Path) -> None:
+    indexed, scan = loaded(tmp_path / "like"), scanned(tmp_path)
+    table = table_name(TEXT.key)
+    assert indexed.text_filter(table, [], "焼津市", "名称") is not None
+    for field in ("名称", "住所"):
+        for text in QUERIES:
+            like = [(field, "like", text)]
+            assert ids(indexed, filters=like) == ids(scan, filters=like), (field, text)
+    assert ids(indexed, filters=[("名称", "like", "焼津市")]) == ["1"]  # 3's is in 住所 only
