@@ -280,6 +280,15 @@ def _publisher(path: Path, source: _Source, profiles: list[Profile], matches: li
     return publisher_of(profiles, matches, directory, t, evidence)
 
 
+def _all_matches(definition: Definition, profiles: list[Profile],
+                 layout: str | None) -> tuple[list[Match], list[Match]]:  # fmt: skip
+    """Every field's match in the standard's order, and those made of ○ columns (marked)."""
+    matches = match_columns(definition, profiles, layout)
+    marked = _marked(definition, profiles, matches)
+    ordered = sorted([*matches, *marked], key=lambda m: definition.field_names.index(m.field))
+    return ordered, marked
+
+
 def suggest(
     path: Path,
     registry: Registry,
@@ -299,9 +308,7 @@ def suggest(
     choice = choose(registry, source.header, profiles, layout, context, dataset)
     best = choice.candidates[0]
     definition = registry.get(best.dataset)
-    matches = match_columns(definition, profiles, layout[0])
-    marked = _marked(definition, profiles, matches)
-    matches = sorted([*matches, *marked], key=lambda m: definition.field_names.index(m.field))
+    matches, marked = _all_matches(definition, profiles, layout[0])
     notes = _notes(registry, definition, source, layout[0])
     gov, reason = _publisher(path, source, profiles, matches, directory, notes)
     matched = {m.field for m in matches}
