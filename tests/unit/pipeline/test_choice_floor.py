@@ -11,23 +11,12 @@ from pathlib import Path
 import pytest
 
 from portal.localgov import Directory
-from portal.localgov import load as load_directory
 from portal.pipeline.choice import CONFIDENCE_FLOOR, MARGIN, Context, datasets_named
 from portal.pipeline.suggest import Suggestion, suggest
 from portal.standards import Registry
 from tests.conftest import DATASETS_DIR
 
 CHOICE = Path(__file__).parents[2] / "data" / "messy" / "choice"
-
-
-@pytest.fixture(scope="module")
-def registry() -> Registry:
-    return Registry(DATASETS_DIR)
-
-
-@pytest.fixture(scope="module")
-def directory() -> Directory:
-    return load_directory()
 
 
 def chosen(name: str, registry: Registry, directory: Directory, **kw: str) -> Suggestion:

@@ -13,25 +13,13 @@ import yaml
 
 from portal.formats.layout_reader import data_rows, read_table
 from portal.localgov import Directory, LocalGov
-from portal.localgov import load as load_directory
 from portal.pipeline.matching import match_columns
 from portal.pipeline.profile import profile_columns, tables
 from portal.pipeline.publisher import Evidence, municipalities_of, publisher_of
 from portal.standards import Registry
-from tests.conftest import DATASETS_DIR
 
 FAMILY = Path(__file__).resolve().parents[2] / "data" / "messy" / "publisher"
 FILES = sorted(p for p in FAMILY.iterdir() if p.suffix in (".csv", ".xlsx"))
-
-
-@pytest.fixture(scope="module")
-def registry() -> Registry:
-    return Registry(DATASETS_DIR)
-
-
-@pytest.fixture(scope="module")
-def directory() -> Directory:
-    return load_directory()
 
 
 def infer(

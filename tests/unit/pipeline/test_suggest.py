@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 from portal.localgov import Directory
-from portal.localgov import load as load_directory
 from portal.pipeline.normalizers import ADDRESS_PARTS, REGISTRY
 from portal.pipeline.profile import tables
 from portal.pipeline.recipe import SCHEMA_FILE
@@ -40,16 +39,6 @@ ADDRESS_SPLIT = {
 }
 HAZARDS = ["洪水", "崖崩れ、土石流及び地滑り", "高潮", "地震", "津波", "大規模な火事", "内水氾濫",
            "火山現象"]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def registry() -> Registry:
-    return Registry(DATASETS_DIR)
-
-
-@pytest.fixture(scope="module")
-def directory() -> Directory:
-    return load_directory()
 
 
 def sources(s: Suggestion) -> dict[str, list[str]]:

@@ -5,23 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from portal.localgov import Directory
-from portal.localgov import load as load_directory
 from portal.pipeline.suggest import Suggestion, suggest
 from portal.standards import Registry
-from tests.conftest import DATASETS_DIR
-
-
-@pytest.fixture(scope="module")
-def registry() -> Registry:
-    return Registry(DATASETS_DIR)
-
-
-@pytest.fixture(scope="module")
-def directory() -> Directory:
-    return load_directory()
 
 
 def sources(s: Suggestion) -> dict[str, list[str]]:
