@@ -237,8 +237,11 @@ def _implausible(
     sample: list[list[str]],
     ctx: Context,
 ) -> list[Finding]:
-    """`mapping-implausible`: the mapping does not look like the dataset (a wrong dataset)."""
+    """`mapping-implausible`: the mapping does not look like the dataset (a wrong dataset).
+    A table of no rows has no values to judge: its header is the validator's."""
     definition, registry = target
+    if not sample:
+        return []
     # str(): a source may be a reference to the second of two same-named columns (電話番号#2)
     mapping = {
         name: [str(s) for s in column.sources]
