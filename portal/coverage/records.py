@@ -144,17 +144,20 @@ def _latest(session: Session, scope: str) -> dict[str, tuple[int, int, dict[str,
 def trend(store: Store, scope: str, lgcodes: Iterable[str] | None) -> list[Snapshot]:
     """Every moment of `scope` (each time a point was written), with every organization
     that had a point by then at its last one (of those organizations, if given)."""
-    query = select(CoverageSnapshot).where(CoverageSnapshot.scope == scope)
-    query = query.order_by(CoverageSnapshot.at, CoverageSnapshot.id)
-    wanted = set(lgcodes) if lgcodes is not None else None
+    c = CoverageSnapshot
+    query = select(c.at, c.lgcode, c.covered, c.total).where(c.scope == scope)
+    if lgcodes is not None:
+        query = query.where(c.lgcode.in_(list(lgcodes)))
+    moments = select(c.at).where(c.scope == scope).distinct().order_by(c.at)
     with store.sessions() as session:
-        points = [(s.at, s.lgcode, s.covered, s.total) for s in session.scalars(query)]
+        points = session.execute(query.order_by(c.at, c.id)).all()
+        ats = session.scalars(moments).all()
     current: dict[str, tuple[int, int]] = {}
     out: list[Snapshot] = []
-    for i, (at, lgcode, covered, total) in enumerate(points):
-        current[lgcode] = (covered, total)
-        if i + 1 < len(points) and points[i + 1][0] == at:
-            continue  # the moment is not over: more organizations changed at it
-        out += [Snapshot(at, code, c, t, scope) for code, (c, t) in sorted(current.items())
-                if wanted is None or code in wanted]  # fmt: skip
+    i = 0
+    for at in ats:
+        while i < len(points) and points[i].at <= at:
+            current[points[i].lgcode] = (points[i].covered, points[i].total)
+            i += 1
+        out += [Snapshot(at, code, n, total, scope) for code, (n, total) in sorted(current.items())]
     return out
