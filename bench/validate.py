@@ -200,7 +200,11 @@ SPEED_NOTE = (
 MEMORY_NOTE = (
     "portal's floor is frictionless itself (imported for its cell readers: 36 MiB) plus "
     "portal's modules and the workspace (49 MiB before reading); rows come in chunks of 2,000 "
-    "and verdicts are bounded (CACHE_VALUES per column)"
+    "and verdicts are bounded (CACHE_VALUES per column). Above that floor, most of the rest is "
+    "duplicate-row detection: it remembers a hash and a row number for each of up to 200,000 "
+    "rows (portal.validation.duplicates.MAX_ROWS_REMEMBERED) so that it can name the earlier "
+    "row; on this 200,000-row file that is 28 MiB (VmHWM 97 MiB with it, 69 MiB with it off). "
+    "A tighter structure (sorted numpy arrays of hashes) would cost numpy's own import (~15 MiB)."
 )
 
 
