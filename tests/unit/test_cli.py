@@ -163,3 +163,18 @@ def test_serve_on_a_port_in_use_says_so_in_both_languages(
     assert code == 1
     assert f"127.0.0.1:{port}" in err and "待ち受けできません" in err and "--port" in err
     assert "serving on" not in err and "Traceback" not in err
+
+
+def test_the_clerks_commands_load_no_catalogue_libraries(tmp_path: Path) -> None:
+    """`portal validate` (and convert, recipe) get an app of their own: the whole portal's
+    imports (database, server, queue: 56 MiB and a second) are not paid to check one file."""
+    source = tmp_path / "aed.csv"
+    source.write_text("全国地方公共団体コード,ID,名称\n222127,1,市役所\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from portal.cli import main\n"
+        f"main(['validate', {str(source)!r}, '--dataset', 'aed'])\n"
+        "print(sorted(m for m in ('sqlalchemy', 'fastapi', 'huey', 'ckanapi') if m in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[]"
