@@ -29,6 +29,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from portal.catalogue import versions
 from portal.catalogue.base import (
     Catalogue,
@@ -228,7 +230,7 @@ def publish(folder: Path, publisher: Publisher, options: Options | None = None,
         if the_plan.action != "unchanged" and not options.dry_run:
             result.result = _put(the_plan, publisher, options, result)
     except PortalError as exc:
-        log.record(_entry(the_plan, catalogue, options, "failed", str(exc.message_en)))
+        _record_failure(log, _entry(the_plan, catalogue, options, "failed", str(exc.message_en)))
         raise
     if result.result is not None and not options.dry_run:
         result.notes += _load_rows(the_plan, result.result, publisher)
@@ -247,6 +249,15 @@ def publish(folder: Path, publisher: Publisher, options: Options | None = None,
     if outcome == "done" and publisher.after_publish is not None:
         _after_publish(publisher.after_publish, result)
     return result
+
+
+def _record_failure(log: PublishLog, entry: LogEntry) -> None:
+    """The failure in the publish log — unless the log cannot be written either (the same
+    full disk): then the error being reported must not be hidden by the log's own."""
+    try:
+        log.record(entry)
+    except (SQLAlchemyError, OSError):
+        logger.exception("the publish log could not record the failure of %s", entry.package)
 
 
 def _after_publish(hook: Callable[[Published], None], result: Published) -> None:
@@ -292,7 +303,7 @@ def delete(name: str, publisher: Publisher, who: str | None = None) -> Package:
     try:
         catalogue.package_delete(name)
     except PortalError as exc:
-        log.record(replace(entry, outcome="failed", message=exc.message_en))
+        _record_failure(log, replace(entry, outcome="failed", message=exc.message_en))
         raise
     log.record(entry)
     drop_deleted(publisher.rows, name)  # its rows leave the API with it
