@@ -105,3 +105,13 @@ def screen(check_names: list[str]) -> re.Pattern[str] | None:
     if any(name not in SCREENS for name in check_names):
         return None
     return re.compile("|".join(f"(?:{SCREENS[name].pattern})" for name in check_names))
+
+
+def read_value(col: Column, value: str) -> tuple[Any, dict[str, str]]:
+    """frictionless's verdict on one value; a value that crashes it (e.g. "sNaN" against a
+    numeric minimum: decimal.InvalidOperation) is a type error, not an exception."""
+    try:
+        value_cast, notes = col.read(value)
+    except (ArithmeticError, ValueError, TypeError):
+        return None, {"type": f'type is "{col.descriptor["type"]}/default"'}
+    return value_cast, notes or {}

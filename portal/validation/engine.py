@@ -35,6 +35,7 @@ from portal.validation.columns import (
     Column,
     last_filled,
     positions,
+    read_value,
     screen,
     share_clean_values,
     suspects,
@@ -277,7 +278,7 @@ class TableValidator:
                 continue
             key = casts.get(value)
             if key is None:
-                key = casts[value] = repr(self._read(col, value)[0])
+                key = casts[value] = repr(read_value(col, value)[0])
             first = seen.get(key)
             if first is None:
                 seen[key] = numbers[i]
@@ -288,16 +289,6 @@ class TableValidator:
                 type="unique-error",
             )  # fmt: skip
             pending.setdefault((numbers[i], col.name), []).append(finding)
-
-    @staticmethod
-    def _read(col: Column, value: str) -> tuple[Any, dict[str, str]]:
-        """frictionless's verdict on one value; a value that crashes it (e.g. "sNaN" against a
-        numeric minimum: decimal.InvalidOperation) is a type error, not an exception."""
-        try:
-            value_cast, notes = col.read(value)
-        except (ArithmeticError, ValueError, TypeError):
-            return None, {"type": f'type is "{col.descriptor["type"]}/default"'}
-        return value_cast, notes or {}
 
     def _judge_all(self, col: Column, values: set[str]) -> None:
         """Judge values not seen before and cache the verdicts."""
@@ -310,13 +301,13 @@ class TableValidator:
 
     def _judge(self, col: Column, value: str) -> tuple[Finding, ...]:
         """Everything wrong with one value of one column, rows left blank."""
-        _, notes = self._read(col, value)
+        _, notes = read_value(col, value)
         issues: list[Issue] = []
         if value != "":
             ctx = CellContext(col.name, col.kind, col.descriptor, self.directory, notes)
             checks = col.checks
             cleaned = remove_invisible(strip_spaces(value))
-            if cleaned != value and cleaned and not self._read(col, cleaned)[1]:
+            if cleaned != value and cleaned and not read_value(col, cleaned)[1]:
                 # Only spaces or invisible characters are wrong: `surrounding-space` and
                 # `invisible-char` say so; other checks would echo it.
                 checks = [c for c in checks if c in self.every_field_checks]
